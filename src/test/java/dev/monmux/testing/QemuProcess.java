@@ -1,0 +1,155 @@
+package dev.monmux.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real, disk-less QEMU started for a test: {@code qemu-system-x86_64 -M pc -m 64 -nodefaults
+ * -display none -qmp unix:PATH,server=on,wait=off}. Tests that need one call {@link #start}; when
+ * QEMU is not installed the test is skipped, unless {@code MONMUX_REQUIRE_QEMU=1} is set (as
+ * {@code .ci/run} does), in which case it fails.
+ */
+public final class QemuProcess implements AutoCloseable {
+    public static final String BINARY = "qemu-system-x86_64";
+
+    private final Process process;
+    private final Path qmpSocket;
+    private final Path dir;
+    private final Path log;
+
+    private QemuProcess(Process process, Path qmpSocket, Path dir, Path log) {
+        this.process = process;
+        this.qmpSocket = qmpSocket;
+        this.dir = dir;
+        this.log = log;
+    }
+
+    /** Starts QEMU running (not paused) with no extra arguments. */
+    public static QemuProcess start() throws IOException {
+        return start(List.of());
+    }
+
+    /** Starts QEMU with extra command-line arguments (e.g. {@code -S}, {@code -drive ...}). */
+    public static QemuProcess start(List<String> extraArgs) throws IOException {
+        Path dir = Files.createTempDirectory("monmux-qemu");
+        return startAt(dir.resolve("qmp.sock"), extraArgs);
+    }
+
+    /** Starts QEMU whose QMP socket is at {@code socket} (to restart a VM on the same path). */
+    public static QemuProcess startAt(Path socket, List<String> extraArgs) throws IOException {
+        requireInstalled();
+        Path dir = socket.getParent();
+        Files.createDirectories(dir);
+        Files.deleteIfExists(socket);
+        List<String> cmd = new ArrayList<>(List.of(BINARY, "-M", "pc", "-m", "64", "-nodefaults",
+                "-display", "none", "-qmp", "unix:" + socket + ",server=on,wait=off"));
+        cmd.addAll(extraArgs);
+        Path log = Files.createTempFile(dir, "qemu", ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        QemuProcess q = new QemuProcess(p, socket, dir, log);
+        q.awaitSocket(Duration.ofSeconds(20));
+        return q;
+    }
+
+    /** Skips the calling test when QEMU is absent, or fails it when MONMUX_REQUIRE_QEMU=1. */
+    public static void requireInstalled() {
+        if (isInstalled()) {
+            return;
+        }
+        if ("1".equals(System.getenv("MONMUX_REQUIRE_QEMU"))) {
+            throw new AssertionError(BINARY + " is not installed but MONMUX_REQUIRE_QEMU=1 "
+                    + "(install it with: apt-get install -y qemu-system-x86)");
+        }
+        Assumptions.abort(BINARY + " not installed (apt-get install -y qemu-system-x86); "
+                + "set MONMUX_REQUIRE_QEMU=1 to make this a failure");
+    }
+
+    public static boolean isInstalled() {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String d : path.split(":")) {
+            if (Files.isExecutable(Path.of(d, BINARY))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public Path qmpSocket() {
+        return qmpSocket;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Output QEMU wrote to stdout/stderr so far, for failure messages. */
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    private void awaitSocket(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!Files.exists(qmpSocket)) {
+            if (!process.isAlive()) {
+                throw new IOException("QEMU exited with " + process.exitValue() + ": " + log());
+            }
+            if (System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IOException("QEMU did not create " + qmpSocket + " within " + timeout + ": " + log());
+            }
+            sleep(10);
+        }
+    }
+
+    /** kill -9, as when QEMU crashes; waits until the process is gone. */
+    public void kill9() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        kill9();
+        try {
+            Files.deleteIfExists(qmpSocket);
+            Files.deleteIfExists(log);
+        } catch (IOException ignored) {
+            // best effort: temp files
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
