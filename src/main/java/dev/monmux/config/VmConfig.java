@@ -1,0 +1,32 @@
+package dev.monmux.config;
+
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * One VM: its name, where its QMP socket is, and optional per-VM settings.
+ *
+ * @param name           unique name operators use ({@code .attach NAME}); letters, digits, {@code . _ -}
+ * @param qmp            QEMU's QMP socket ({@code unix:/path} or {@code tcp:host:port})
+ * @param telnet         optional dedicated telnet listener whose clients are attached to this VM
+ * @param commandTimeout optional override of {@code qmp.commandTimeout} for this VM
+ */
+public record VmConfig(String name, QmpAddress qmp, ListenerConfig telnet, Duration commandTimeout) {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    public VmConfig {
+        if (name == null) {
+            throw new IllegalArgumentException("name is required");
+        }
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-'");
+        }
+        if (qmp == null) {
+            throw new IllegalArgumentException("qmp is required (unix:/path or tcp:host:port)");
+        }
+    }
+
+    public static VmConfig of(String name, String qmp) {
+        return new VmConfig(name, QmpAddress.parse(qmp), null, null);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.monmux.qmp;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Commands written to QEMU and not yet answered, keyed by the proxy's own id. Confined to the
+ * link's event loop: no locking.
+ */
+final class PendingCommands {
+    /** One command in flight: the caller's original id is restored on the reply. */
+    static final class Entry {
+        final long id;
+        final String command;
+        final JsonNode callerId;
+        final CompletableFuture<ObjectNode> reply;
+        ScheduledFuture<?> timeout;
+
+        Entry(long id, String command, JsonNode callerId, CompletableFuture<ObjectNode> reply) {
+            this.id = id;
+            this.command = command;
+            this.callerId = callerId;
+            this.reply = reply;
+        }
+    }
+
+    private final Map<Long, Entry> byId = new HashMap<>();
+
+    int size() {
+        return byId.size();
+    }
+
+    void add(Entry e) {
+        byId.put(e.id, e);
+    }
+
+    Entry remove(long id) {
+        Entry e = byId.remove(id);
+        if (e != null && e.timeout != null) {
+            e.timeout.cancel(false);
+        }
+        return e;
+    }
+
+    /** Fails every pending command with {@code error} and forgets them. */
+    void failAll(RuntimeException error) {
+        List<Entry> all = new ArrayList<>(byId.values());
+        byId.clear();
+        for (Entry e : all) {
+            if (e.timeout != null) {
+                e.timeout.cancel(false);
+            }
+            e.reply.completeExceptionally(error);
+        }
+    }
+}

@@ -1,0 +1,444 @@
+package dev.monmux.qmp;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+import dev.monmux.config.QmpAddress;
+import dev.monmux.config.QmpLinkConfig;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.json.JsonObjectDecoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
+
+/**
+ * The single QMP connection to one VM, shared by every client of that VM.
+ *
+ * <p>It owns the connection's whole protocol state: the greeting, the capabilities handshake, the
+ * proxy's own command ids and the map of commands awaiting replies. Commands are written as soon
+ * as they are submitted (pipelining); QEMU answers in-band commands in order, but replies are
+ * matched by id so out-of-band replies work too. When the connection drops, every pending command
+ * fails with "connection lost" and the link reconnects with exponential backoff.
+ *
+ * <p>All mutable state is confined to one event loop; public methods may be called from any thread.
+ */
+public final class VmLink implements QmpCaller {
+    private static final Logger log = LoggerFactory.getLogger(VmLink.class);
+    private static final String CAPS_ID = "monmux-qmp-capabilities";
+
+    /** Visible link state. */
+    public enum State { CONNECTING, UP, DOWN }
+
+    private enum Phase { IDLE, AWAIT_GREETING, AWAIT_CAPABILITIES, UP }
+
+    private final String name;
+    private final QmpAddress address;
+    private final QmpLinkConfig config;
+    private final Duration commandTimeout;
+    private final EventLoop loop;
+    private final Bootstrap bootstrap;
+    private final Backoff backoff;
+    private final PendingCommands pending = new PendingCommands();
+    private final List<VmLinkListener> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong ids = new AtomicLong();
+
+    private volatile State state = State.DOWN;
+    private volatile QmpGreeting greeting;
+    private volatile String lastError = "not connected yet";
+    private volatile boolean closed;
+
+    // confined to loop
+    private Channel channel;
+    private Phase phase = Phase.IDLE;
+    private boolean wasUp;
+    private int consecutiveTimeouts;
+    private io.netty.util.concurrent.ScheduledFuture<?> handshakeTimer;
+
+    public VmLink(String name, QmpAddress address, QmpLinkConfig config, Duration commandTimeout, EventLoop loop) {
+        this.name = name;
+        this.address = address;
+        this.config = config;
+        this.commandTimeout = commandTimeout != null ? commandTimeout : config.commandTimeout();
+        this.loop = loop;
+        this.backoff = new Backoff(config.reconnectInitial(), config.reconnectMax());
+        this.bootstrap = new Bootstrap()
+                .group(loop)
+                .channel(address.isUnix() ? NioDomainSocketChannel.class : NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                        config.handshakeTimeout().toMillis()))
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline()
+                                .addLast("flush", new FlushConsolidationHandler(256, true))
+                                .addLast("frame", new JsonObjectDecoder(config.maxMessageBytes()))
+                                .addLast("json", new QmpMessageDecoder())
+                                .addLast("link", new QmpLinkHandler(VmLink.this));
+                    }
+                });
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public QmpAddress address() {
+        return address;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** The greeting of the current (or last) QEMU, or null if none was ever received. */
+    public QmpGreeting greeting() {
+        return greeting;
+    }
+
+    /** Why the link is not up, for {@code .vms}. */
+    public String lastError() {
+        return lastError;
+    }
+
+    public EventLoop eventLoop() {
+        return loop;
+    }
+
+    public void addListener(VmLinkListener l) {
+        listeners.add(l);
+    }
+
+    public void removeListener(VmLinkListener l) {
+        listeners.remove(l);
+    }
+
+    /** Starts connecting; returns at once. */
+    public void start() {
+        loop.execute(this::connect);
+    }
+
+    /** Closes the connection for good; pending commands fail with "connection lost". */
+    public CompletableFuture<Void> close() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            closed = true;
+            state = State.DOWN;
+            pending.failAll(VmLinkException.lost(name));
+            if (channel != null) {
+                channel.close().addListener(f -> done.complete(null));
+            } else {
+                done.complete(null);
+            }
+            state = State.DOWN;
+        });
+        return done;
+    }
+
+    @Override
+    public CompletableFuture<JsonNode> call(String command, ObjectNode arguments) {
+        ObjectNode msg = QmpJson.object().put("execute", command);
+        if (arguments != null) {
+            msg.set("arguments", arguments);
+        }
+        return execute(msg).thenApply(reply -> {
+            JsonNode err = reply.get("error");
+            if (err != null) {
+                throw new QmpErrorException(err.path("class").asText("GenericError"), err.path("desc").asText(""));
+            }
+            return reply.path("return");
+        });
+    }
+
+    /**
+     * Sends a complete QMP request ({@code execute} or {@code exec-oob}, optional {@code arguments}
+     * and {@code id}) and completes with QEMU's whole reply, carrying the caller's own {@code id}
+     * (or none, if the request had none).
+     */
+    public CompletableFuture<ObjectNode> execute(ObjectNode request) {
+        JsonNode cmd = request.has("execute") ? request.get("execute") : request.get("exec-oob");
+        if (cmd == null || !cmd.isTextual()) {
+            throw new IllegalArgumentException("QMP request needs 'execute' or 'exec-oob'");
+        }
+        CompletableFuture<ObjectNode> reply = new CompletableFuture<>();
+        if (state != State.UP) {
+            reply.completeExceptionally(VmLinkException.down(name));
+            return reply;
+        }
+        long id = ids.incrementAndGet();
+        ObjectNode wire = QmpJson.object();
+        request.fields().forEachRemaining(f -> {
+            if (!f.getKey().equals("id")) {
+                wire.set(f.getKey(), f.getValue());
+            }
+        });
+        wire.put("id", id);
+        PendingCommands.Entry entry = new PendingCommands.Entry(id, cmd.asText(), request.get("id"), reply);
+        Duration timeout = timeoutFor(cmd.asText(), request.path("arguments"));
+        // Serialise on the caller's thread: spreads the JSON work over the client event loops.
+        ByteBuf bytes = QmpJson.encodeLine(io.netty.buffer.ByteBufAllocator.DEFAULT, wire);
+        if (loop.inEventLoop()) {
+            send(entry, bytes, timeout);
+        } else {
+            loop.execute(() -> send(entry, bytes, timeout));
+        }
+        return reply;
+    }
+
+    private void send(PendingCommands.Entry entry, ByteBuf bytes, Duration timeout) {
+        if (phase != Phase.UP || channel == null) {
+            bytes.release();
+            entry.reply.completeExceptionally(VmLinkException.down(name));
+            return;
+        }
+        if (pending.size() >= config.maxPending()) {
+            bytes.release();
+            entry.reply.completeExceptionally(VmLinkException.overloaded(name, config.maxPending()));
+            return;
+        }
+        pending.add(entry);
+        long ms = timeout.toMillis();
+        entry.timeout = loop.schedule(() -> timedOut(entry, ms), ms, TimeUnit.MILLISECONDS);
+        channel.writeAndFlush(bytes, channel.voidPromise());
+    }
+
+    private Duration timeoutFor(String command, JsonNode arguments) {
+        List<String> slow = config.slowCommands();
+        if (slow.contains(command)) {
+            return config.slowCommandTimeout();
+        }
+        if (command.equals("human-monitor-command")) {
+            String line = arguments.path("command-line").asText("").trim();
+            int sp = line.indexOf(' ');
+            String first = sp < 0 ? line : line.substring(0, sp);
+            if (slow.contains(first)) {
+                return config.slowCommandTimeout();
+            }
+        }
+        return commandTimeout;
+    }
+
+    private void timedOut(PendingCommands.Entry entry, long ms) {
+        if (pending.remove(entry.id) == null) {
+            return;
+        }
+        entry.reply.completeExceptionally(VmLinkException.timeout(name, entry.command, ms));
+        consecutiveTimeouts++;
+        if (consecutiveTimeouts >= config.maxConsecutiveTimeouts() && channel != null) {
+            log.warn("VM '{}': {} commands in a row timed out; recycling the QMP connection", name, consecutiveTimeouts);
+            lastError = consecutiveTimeouts + " commands in a row timed out";
+            channel.close();
+        }
+    }
+
+    // ---- connection lifecycle (event loop) ----
+
+    private void connect() {
+        if (closed || channel != null) {
+            return;
+        }
+        state = State.CONNECTING;
+        // An unresolved TCP address is resolved by the bootstrap's resolver, off the event loop.
+        ChannelFuture f = bootstrap.connect(address.socketAddress());
+        channel = f.channel();
+        f.addListener(done -> {
+            if (!done.isSuccess()) {
+                if (channel == f.channel()) {
+                    channel = null;
+                }
+                lastError = "cannot connect to " + address + ": " + describe(done.cause());
+                log.debug("VM '{}': {}", name, lastError);
+                linkGone();
+            }
+        });
+    }
+
+    void connected(Channel ch) {
+        if (ch != channel) {
+            ch.close();
+            return;
+        }
+        phase = Phase.AWAIT_GREETING;
+        long ms = config.handshakeTimeout().toMillis();
+        handshakeTimer = loop.schedule(() -> {
+            if (ch == channel && phase != Phase.UP) {
+                lastError = "no QMP handshake from " + address + " within " + ms + " ms";
+                log.warn("VM '{}': {}", name, lastError);
+                ch.close();
+            }
+        }, ms, TimeUnit.MILLISECONDS);
+    }
+
+    void received(Channel ch, ObjectNode msg) {
+        if (ch != channel) {
+            return;
+        }
+        switch (phase) {
+            case AWAIT_GREETING -> greeted(ch, msg);
+            case AWAIT_CAPABILITIES -> negotiated(ch, msg);
+            case UP -> dispatch(msg);
+            default -> { }
+        }
+    }
+
+    private void greeted(Channel ch, ObjectNode msg) {
+        QmpGreeting g = QmpGreeting.from(msg);
+        if (g == null) {
+            lastError = address + " is not a QMP socket (first message was not a greeting)";
+            log.warn("VM '{}': {}", name, lastError);
+            ch.close();
+            return;
+        }
+        greeting = g;
+        ObjectNode caps = QmpJson.object().put("execute", "qmp_capabilities");
+        if (g.offers("oob")) {
+            // Negotiated so that QMP clients can use exec-oob through monmux.
+            caps.putObject("arguments").putArray("enable").add("oob");
+        }
+        caps.set("id", TextNode.valueOf(CAPS_ID));
+        phase = Phase.AWAIT_CAPABILITIES;
+        ch.writeAndFlush(QmpJson.encodeLine(ch.alloc(), caps), ch.voidPromise());
+    }
+
+    private void negotiated(Channel ch, ObjectNode msg) {
+        if (msg.has("event")) {
+            return;
+        }
+        if (!CAPS_ID.equals(msg.path("id").asText()) || !msg.has("return")) {
+            lastError = "QEMU refused qmp_capabilities: " + QmpJson.compact(msg);
+            log.warn("VM '{}': {}", name, lastError);
+            ch.close();
+            return;
+        }
+        phase = Phase.UP;
+        cancelHandshakeTimer();
+        backoff.reset();
+        consecutiveTimeouts = 0;
+        wasUp = true;
+        lastError = null;
+        state = State.UP;
+        log.info("VM '{}': QMP link up ({}, QEMU {})", name, address, greeting.version());
+        for (VmLinkListener l : listeners) {
+            l.onUp(this, greeting);
+        }
+    }
+
+    private void dispatch(ObjectNode msg) {
+        if (msg.has("event")) {
+            QmpEvent event = QmpEvent.from(msg);
+            for (VmLinkListener l : listeners) {
+                l.onEvent(this, event);
+            }
+            return;
+        }
+        JsonNode id = msg.get("id");
+        if (id == null || !id.canConvertToLong()) {
+            // QEMU answers a request it could not parse without an id; we write every request
+            // ourselves, so this would be a monmux bug: say so loudly.
+            log.warn("VM '{}': reply without a monmux id: {}", name, QmpJson.compact(msg));
+            return;
+        }
+        PendingCommands.Entry e = pending.remove(id.asLong());
+        if (e == null) {
+            log.debug("VM '{}': late reply for id {} (timed out earlier)", name, id);
+            return;
+        }
+        consecutiveTimeouts = 0;
+        if (e.callerId != null) {
+            msg.set("id", e.callerId);
+        } else {
+            msg.remove("id");
+        }
+        e.reply.complete(msg);
+    }
+
+    void failed(Channel ch, Throwable cause) {
+        if (ch != channel) {
+            return;
+        }
+        if (cause instanceof TooLongFrameException) {
+            lastError = "QEMU sent a message over " + config.maxMessageBytes() + " bytes";
+        } else if (cause instanceof io.netty.handler.codec.CorruptedFrameException) {
+            lastError = "QEMU sent data that is not QMP JSON (" + cause.getMessage() + ")";
+        } else {
+            lastError = describe(cause);
+        }
+        log.warn("VM '{}': closing QMP connection: {}", name, lastError);
+    }
+
+    void disconnected(Channel ch) {
+        if (ch != channel) {
+            return;
+        }
+        channel = null;
+        if (phase == Phase.UP && lastError == null) {
+            lastError = "QEMU closed the QMP connection";
+        } else if (phase == Phase.AWAIT_GREETING && lastError == null) {
+            lastError = "connection closed before the QMP greeting";
+        }
+        phase = Phase.IDLE;
+        // State first: a caller woken by the failures below must already see the link down.
+        state = State.DOWN;
+        cancelHandshakeTimer();
+        pending.failAll(VmLinkException.lost(name));
+        linkGone();
+    }
+
+    private void linkGone() {
+        if (wasUp) {
+            wasUp = false;
+            state = State.DOWN;
+            log.warn("VM '{}': QMP link down: {}", name, lastError);
+            for (VmLinkListener l : listeners) {
+                l.onDown(this, lastError);
+            }
+        } else {
+            state = State.DOWN;
+        }
+        if (closed) {
+            return;
+        }
+        long delay = backoff.nextDelayMillis();
+        for (VmLinkListener l : listeners) {
+            l.onReconnectScheduled(this, delay);
+        }
+        loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelHandshakeTimer() {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+            handshakeTimer = null;
+        }
+    }
+
+    private static String describe(Throwable t) {
+        if (t == null) {
+            return "unknown error";
+        }
+        String m = t.getMessage();
+        return m == null ? t.getClass().getSimpleName() : m;
+    }
+
+    @Override
+    public String toString() {
+        return "VmLink[" + name + " " + address + " " + state + "]";
+    }
+}
