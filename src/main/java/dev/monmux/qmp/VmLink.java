@@ -388,7 +388,9 @@ public final class VmLink implements QmpCaller {
             return;
         }
         channel = null;
-        if (phase == Phase.UP && lastError == null) {
+        if (closed) {
+            lastError = "monmux is stopping";
+        } else if (phase == Phase.UP && lastError == null) {
             lastError = "QEMU closed the QMP connection";
         } else if (phase == Phase.AWAIT_GREETING && lastError == null) {
             lastError = "connection closed before the QMP greeting";
@@ -405,6 +407,10 @@ public final class VmLink implements QmpCaller {
         if (wasUp) {
             wasUp = false;
             state = State.DOWN;
+            if (closed) {
+                log.info("VM '{}': QMP link closed", name);
+                return;
+            }
             log.warn("VM '{}': QMP link down: {}", name, lastError);
             for (VmLinkListener l : listeners) {
                 l.onDown(this, lastError);

@@ -1,0 +1,169 @@
+package dev.monmux;
+
+import java.net.InetSocketAddress;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.monmux.config.ListenerConfig;
+import dev.monmux.config.MonmuxConfig;
+import dev.monmux.config.VmConfig;
+import dev.monmux.qmp.VmLink;
+import dev.monmux.session.BuiltinCommands;
+import dev.monmux.session.EventFormatter;
+import dev.monmux.session.HmpRunner;
+import dev.monmux.session.OperatorSession;
+import dev.monmux.session.PassthroughHmpRunner;
+import dev.monmux.session.SessionContext;
+import dev.monmux.session.SessionRegistry;
+import dev.monmux.session.SharedVm;
+import dev.monmux.session.VmDirectory;
+import dev.monmux.telnet.LineEditor;
+import dev.monmux.telnet.TelnetChannelInitializer;
+import dev.monmux.telnet.TelnetSessionHandler;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+
+/** A running monmux: the VM links, the listeners and the sessions, wired from a config. */
+public final class Monmux implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Monmux.class);
+
+    private final MonmuxConfig config;
+    private final EventLoopGroup acceptors;
+    private final EventLoopGroup workers;
+    private final VmDirectory vms = new VmDirectory();
+    private final SessionRegistry sessions = new SessionRegistry();
+    private final SessionContext sessionContext;
+    private final List<Channel> listeners = new ArrayList<>();
+    private final EventFormatter events = new EventFormatter(ZoneId.systemDefault());
+
+    private Monmux(MonmuxConfig config) {
+        this.config = config;
+        this.acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        this.workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
+        HmpRunner hmp = new PassthroughHmpRunner();
+        this.sessionContext = new SessionContext(vms, sessions, new BuiltinCommands(), hmp,
+                config.limits().commandsInFlight());
+    }
+
+    /** Starts the VM links and binds every listener; fails if a port cannot be bound. */
+    public static Monmux start(MonmuxConfig config) throws InterruptedException {
+        Monmux m = new Monmux(config);
+        try {
+            m.startVms();
+            m.bindListeners();
+        } catch (RuntimeException | InterruptedException e) {
+            m.close();
+            throw e;
+        }
+        return m;
+    }
+
+    private void startVms() {
+        for (VmConfig vc : config.vms()) {
+            VmLink link = new VmLink(vc.name(), vc.qmp(), config.qmp(), vc.commandTimeout(), workers.next());
+            vms.add(new SharedVm(link, events));
+            link.start();
+        }
+    }
+
+    private void bindListeners() throws InterruptedException {
+        for (ListenerConfig lc : config.listeners().telnet()) {
+            listeners.add(bindTelnet(lc, null));
+        }
+        for (VmConfig vc : config.vms()) {
+            if (vc.telnet() != null) {
+                listeners.add(bindTelnet(vc.telnet(), vms.get(vc.name()).orElseThrow()));
+            }
+        }
+    }
+
+    private Channel bindTelnet(ListenerConfig lc, SharedVm fixedVm) throws InterruptedException {
+        String name = "telnet:" + lc.bind() + ":" + lc.port();
+        TelnetSessionHandler.SessionFactory factory = (ch, console) -> new OperatorSession(sessions.nextId(),
+                describe(ch.remoteAddress()), name, sessionContext, fixedVm, console, ch.eventLoop());
+        var consoleSettings = new TelnetSessionHandler.ConsoleSettings(config.limits().lineBytes(),
+                config.limits().historySize(), config.limits().typeAheadBytes(), completer());
+        ServerBootstrap b = new ServerBootstrap()
+                .group(acceptors, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                // A script's `printf 'info status\n' | nc` half-closes: answer before closing.
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(new TelnetChannelInitializer(lc.mode(), config.limits(), factory, consoleSettings));
+        try {
+            Channel ch = b.bind(lc.bind(), lc.port()).sync().channel();
+            log.info("telnet listener on {}{}", ch.localAddress(),
+                    fixedVm == null ? "" : " (VM '" + fixedVm.name() + "')");
+            return ch;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot listen on " + lc.bind() + ":" + lc.port() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private LineEditor.Completer completer() {
+        return before -> {
+            String word = before.substring(before.lastIndexOf(' ') + 1);
+            if (!before.equals(word)) {
+                if (before.startsWith(".attach ")) {
+                    return vms.names().stream().filter(n -> n.startsWith(word)).sorted().toList();
+                }
+                return List.of();
+            }
+            return BuiltinCommands.NAMES.stream().filter(n -> n.startsWith(word)).toList();
+        };
+    }
+
+    private static String describe(java.net.SocketAddress a) {
+        if (a instanceof InetSocketAddress i) {
+            return i.getAddress().getHostAddress() + ":" + i.getPort();
+        }
+        return String.valueOf(a);
+    }
+
+    public MonmuxConfig config() {
+        return config;
+    }
+
+    public VmDirectory vms() {
+        return vms;
+    }
+
+    public SessionRegistry sessions() {
+        return sessions;
+    }
+
+    /** The port a telnet listener is bound to, in config order (shared listeners first). */
+    public int telnetPort(int index) {
+        return ((InetSocketAddress) listeners.get(index).localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        for (Channel l : listeners) {
+            l.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        for (SharedVm vm : vms.all()) {
+            closing.add(vm.link().close());
+        }
+        try {
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("VM links did not close cleanly: {}", e.toString());
+        }
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

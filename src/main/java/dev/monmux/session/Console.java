@@ -1,0 +1,29 @@
+package dev.monmux.session;
+
+/**
+ * The operator's screen, as the session sees it: command output, and asynchronous lines (events,
+ * notices) that must not corrupt what the operator is typing. Implemented by the telnet front end
+ * for interactive and raw clients. All methods are called on the connection's event loop.
+ */
+public interface Console {
+    /** True for a character-mode terminal with echo and line editing. */
+    boolean interactive();
+
+    /** Prints a command's output (lines end in {@code \r\n}), then the prompt. */
+    void output(String text);
+
+    /**
+     * Prints one line above the prompt, keeping the half-typed input intact.
+     *
+     * @param droppable true for events, which a client that stopped reading may lose (counted)
+     */
+    void notice(String line, boolean droppable);
+
+    /** True while keys typed ahead are still waiting to be replayed into lines. */
+    default boolean hasPendingInput() {
+        return false;
+    }
+
+    /** Closes the connection after writing what is pending. */
+    void close();
+}

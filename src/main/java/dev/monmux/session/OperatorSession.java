@@ -1,0 +1,366 @@
+package dev.monmux.session;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.monmux.Version;
+import dev.monmux.qmp.QmpJson;
+import dev.monmux.qmp.VmLinkException;
+
+/**
+ * One operator's conversation with monmux, whatever the transport: the attached VM, HMP state
+ * QEMU forgets between calls (the selected CPU), and the order of things.
+ *
+ * <p>Lines are dispatched in the order typed, up to {@code commandsInFlight} at once (further
+ * lines wait; none is lost), and their outputs are printed strictly in that order. A line that
+ * changes session state the next lines depend on ({@code cpu N}) waits for the lines before it
+ * and holds back the lines after it.
+ *
+ * <p>Confined to the connection's event loop; {@link #event} and {@link #notice} may be called
+ * from any thread.
+ */
+public final class OperatorSession {
+    private static final Logger log = LoggerFactory.getLogger(OperatorSession.class);
+
+    private record Input(String text, int tooLongLimit) {
+    }
+
+    private static final class Slot {
+        final boolean barrier;
+        boolean done;
+        String output;
+
+        Slot(boolean barrier) {
+            this.barrier = barrier;
+        }
+    }
+
+    private final String id;
+    private final String remote;
+    private final String listener;
+    private final Instant since = Instant.now();
+    private final SessionContext ctx;
+    private final SharedVm fixedVm;
+    private final Console console;
+    private final Executor loop;
+
+    private final ArrayDeque<Input> waiting = new ArrayDeque<>();
+    private final ArrayDeque<Slot> slots = new ArrayDeque<>();
+    private boolean barrierInFlight;
+    private boolean advancing;
+    private boolean again;
+
+    private SharedVm attached;
+    private Integer cpuIndex;
+    private boolean eventsOn = true;
+    private volatile boolean closed;
+    private boolean inputEnded;
+    private volatile Instant lastInput = Instant.now();
+
+    public OperatorSession(String id, String remote, String listener, SessionContext ctx, SharedVm fixedVm,
+                           Console console, Executor loop) {
+        this.id = id;
+        this.remote = remote;
+        this.listener = listener;
+        this.ctx = ctx;
+        this.fixedVm = fixedVm;
+        this.console = console;
+        this.loop = loop;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String remote() {
+        return remote;
+    }
+
+    public String listener() {
+        return listener;
+    }
+
+    public Instant since() {
+        return since;
+    }
+
+    public Instant lastInput() {
+        return lastInput;
+    }
+
+    public SharedVm attached() {
+        return attached;
+    }
+
+    public Integer cpuIndex() {
+        return cpuIndex;
+    }
+
+    public boolean eventsOn() {
+        return eventsOn;
+    }
+
+    public Console console() {
+        return console;
+    }
+
+    SessionContext context() {
+        return ctx;
+    }
+
+    /** Attaches (dedicated port or single VM) and prints the banner and first prompt. */
+    public void start() {
+        ctx.sessions().add(this);
+        SharedVm vm = fixedVm != null ? fixedVm : ctx.vms().only().orElse(null);
+        if (vm != null) {
+            attach(vm);
+        }
+        console.output(banner() + "\r\n");
+    }
+
+    private String banner() {
+        if (attached != null) {
+            String state = attached.link().state() == dev.monmux.qmp.VmLink.State.UP ? ""
+                    : " (VM is down, reconnecting)";
+            return "monmux " + Version.get() + " \u2014 " + attached.describeQemu() + " monitor on VM '"
+                    + attached.name() + "'" + state + " - type 'help' for more information";
+        }
+        return "monmux " + Version.get() + " \u2014 VMs: " + String.join(", ", ctx.vms().names())
+                + " - type '.attach NAME' to pick one, '.help' for monmux commands";
+    }
+
+    /** A line the operator entered. */
+    public void onLine(String line) {
+        lastInput = Instant.now();
+        waiting.add(new Input(line, 0));
+        advance();
+    }
+
+    /** The operator entered a line over the limit; it was discarded. */
+    public void onLineTooLong(int maxBytes) {
+        lastInput = Instant.now();
+        waiting.add(new Input(null, maxBytes));
+        advance();
+    }
+
+    /**
+     * The client closed its sending side (e.g. {@code printf 'info status\n' | nc}): finish the
+     * lines already received, print their output, then close.
+     */
+    public void endOfInput() {
+        inputEnded = true;
+        advance();
+    }
+
+    /** The connection is gone. */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        detach();
+        ctx.sessions().remove(this);
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** An event line for this session (any thread); dropped when events are off. */
+    public void event(String line) {
+        loop.execute(() -> {
+            if (!closed && eventsOn) {
+                console.notice(line, true);
+            }
+        });
+    }
+
+    /** A monmux notice for this session (any thread); always shown. */
+    public void notice(String line) {
+        loop.execute(() -> {
+            if (!closed) {
+                console.notice(line, false);
+            }
+        });
+    }
+
+    void attach(SharedVm vm) {
+        detach();
+        attached = vm;
+        cpuIndex = null;
+        vm.join(this);
+    }
+
+    void detach() {
+        if (attached != null) {
+            attached.leave(this);
+            attached = null;
+            cpuIndex = null;
+        }
+    }
+
+    void setEvents(boolean on) {
+        eventsOn = on;
+    }
+
+    // ---- ordered, bounded dispatch ----
+
+    private void advance() {
+        if (advancing) {
+            again = true;
+            return;
+        }
+        advancing = true;
+        try {
+            do {
+                again = false;
+                printFinished();
+                dispatchWaiting();
+            } while (again);
+            if (inputEnded && waiting.isEmpty() && slots.isEmpty() && !console.hasPendingInput() && !closed) {
+                console.close();
+            }
+        } finally {
+            advancing = false;
+        }
+    }
+
+    private void printFinished() {
+        while (!slots.isEmpty() && slots.peek().done) {
+            Slot s = slots.poll();
+            if (s.barrier) {
+                barrierInFlight = false;
+            }
+            if (!closed) {
+                console.output(s.output);
+            }
+        }
+    }
+
+    private void dispatchWaiting() {
+        while (!closed && !waiting.isEmpty() && !barrierInFlight && slots.size() < ctx.commandsInFlight()) {
+            Input in = waiting.peek();
+            boolean barrier = in.text() != null && isBarrier(in.text());
+            if (barrier && !slots.isEmpty()) {
+                return;
+            }
+            waiting.poll();
+            Slot slot = new Slot(barrier);
+            slots.add(slot);
+            barrierInFlight = barrier;
+            CompletableFuture<String> out;
+            try {
+                out = in.text() == null ? done("line too long (max " + in.tooLongLimit() + " bytes)\r\n")
+                        : dispatch(in.text());
+            } catch (RuntimeException e) {
+                out = CompletableFuture.failedFuture(e);
+            }
+            out.whenComplete((text, err) -> {
+                if (loop instanceof io.netty.util.concurrent.EventExecutor ex && !ex.inEventLoop()) {
+                    loop.execute(() -> finish(slot, text, err));
+                } else {
+                    finish(slot, text, err);
+                }
+            });
+        }
+    }
+
+    private void finish(Slot slot, String text, Throwable err) {
+        slot.done = true;
+        slot.output = err == null ? text : errorText(err);
+        advance();
+    }
+
+    /** `cpu N` changes what the following lines mean (their cpu-index): run it alone. */
+    private static boolean isBarrier(String line) {
+        String t = line.strip();
+        return t.equals("cpu") || t.startsWith("cpu ") || t.startsWith("cpu\t");
+    }
+
+    private CompletableFuture<String> dispatch(String line) {
+        String t = line.strip();
+        if (t.isEmpty()) {
+            return done("");
+        }
+        if (t.startsWith(".")) {
+            return done(ctx.builtins().run(this, t));
+        }
+        if (attached == null) {
+            return done("Error: no VM attached; type '.attach NAME' ('.vms' lists them)\r\n");
+        }
+        if (t.startsWith("{")) {
+            return rawQmp(t);
+        }
+        return hmp(line);
+    }
+
+    private CompletableFuture<String> hmp(String line) {
+        Integer selected = parseCpu(line);
+        return ctx.hmp().run(line, attached.link(), cpuIndex).thenApply(out -> {
+            if (selected != null && out.isEmpty()) {
+                // QEMU forgets `cpu N` after each human-monitor-command; remember it for later calls.
+                cpuIndex = selected;
+            }
+            return out;
+        });
+    }
+
+    private static Integer parseCpu(String line) {
+        String[] w = line.strip().split("\\s+");
+        if (w.length == 2 && w[0].equals("cpu")) {
+            try {
+                return Integer.valueOf(w[1]);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private CompletableFuture<String> rawQmp(String text) {
+        JsonNode node;
+        try {
+            node = QmpJson.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            return done("Error: invalid QMP JSON: " + firstLine(e.getOriginalMessage()) + "\r\n");
+        }
+        if (!(node instanceof ObjectNode obj)
+                || !(obj.path("execute").isTextual() || obj.path("exec-oob").isTextual())) {
+            return done("Error: a QMP command is an object with \"execute\", e.g. {\"execute\": \"query-status\"}\r\n");
+        }
+        return attached.link().execute(obj).thenApply(reply -> QmpJson.pretty(reply) + "\r\n");
+    }
+
+    private String errorText(Throwable err) {
+        Throwable t = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        if (t instanceof VmLinkException) {
+            return "Error: " + t.getMessage() + "\r\n";
+        }
+        log.error("session {}: unexpected failure", id, t);
+        return "Error: internal error in monmux (" + t.getClass().getSimpleName() + "); see the monmux log\r\n";
+    }
+
+    private static String firstLine(String s) {
+        int nl = s == null ? -1 : s.indexOf('\n');
+        return nl < 0 ? String.valueOf(s) : s.substring(0, nl);
+    }
+
+    private static CompletableFuture<String> done(String s) {
+        return CompletableFuture.completedFuture(s);
+    }
+
+    @Override
+    public String toString() {
+        return "session " + id + " from " + remote;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.monmux.session;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.monmux.qmp.QmpEvent;
+import dev.monmux.qmp.QmpGreeting;
+import dev.monmux.qmp.VmLink;
+import dev.monmux.qmp.VmLinkListener;
+
+/**
+ * One VM as its operators share it: the VM's single QMP link and the sessions attached to it.
+ * Fans events and link notices out to every attached session, formatting each event once.
+ */
+public final class SharedVm implements VmLinkListener {
+    private final VmLink link;
+    private final EventFormatter formatter;
+    private final Set<OperatorSession> sessions = ConcurrentHashMap.newKeySet();
+
+    public SharedVm(VmLink link, EventFormatter formatter) {
+        this.link = link;
+        this.formatter = formatter;
+        link.addListener(this);
+    }
+
+    public String name() {
+        return link.name();
+    }
+
+    public VmLink link() {
+        return link;
+    }
+
+    public void join(OperatorSession s) {
+        sessions.add(s);
+    }
+
+    public void leave(OperatorSession s) {
+        sessions.remove(s);
+    }
+
+    /** The sessions attached now (a snapshot). */
+    public List<OperatorSession> sessions() {
+        return List.copyOf(sessions);
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    /** "QEMU 7.2.22" or a word saying why there is no version. */
+    public String describeQemu() {
+        QmpGreeting g = link.greeting();
+        return g == null ? "QEMU (not connected yet)" : "QEMU " + g.version();
+    }
+
+    /** Sends {@code line} to every attached session except {@code except} (may be null). */
+    public void broadcast(String line, OperatorSession except) {
+        for (OperatorSession s : sessions) {
+            if (s != except) {
+                s.notice(line);
+            }
+        }
+    }
+
+    @Override
+    public void onEvent(VmLink l, QmpEvent event) {
+        String line = formatter.format(event);
+        for (OperatorSession s : sessions) {
+            s.event(line);
+        }
+    }
+
+    @Override
+    public void onUp(VmLink l, QmpGreeting greeting) {
+        broadcast("[monmux] VM '" + name() + "' is up (QEMU " + greeting.version() + ")", null);
+    }
+
+    @Override
+    public void onDown(VmLink l, String reason) {
+        broadcast("[monmux] VM '" + name() + "' is down, reconnecting", null);
+    }
+}
