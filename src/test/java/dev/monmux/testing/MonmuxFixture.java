@@ -1,0 +1,58 @@
+package dev.monmux.testing;
+
+import java.util.List;
+
+import dev.monmux.Monmux;
+import dev.monmux.config.ConfigLoader;
+import dev.monmux.config.MonmuxConfig;
+
+/** Starts monmux in-process from YAML text (use port 0 for listeners) and stops it. */
+public final class MonmuxFixture implements AutoCloseable {
+    private final Monmux monmux;
+
+    private MonmuxFixture(Monmux monmux) {
+        this.monmux = monmux;
+    }
+
+    public static MonmuxFixture start(String yaml) throws Exception {
+        MonmuxConfig c = new ConfigLoader().parse(yaml, "test.yaml");
+        return new MonmuxFixture(Monmux.start(c));
+    }
+
+    /** One VM named {@code vm1} at {@code qmpAddress}, one shared telnet listener on a free port. */
+    public static MonmuxFixture oneVm(String qmpAddress, String extraYaml) throws Exception {
+        return start("listeners: {telnet: {port: 0}}\n"
+                + "vms:\n  - {name: vm1, qmp: '" + qmpAddress + "'}\n" + extraYaml);
+    }
+
+    public Monmux monmux() {
+        return monmux;
+    }
+
+    public int telnetPort() {
+        return monmux.telnetPort(0);
+    }
+
+    /** Waits until every VM link is up. */
+    public MonmuxFixture awaitUp() throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 15_000;
+        for (var vm : monmux.vms().all()) {
+            while (vm.link().state() != dev.monmux.qmp.VmLink.State.UP) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new AssertionError("VM '" + vm.name() + "' did not come up: " + vm.link().lastError());
+                }
+                Thread.sleep(10);
+            }
+        }
+        return this;
+    }
+
+    public List<String> vmNames() {
+        return monmux.vms().names();
+    }
+
+    @Override
+    public void close() {
+        monmux.close();
+    }
+}
