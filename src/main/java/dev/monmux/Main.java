@@ -35,10 +35,7 @@ public final class Main {
 
     public static void main(String[] args) {
         int code = run(List.of(args), System.out, System.err);
-        // On success just return: `run` gets here from its shutdown hook, where exit() would hang.
-        if (code != OK) {
-            System.exit(code);
-        }
+        System.exit(code);
     }
 
     /** Runs a command; for {@code run} it blocks until the process is told to stop. */
@@ -104,10 +101,10 @@ public final class Main {
             return FAILURE;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Signals.onTerminate(() -> {
             monmux.close();
             stopped.countDown();
-        }, "monmux-shutdown"));
+        });
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import dev.monmux.config.ListenerConfig;
 import dev.monmux.config.MonmuxConfig;
 import dev.monmux.config.VmConfig;
+import dev.monmux.net.ConnectionLimiter;
 import dev.monmux.qmp.VmLink;
 import dev.monmux.session.BuiltinCommands;
 import dev.monmux.session.EventFormatter;
@@ -46,6 +47,7 @@ public final class Monmux implements AutoCloseable {
     private final SessionContext sessionContext;
     private final List<Channel> listeners = new ArrayList<>();
     private final EventFormatter events = new EventFormatter(ZoneId.systemDefault());
+    private volatile boolean closing;
 
     private Monmux(MonmuxConfig config) {
         this.config = config;
@@ -53,7 +55,7 @@ public final class Monmux implements AutoCloseable {
         this.workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
         HmpRunner hmp = new PassthroughHmpRunner();
         this.sessionContext = new SessionContext(vms, sessions, new BuiltinCommands(), hmp,
-                config.limits().commandsInFlight());
+                config.limits().commandsInFlight(), config.limits().maxQueuedLines());
     }
 
     /** Starts the VM links and binds every listener; fails if a port cannot be bound. */
@@ -93,7 +95,7 @@ public final class Monmux implements AutoCloseable {
         TelnetSessionHandler.SessionFactory factory = (ch, console) -> new OperatorSession(sessions.nextId(),
                 describe(ch.remoteAddress()), name, sessionContext, fixedVm, console, ch.eventLoop());
         var consoleSettings = new TelnetSessionHandler.ConsoleSettings(config.limits().lineBytes(),
-                config.limits().historySize(), config.limits().typeAheadBytes(), completer());
+                config.limits().historySize(), config.limits().typeAheadKeys(), completer());
         ServerBootstrap b = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(NioServerSocketChannel.class)
@@ -101,7 +103,10 @@ public final class Monmux implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // A script's `printf 'info status\n' | nc` half-closes: answer before closing.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childHandler(new TelnetChannelInitializer(lc.mode(), config.limits(), factory, consoleSettings));
+                .childHandler(new TelnetChannelInitializer(lc.mode(), config.limits(),
+                        new ConnectionLimiter(config.limits().maxClients(), config.limits().maxClientsPerAddress(),
+                                () -> { }),
+                        factory, consoleSettings, () -> { }));
         try {
             Channel ch = b.bind(lc.bind(), lc.port()).sync().channel();
             log.info("telnet listener on {}{}", ch.localAddress(),
@@ -149,10 +154,32 @@ public final class Monmux implements AutoCloseable {
         return ((InetSocketAddress) listeners.get(index).localAddress()).getPort();
     }
 
+    /**
+     * Stops gracefully: no new clients, every operator is told, commands in flight may finish
+     * (up to {@code shutdownGrace}), then connections and VM links are closed.
+     */
     @Override
     public void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
         for (Channel l : listeners) {
             l.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        List<CompletableFuture<Void>> drains = new ArrayList<>();
+        for (OperatorSession s : sessions.all()) {
+            drains.add(s.drain());
+        }
+        try {
+            CompletableFuture.allOf(drains.toArray(CompletableFuture[]::new))
+                    .get(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.warn("shutdown: commands still in flight after {}; closing anyway",
+                    dev.monmux.config.Durations.format(config.shutdownGrace()));
+        }
+        for (OperatorSession s : sessions.all()) {
+            s.console().close();
         }
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (SharedVm vm : vms.all()) {
@@ -165,5 +192,6 @@ public final class Monmux implements AutoCloseable {
         }
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        log.info("monmux stopped");
     }
 }

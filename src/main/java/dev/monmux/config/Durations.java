@@ -12,9 +12,12 @@ public final class Durations {
     }
 
     public static Duration parse(String text) {
+        if (text.trim().equals("off")) {
+            return Duration.ZERO;
+        }
         Matcher m = FORMAT.matcher(text.trim());
         if (!m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration (examples: 250ms, 30s, 5m, 1h)");
+            throw new IllegalArgumentException("'" + text + "' is not a duration (examples: 250ms, 30s, 5m, 1h, off)");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {

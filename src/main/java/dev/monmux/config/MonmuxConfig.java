@@ -1,5 +1,6 @@
 package dev.monmux.config;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -7,8 +8,9 @@ import java.util.Set;
 
 /** The whole configuration file, immutable. See README "Configuration reference". */
 public record MonmuxConfig(ListenersConfig listeners, List<VmConfig> vms, QmpLinkConfig qmp,
-                           LimitsConfig limits, HmpConfig hmp) {
+                           LimitsConfig limits, HmpConfig hmp, Duration shutdownGrace) {
     public MonmuxConfig {
+        shutdownGrace = QmpLinkConfig.positive("shutdownGrace", shutdownGrace, Duration.ofSeconds(10));
         listeners = listeners == null ? ListenersConfig.defaults() : listeners;
         vms = vms == null ? List.of() : List.copyOf(vms);
         qmp = qmp == null ? QmpLinkConfig.defaults() : qmp;

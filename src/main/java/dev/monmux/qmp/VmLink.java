@@ -40,12 +40,9 @@ import io.netty.handler.flush.FlushConsolidationHandler;
  *
  * <p>All mutable state is confined to one event loop; public methods may be called from any thread.
  */
-public final class VmLink implements QmpCaller {
+public final class VmLink implements QmpEndpoint {
     private static final Logger log = LoggerFactory.getLogger(VmLink.class);
     private static final String CAPS_ID = "monmux-qmp-capabilities";
-
-    /** Visible link state. */
-    public enum State { CONNECTING, UP, DOWN }
 
     private enum Phase { IDLE, AWAIT_GREETING, AWAIT_CAPABILITIES, UP }
 
@@ -96,24 +93,29 @@ public final class VmLink implements QmpCaller {
                 });
     }
 
+    @Override
     public String name() {
         return name;
     }
 
+    @Override
     public QmpAddress address() {
         return address;
     }
 
+    @Override
     public State state() {
         return state;
     }
 
     /** The greeting of the current (or last) QEMU, or null if none was ever received. */
+    @Override
     public QmpGreeting greeting() {
         return greeting;
     }
 
     /** Why the link is not up, for {@code .vms}. */
+    @Override
     public String lastError() {
         return lastError;
     }
@@ -122,10 +124,12 @@ public final class VmLink implements QmpCaller {
         return loop;
     }
 
+    @Override
     public void addListener(VmLinkListener l) {
         listeners.add(l);
     }
 
+    @Override
     public void removeListener(VmLinkListener l) {
         listeners.remove(l);
     }
@@ -136,6 +140,7 @@ public final class VmLink implements QmpCaller {
     }
 
     /** Closes the connection for good; pending commands fail with "connection lost". */
+    @Override
     public CompletableFuture<Void> close() {
         CompletableFuture<Void> done = new CompletableFuture<>();
         loop.execute(() -> {
@@ -172,6 +177,7 @@ public final class VmLink implements QmpCaller {
      * and {@code id}) and completes with QEMU's whole reply, carrying the caller's own {@code id}
      * (or none, if the request had none).
      */
+    @Override
     public CompletableFuture<ObjectNode> execute(ObjectNode request) {
         JsonNode cmd = request.has("execute") ? request.get("execute") : request.get("exec-oob");
         if (cmd == null || !cmd.isTextual()) {

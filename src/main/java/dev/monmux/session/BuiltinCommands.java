@@ -2,7 +2,7 @@ package dev.monmux.session;
 
 import java.util.Locale;
 
-import dev.monmux.qmp.VmLink;
+import dev.monmux.qmp.QmpEndpoint;
 
 /**
  * monmux's own commands. They start with a dot so they can never shadow an HMP command (no HMP
@@ -40,12 +40,12 @@ public final class BuiltinCommands {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("%-2s %-20s %-11s %-8s %-7s %s\r\n", "", "NAME", "STATE", "QEMU", "CLIENTS", "QMP"));
         for (SharedVm vm : s.context().vms().all()) {
-            VmLink link = vm.link();
+            QmpEndpoint link = vm.link();
             String qemu = link.greeting() == null ? "-" : link.greeting().version();
             String mark = vm == s.attached() ? "*" : "";
             sb.append(String.format("%-2s %-20s %-11s %-8s %-7d %s", mark, vm.name(),
                     link.state().name().toLowerCase(Locale.ROOT), qemu, vm.sessionCount(), link.address()));
-            if (link.state() != VmLink.State.UP && link.lastError() != null) {
+            if (link.state() != QmpEndpoint.State.UP && link.lastError() != null) {
                 sb.append(" (").append(link.lastError()).append(')');
             }
             sb.append("\r\n");
@@ -59,7 +59,7 @@ public final class BuiltinCommands {
         }
         return s.context().vms().get(w[1]).map(vm -> {
             s.attach(vm);
-            String state = vm.link().state() == VmLink.State.UP ? "" : "; the VM is down, reconnecting";
+            String state = vm.link().state() == QmpEndpoint.State.UP ? "" : "; the VM is down, reconnecting";
             return "attached to VM '" + vm.name() + "' (" + vm.describeQemu() + state + ")\r\n";
         }).orElse("Error: no VM named '" + w[1] + "' ('.vms' lists them)\r\n");
     }

@@ -24,6 +24,12 @@ public interface Console {
         return false;
     }
 
+    /**
+     * Stops (or resumes) reading from the client because too many of its lines are waiting;
+     * nothing is dropped, the client's own socket buffer holds the rest.
+     */
+    void pauseInput(boolean paused);
+
     /** Closes the connection after writing what is pending. */
     void close();
 }

@@ -65,6 +65,8 @@ public final class OperatorSession {
     private boolean eventsOn = true;
     private volatile boolean closed;
     private boolean inputEnded;
+    private boolean inputPaused;
+    private CompletableFuture<Void> drained;
     private volatile Instant lastInput = Instant.now();
 
     public OperatorSession(String id, String remote, String listener, SessionContext ctx, SharedVm fixedVm,
@@ -130,7 +132,7 @@ public final class OperatorSession {
 
     private String banner() {
         if (attached != null) {
-            String state = attached.link().state() == dev.monmux.qmp.VmLink.State.UP ? ""
+            String state = attached.link().state() == dev.monmux.qmp.QmpEndpoint.State.UP ? ""
                     : " (VM is down, reconnecting)";
             return "monmux " + Version.get() + " \u2014 " + attached.describeQemu() + " monitor on VM '"
                     + attached.name() + "'" + state + " - type 'help' for more information";
@@ -144,6 +146,10 @@ public final class OperatorSession {
         lastInput = Instant.now();
         waiting.add(new Input(line, 0));
         advance();
+        if (!inputPaused && waiting.size() >= ctx.maxQueuedLines()) {
+            inputPaused = true;
+            console.pauseInput(true);
+        }
     }
 
     /** The operator entered a line over the limit; it was discarded. */
@@ -162,6 +168,22 @@ public final class OperatorSession {
         advance();
     }
 
+    /**
+     * monmux is stopping: tell the operator, let commands in flight finish, answer lines not yet
+     * started with an error. Completes once nothing is in flight (call from any thread).
+     */
+    public CompletableFuture<Void> drain() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            drained = done;
+            if (!closed) {
+                console.notice("[monmux] shutting down", false);
+            }
+            advance();
+        });
+        return done;
+    }
+
     /** The connection is gone. */
     public void close() {
         if (closed) {
@@ -170,6 +192,9 @@ public final class OperatorSession {
         closed = true;
         detach();
         ctx.sessions().remove(this);
+        if (drained != null) {
+            drained.complete(null);
+        }
     }
 
     public boolean isClosed() {
@@ -227,6 +252,13 @@ public final class OperatorSession {
                 printFinished();
                 dispatchWaiting();
             } while (again);
+            if (inputPaused && waiting.size() <= ctx.maxQueuedLines() / 2) {
+                inputPaused = false;
+                console.pauseInput(false);
+            }
+            if (drained != null && waiting.isEmpty() && slots.isEmpty()) {
+                drained.complete(null);
+            }
             if (inputEnded && waiting.isEmpty() && slots.isEmpty() && !console.hasPendingInput() && !closed) {
                 console.close();
             }
@@ -288,6 +320,9 @@ public final class OperatorSession {
     }
 
     private CompletableFuture<String> dispatch(String line) {
+        if (drained != null) {
+            return done("Error: monmux is shutting down\r\n");
+        }
         String t = line.strip();
         if (t.isEmpty()) {
             return done("");

@@ -5,5 +5,5 @@ package dev.monmux.session;
  * the HMP runner, plus per-session limits.
  */
 public record SessionContext(VmDirectory vms, SessionRegistry sessions, BuiltinCommands builtins, HmpRunner hmp,
-                             int commandsInFlight) {
+                             int commandsInFlight, int maxQueuedLines) {
 }

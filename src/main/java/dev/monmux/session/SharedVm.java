@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.monmux.qmp.QmpEvent;
 import dev.monmux.qmp.QmpGreeting;
-import dev.monmux.qmp.VmLink;
+import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.qmp.VmLinkListener;
 
 /**
@@ -14,11 +14,11 @@ import dev.monmux.qmp.VmLinkListener;
  * Fans events and link notices out to every attached session, formatting each event once.
  */
 public final class SharedVm implements VmLinkListener {
-    private final VmLink link;
+    private final QmpEndpoint link;
     private final EventFormatter formatter;
     private final Set<OperatorSession> sessions = ConcurrentHashMap.newKeySet();
 
-    public SharedVm(VmLink link, EventFormatter formatter) {
+    public SharedVm(QmpEndpoint link, EventFormatter formatter) {
         this.link = link;
         this.formatter = formatter;
         link.addListener(this);
@@ -28,7 +28,7 @@ public final class SharedVm implements VmLinkListener {
         return link.name();
     }
 
-    public VmLink link() {
+    public QmpEndpoint link() {
         return link;
     }
 
@@ -65,7 +65,7 @@ public final class SharedVm implements VmLinkListener {
     }
 
     @Override
-    public void onEvent(VmLink l, QmpEvent event) {
+    public void onEvent(QmpEndpoint l, QmpEvent event) {
         String line = formatter.format(event);
         for (OperatorSession s : sessions) {
             s.event(line);
@@ -73,12 +73,12 @@ public final class SharedVm implements VmLinkListener {
     }
 
     @Override
-    public void onUp(VmLink l, QmpGreeting greeting) {
+    public void onUp(QmpEndpoint l, QmpGreeting greeting) {
         broadcast("[monmux] VM '" + name() + "' is up (QEMU " + greeting.version() + ")", null);
     }
 
     @Override
-    public void onDown(VmLink l, String reason) {
+    public void onDown(QmpEndpoint l, String reason) {
         broadcast("[monmux] VM '" + name() + "' is down, reconnecting", null);
     }
 }

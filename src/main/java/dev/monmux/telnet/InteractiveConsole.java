@@ -57,8 +57,10 @@ final class InteractiveConsole extends TelnetConsole {
 
     private void key(Key k) {
         if (busy) {
-            if (typeAhead.size() < maxTypeAhead) {
-                typeAhead.add(k);
+            // Never drop a key: past the limit, stop reading from the client instead.
+            typeAhead.add(k);
+            if (typeAhead.size() >= maxTypeAhead) {
+                pauseTypeAhead(true);
             }
             return;
         }
@@ -86,6 +88,9 @@ final class InteractiveConsole extends TelnetConsole {
         // Replay what was typed while the command ran; it may submit the next line.
         while (!busy && !typeAhead.isEmpty()) {
             key(typeAhead.poll());
+        }
+        if (typeAhead.size() < maxTypeAhead / 2) {
+            pauseTypeAhead(false);
         }
         flushOut();
     }

@@ -4,6 +4,7 @@ import dev.monmux.session.Console;
 import dev.monmux.session.OperatorSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import dev.monmux.net.SlowClientGuard;
 import io.netty.channel.Channel;
 
 /**
@@ -17,6 +18,8 @@ abstract class TelnetConsole implements Console {
     protected final Channel channel;
     protected OperatorSession session;
     private long droppedEvents;
+    private boolean sessionPaused;
+    private boolean typeAheadPaused;
 
     TelnetConsole(Channel channel) {
         this.channel = channel;
@@ -72,6 +75,24 @@ abstract class TelnetConsole implements Console {
         // UTF-8 never contains 0xFF, so nothing here needs telnet's IAC doubling.
         ByteBuf buf = ByteBufUtil.writeUtf8(channel.alloc(), text);
         channel.writeAndFlush(buf, channel.voidPromise());
+    }
+
+    @Override
+    public void pauseInput(boolean paused) {
+        sessionPaused = paused;
+        firePause();
+    }
+
+    /** The console's own reason to stop reading: its type-ahead buffer is full. */
+    protected void pauseTypeAhead(boolean paused) {
+        if (typeAheadPaused != paused) {
+            typeAheadPaused = paused;
+            firePause();
+        }
+    }
+
+    private void firePause() {
+        channel.pipeline().fireUserEventTriggered(new SlowClientGuard.InputPause(sessionPaused || typeAheadPaused));
     }
 
     @Override

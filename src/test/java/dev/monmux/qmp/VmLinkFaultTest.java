@@ -58,7 +58,7 @@ class VmLinkFaultTest {
         CountDownLatch up = new CountDownLatch(1);
         link.addListener(new VmLinkListener() {
             @Override
-            public void onUp(VmLink l, QmpGreeting g) {
+            public void onUp(QmpEndpoint l, QmpGreeting g) {
                 synchronized (transitions) {
                     transitions.add("up " + g.version());
                 }
@@ -66,7 +66,7 @@ class VmLinkFaultTest {
             }
 
             @Override
-            public void onDown(VmLink l, String reason) {
+            public void onDown(QmpEndpoint l, String reason) {
                 synchronized (transitions) {
                     transitions.add("down");
                 }
@@ -92,10 +92,10 @@ class VmLinkFaultTest {
     }
 
     private void awaitUp() throws InterruptedException {
-        for (int i = 0; i < 500 && link.state() != VmLink.State.UP; i++) {
+        for (int i = 0; i < 500 && link.state() != QmpEndpoint.State.UP; i++) {
             Thread.sleep(10);
         }
-        assertEquals(VmLink.State.UP, link.state());
+        assertEquals(QmpEndpoint.State.UP, link.state());
     }
 
     @Test
@@ -157,7 +157,7 @@ class VmLinkFaultTest {
         assertEquals(VmLinkException.Reason.TIMEOUT, e.reason());
         assertEquals("no reply from VM 'vm1' to 'query-status' within 200 ms; the command may or may not have run",
                 e.getMessage());
-        assertEquals(VmLink.State.UP, link.state(), "one timeout does not recycle the link");
+        assertEquals(QmpEndpoint.State.UP, link.state(), "one timeout does not recycle the link");
     }
 
     @Test
@@ -221,7 +221,7 @@ class VmLinkFaultTest {
     void commandsFailFastWhileDown() throws Exception {
         startLink(cfg(Duration.ofSeconds(30), 3));
         server.close();
-        for (int i = 0; i < 500 && link.state() == VmLink.State.UP; i++) {
+        for (int i = 0; i < 500 && link.state() == QmpEndpoint.State.UP; i++) {
             Thread.sleep(10);
         }
         VmLinkException e = assertInstanceOf(VmLinkException.class, failure(link.call("query-status", null)));
@@ -241,7 +241,7 @@ class VmLinkFaultTest {
             Thread.sleep(10);
         }
         assertTrue(server.acceptedCount() >= 3, "retries after handshake timeouts");
-        assertTrue(link.state() != VmLink.State.UP);
+        assertTrue(link.state() != QmpEndpoint.State.UP);
         assertTrue(link.lastError().contains("no QMP handshake"), link.lastError());
         server.sendGreeting(true);
         server.dropConnections();
@@ -263,6 +263,6 @@ class VmLinkFaultTest {
         awaitUp();
         VmLinkException e = assertInstanceOf(VmLinkException.class, failure(link.call("query-status", null)));
         assertEquals(VmLinkException.Reason.LOST, e.reason());
-        assertTrue(link.lastError() == null || link.lastError().contains("4096") || link.state() == VmLink.State.UP);
+        assertTrue(link.lastError() == null || link.lastError().contains("4096") || link.state() == QmpEndpoint.State.UP);
     }
 }

@@ -37,7 +37,7 @@ public final class MonmuxFixture implements AutoCloseable {
     public MonmuxFixture awaitUp() throws InterruptedException {
         long deadline = System.currentTimeMillis() + 15_000;
         for (var vm : monmux.vms().all()) {
-            while (vm.link().state() != dev.monmux.qmp.VmLink.State.UP) {
+            while (vm.link().state() != dev.monmux.qmp.QmpEndpoint.State.UP) {
                 if (System.currentTimeMillis() > deadline) {
                     throw new AssertionError("VM '" + vm.name() + "' did not come up: " + vm.link().lastError());
                 }

@@ -1,0 +1,29 @@
+package dev.monmux;
+
+import sun.misc.Signal;
+
+/**
+ * POSIX signals. The JVM's own handling of SIGTERM runs shutdown hooks but exits with 143; an
+ * orderly stop should exit 0, so monmux handles TERM and INT itself.
+ */
+final class Signals {
+    private Signals() {
+    }
+
+    /** Runs {@code action} on its own thread when SIGTERM or SIGINT arrives. */
+    static void onTerminate(Runnable action) {
+        Signal.handle(new Signal("TERM"), sig -> start(action, "monmux-" + sig.getName()));
+        Signal.handle(new Signal("INT"), sig -> start(action, "monmux-" + sig.getName()));
+    }
+
+    /** Runs {@code action} on its own thread when SIGHUP arrives. */
+    static void onHangup(Runnable action) {
+        Signal.handle(new Signal("HUP"), sig -> start(action, "monmux-HUP"));
+    }
+
+    private static void start(Runnable action, String name) {
+        Thread t = new Thread(action, name);
+        t.setDaemon(false);
+        t.start();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.monmux.qmp;
+
+import java.util.concurrent.CompletableFuture;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.monmux.config.QmpAddress;
+
+/**
+ * A VM's QMP connection as front ends use it: send commands, watch state and events.
+ * {@link VmLink} is the real one; tests and fuzzers may script their own.
+ */
+public interface QmpEndpoint extends QmpCaller {
+    /** Visible link state. */
+    enum State { CONNECTING, UP, DOWN }
+
+    String name();
+
+    QmpAddress address();
+
+    State state();
+
+    /** The greeting of the current (or last) QEMU, or null if none was ever received. */
+    QmpGreeting greeting();
+
+    /** Why the link is not up, or null. */
+    String lastError();
+
+    /**
+     * Sends a complete QMP request and completes with QEMU's whole reply, carrying the caller's
+     * own {@code id} (or none). Fails with {@link VmLinkException} when there is no answer.
+     */
+    CompletableFuture<ObjectNode> execute(ObjectNode request);
+
+    void addListener(VmLinkListener l);
+
+    void removeListener(VmLinkListener l);
+
+    /** Closes the connection for good; pending commands fail. */
+    CompletableFuture<Void> close();
+}
