@@ -9,10 +9,10 @@ import dev.monmux.net.SlowClientGuard;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.Channel;
 
 /** The pipeline of one telnet connection, protocol first, behaviour last. */
-public final class TelnetChannelInitializer extends ChannelInitializer<SocketChannel> {
+public final class TelnetChannelInitializer extends ChannelInitializer<Channel> {
     private final TelnetMode mode;
     private final LimitsConfig limits;
     private final TelnetSessionHandler.SessionFactory sessions;
@@ -33,7 +33,7 @@ public final class TelnetChannelInitializer extends ChannelInitializer<SocketCha
     }
 
     @Override
-    protected void initChannel(SocketChannel ch) {
+    protected void initChannel(Channel ch) {
         ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(limits.outboundLowWaterBytes(),
                 limits.outboundHighWaterBytes()));
         ch.pipeline().addLast("limit", limiter);

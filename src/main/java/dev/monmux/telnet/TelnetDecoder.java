@@ -11,8 +11,9 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 /**
  * Splits a telnet byte stream (RFC 854) into plain data ({@code ByteBuf}, with {@code IAC IAC}
  * unescaped) and {@link TelnetFrame}s. Every IAC sequence is removed from the data, even one
- * split across reads. A subnegotiation longer than the limit is consumed and dropped, so a
- * client cannot make the server buffer without bound.
+ * split across reads. A subnegotiation longer than the limit is dropped and the decoder goes
+ * back to reading data: the server never buffers without bound, and a client that opened a
+ * subnegotiation and never closed it gets its session back instead of losing all later input.
  */
 public final class TelnetDecoder extends ByteToMessageDecoder {
     private enum State { DATA, IAC, OPTION, SB_OPTION, SB_DATA, SB_IAC }
@@ -25,7 +26,6 @@ public final class TelnetDecoder extends ByteToMessageDecoder {
     private int verb;
     private int sbOption;
     private final ByteArrayOutputStream sb = new ByteArrayOutputStream();
-    private boolean sbOverflow;
     private long droppedSubnegotiations;
 
     public TelnetDecoder(int maxSubnegotiation) {
@@ -62,7 +62,6 @@ public final class TelnetDecoder extends ByteToMessageDecoder {
                 case SB_OPTION -> {
                     sbOption = b;
                     sb.reset();
-                    sbOverflow = false;
                     state = State.SB_DATA;
                 }
                 case SB_DATA -> {
@@ -74,15 +73,11 @@ public final class TelnetDecoder extends ByteToMessageDecoder {
                 }
                 case SB_IAC -> {
                     if (b == TelnetCodes.IAC) {
-                        sbByte(b);
                         state = State.SB_DATA;
+                        sbByte(b);
                     } else {
                         // IAC SE ends it; anything else is a protocol error that also ends it.
-                        if (sbOverflow) {
-                            droppedSubnegotiations++;
-                        } else {
-                            out.add(new TelnetFrame.Subnegotiation(sbOption, sb.toByteArray()));
-                        }
+                        out.add(new TelnetFrame.Subnegotiation(sbOption, sb.toByteArray()));
                         sb.reset();
                         state = State.DATA;
                         if (b != TelnetCodes.SE) {
@@ -114,10 +109,11 @@ public final class TelnetDecoder extends ByteToMessageDecoder {
     }
 
     private void sbByte(int b) {
-        if (sb.size() < maxSubnegotiation) {
-            sb.write(b);
-        } else {
-            sbOverflow = true;
+        sb.write(b);
+        if (sb.size() >= maxSubnegotiation) {
+            droppedSubnegotiations++;
+            sb.reset();
+            state = State.DATA;
         }
     }
 }

@@ -98,13 +98,24 @@ class TelnetDecoderTest {
     }
 
     @Test
-    void oversizedSubnegotiationIsDroppedAndDataAfterItSurvives() {
+    void oversizedSubnegotiationIsDroppedAndTheRestIsDataAgain() {
         TelnetDecoder d = new TelnetDecoder(16);
-        byte[] big = new byte[10_000];
+        byte[] big = new byte[20];
         java.util.Arrays.fill(big, (byte) 'z');
         List<Object> out = decode(d, b(IAC, 250, 24), big, b(IAC, 240), "info status\n".getBytes());
-        assertEquals(List.of("info status\n"), out);
+        // 16 bytes are taken as the subnegotiation and dropped; the decoder does not wait for an
+        // IAC SE that may never come, so a client that never closes one keeps its session.
+        assertEquals(List.of("zzzz", new TelnetFrame.Command(240), "info status\n"), out);
         assertEquals(1, d.droppedSubnegotiations());
+    }
+
+    @Test
+    void unterminatedSubnegotiationDoesNotSwallowTheSession() {
+        TelnetDecoder d = new TelnetDecoder(16);
+        byte[] junk = new byte[16];
+        java.util.Arrays.fill(junk, (byte) 'q');
+        List<Object> out = decode(d, b(IAC, 250, 250), junk, "info status\n".getBytes());
+        assertEquals(List.of("info status\n"), out);
     }
 
     @Test

@@ -1,0 +1,103 @@
+package dev.monmux.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
+import java.util.List;
+
+import dev.monmux.config.LimitsConfig;
+import dev.monmux.config.TelnetMode;
+import dev.monmux.net.ConnectionLimiter;
+import dev.monmux.session.BuiltinCommands;
+import dev.monmux.session.EventFormatter;
+import dev.monmux.session.OperatorSession;
+import dev.monmux.command.CommandGate;
+import dev.monmux.command.CommandObserver;
+import dev.monmux.command.FallbackHmpPlanner;
+import dev.monmux.command.QmpRequestPlanner;
+import dev.monmux.session.SessionContext;
+import dev.monmux.session.SessionRegistry;
+import dev.monmux.session.SharedVm;
+import dev.monmux.session.VmDirectory;
+import dev.monmux.telnet.TelnetChannelInitializer;
+import dev.monmux.telnet.TelnetSessionHandler;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+
+/**
+ * The whole telnet pipeline of a monmux connection on an {@link EmbeddedChannel}, with one
+ * {@link ScriptedVm}: no sockets, no threads, deterministic. For session tests and fuzzing.
+ */
+public final class EmbeddedTelnet {
+    private final EmbeddedChannel channel;
+    private final ScriptedVm vm;
+    private final SessionRegistry sessions = new SessionRegistry();
+
+    public EmbeddedTelnet(TelnetMode mode, LimitsConfig limits) {
+        this.vm = new ScriptedVm("vm1");
+        VmDirectory vms = new VmDirectory();
+        vms.add(new SharedVm(vm, new EventFormatter(ZoneId.of("UTC"))));
+        SessionContext ctx = new SessionContext(vms, sessions, new BuiltinCommands(), new FallbackHmpPlanner(),
+                new QmpRequestPlanner(new FallbackHmpPlanner()), CommandGate.OPEN, CommandObserver.NONE,
+                limits.commandsInFlight(), limits.maxQueuedLines());
+        TelnetSessionHandler.SessionFactory factory = (ch, console) ->
+                new OperatorSession(sessions.nextId(), "embedded", "telnet:embedded", ctx, null, console, ch.eventLoop());
+        var consoleSettings = new TelnetSessionHandler.ConsoleSettings(limits.lineBytes(), limits.historySize(),
+                limits.typeAheadKeys(), before -> List.of());
+        channel = new EmbeddedChannel(new TelnetChannelInitializer(mode, limits,
+                new ConnectionLimiter(limits.maxClients(), limits.maxClientsPerAddress(), () -> { }),
+                factory, consoleSettings, () -> { }));
+        channel.runPendingTasks();
+    }
+
+    public EmbeddedChannel channel() {
+        return channel;
+    }
+
+    public ScriptedVm vm() {
+        return vm;
+    }
+
+    public void send(byte[] bytes) {
+        if (channel.isOpen()) {
+            channel.writeInbound(Unpooled.wrappedBuffer(bytes));
+            channel.runPendingTasks();
+        }
+    }
+
+    public void send(String s) {
+        send(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** All output written since the last call, as text (telnet option bytes included). */
+    public String output() {
+        StringBuilder sb = new StringBuilder();
+        ByteBuf b;
+        while ((b = channel.readOutbound()) != null) {
+            sb.append(b.toString(StandardCharsets.UTF_8));
+            b.release();
+        }
+        return sb.toString();
+    }
+
+    /** Control characters made visible, for failure messages. */
+    public static String show(String s) {
+        StringBuilder sb = new StringBuilder("'");
+        for (char c : s.toCharArray()) {
+            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+                sb.append(String.format("\\x%02x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.append('\'').toString();
+    }
+
+    public boolean isOpen() {
+        return channel.isOpen();
+    }
+
+    public void close() {
+        channel.finishAndReleaseAll();
+    }
+}
