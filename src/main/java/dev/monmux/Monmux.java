@@ -10,6 +10,11 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.monmux.command.CommandGate;
+import dev.monmux.command.CommandObserver;
+import dev.monmux.command.FallbackHmpPlanner;
+import dev.monmux.command.HmpPlanner;
+import dev.monmux.command.QmpRequestPlanner;
 import dev.monmux.config.ListenerConfig;
 import dev.monmux.config.MonmuxConfig;
 import dev.monmux.config.VmConfig;
@@ -17,9 +22,7 @@ import dev.monmux.net.ConnectionLimiter;
 import dev.monmux.qmp.VmLink;
 import dev.monmux.session.BuiltinCommands;
 import dev.monmux.session.EventFormatter;
-import dev.monmux.session.HmpRunner;
 import dev.monmux.session.OperatorSession;
-import dev.monmux.session.PassthroughHmpRunner;
 import dev.monmux.session.SessionContext;
 import dev.monmux.session.SessionRegistry;
 import dev.monmux.session.SharedVm;
@@ -53,8 +56,9 @@ public final class Monmux implements AutoCloseable {
         this.config = config;
         this.acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
-        HmpRunner hmp = new PassthroughHmpRunner();
+        HmpPlanner hmp = new FallbackHmpPlanner();
         this.sessionContext = new SessionContext(vms, sessions, new BuiltinCommands(), hmp,
+                new QmpRequestPlanner(hmp), CommandGate.OPEN, CommandObserver.NONE,
                 config.limits().commandsInFlight(), config.limits().maxQueuedLines());
     }
 

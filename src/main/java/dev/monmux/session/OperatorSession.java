@@ -1,5 +1,6 @@
 package dev.monmux.session;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +15,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.monmux.Version;
+import dev.monmux.command.Actor;
+import dev.monmux.command.CommandPlan;
+import dev.monmux.command.CommandResult;
+import dev.monmux.command.Outcome;
+import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.qmp.QmpJson;
 import dev.monmux.qmp.VmLinkException;
 
@@ -341,13 +347,52 @@ public final class OperatorSession {
 
     private CompletableFuture<String> hmp(String line) {
         Integer selected = parseCpu(line);
-        return ctx.hmp().run(line, attached.link(), cpuIndex).thenApply(out -> {
+        return execute(ctx.hmp().plan(line, cpuIndex)).thenApply(out -> {
             if (selected != null && out.isEmpty()) {
                 // QEMU forgets `cpu N` after each human-monitor-command; remember it for later calls.
                 cpuIndex = selected;
             }
             return out;
         });
+    }
+
+    /** The user, role and address this session's commands are recorded under. */
+    public Actor actor() {
+        return new Actor(id, "-", "admin", remote, listener);
+    }
+
+    /**
+     * Gate, audit, send, audit, answer: the command is sent only once its start is recorded, and
+     * its output is printed only once its outcome is.
+     */
+    private CompletableFuture<String> execute(CommandPlan plan) {
+        Actor actor = actor();
+        SharedVm vm = attached;
+        long t0 = System.nanoTime();
+        var refusal = ctx.gate().refuse(actor, vm.name(), plan);
+        CompletableFuture<CommandResult> result;
+        if (refusal.isPresent()) {
+            result = CompletableFuture.completedFuture(
+                    new CommandResult(refusal.get() + "\r\n", Outcome.DENIED, null, refusal.get()));
+        } else {
+            result = ctx.observer().started(actor, vm.name(), plan).handle((ok, err) -> err)
+                    .thenCompose(err -> err == null ? plan.run(vm.link())
+                            : CompletableFuture.completedFuture(CommandResult.refused(Outcome.REFUSED,
+                                    "command refused: " + rootMessage(err))));
+        }
+        return result.thenCompose(r -> ctx.observer()
+                .finished(actor, vm.name(), plan, r, Duration.ofNanos(System.nanoTime() - t0))
+                .handle((ok, err) -> {
+                    if (err != null) {
+                        log.warn("session {}: outcome of '{}' not recorded: {}", id, plan.name(), rootMessage(err));
+                    }
+                    return r.text();
+                }));
+    }
+
+    private static String rootMessage(Throwable err) {
+        Throwable t = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     private static Integer parseCpu(String line) {
@@ -373,7 +418,15 @@ public final class OperatorSession {
                 || !(obj.path("execute").isTextual() || obj.path("exec-oob").isTextual())) {
             return done("Error: a QMP command is an object with \"execute\", e.g. {\"execute\": \"query-status\"}\r\n");
         }
-        return attached.link().execute(obj).thenApply(reply -> QmpJson.pretty(reply) + "\r\n");
+        QmpEndpoint link = attached.link();
+        return execute(ctx.qmp().plan(obj, text, vm -> link.execute(obj).thenApply(OperatorSession::qmpResult)));
+    }
+
+    private static CommandResult qmpResult(ObjectNode reply) {
+        String text = QmpJson.pretty(reply) + "\r\n";
+        JsonNode error = reply.get("error");
+        return error == null ? CommandResult.ok(text)
+                : CommandResult.error(text, error.path("class").asText(null), error.path("desc").asText(null));
     }
 
     private String errorText(Throwable err) {

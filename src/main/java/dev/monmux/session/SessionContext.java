@@ -1,9 +1,16 @@
 package dev.monmux.session;
 
+import dev.monmux.command.CommandGate;
+import dev.monmux.command.CommandObserver;
+import dev.monmux.command.HmpPlanner;
+import dev.monmux.command.QmpRequestPlanner;
+
 /**
- * What every operator session shares: the VMs, the other sessions, the proxy's own commands and
- * the HMP runner, plus per-session limits.
+ * What every operator session shares: the VMs, the other sessions, the proxy's own commands, how
+ * lines are understood (HMP and raw QMP planners), who may run them (gate), who watches them
+ * (observer: audit, metrics), plus per-session limits.
  */
-public record SessionContext(VmDirectory vms, SessionRegistry sessions, BuiltinCommands builtins, HmpRunner hmp,
+public record SessionContext(VmDirectory vms, SessionRegistry sessions, BuiltinCommands builtins, HmpPlanner hmp,
+                             QmpRequestPlanner qmp, CommandGate gate, CommandObserver observer,
                              int commandsInFlight, int maxQueuedLines) {
 }
