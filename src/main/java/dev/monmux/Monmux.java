@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.monmux.command.ActivityListener;
 import dev.monmux.command.CommandGate;
 import dev.monmux.command.CommandObserver;
 import dev.monmux.command.FallbackHmpPlanner;
@@ -58,7 +59,7 @@ public final class Monmux implements AutoCloseable {
         this.workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
         HmpPlanner hmp = new FallbackHmpPlanner();
         this.sessionContext = new SessionContext(vms, sessions, new BuiltinCommands(), hmp,
-                new QmpRequestPlanner(hmp), CommandGate.OPEN, CommandObserver.NONE,
+                new QmpRequestPlanner(hmp), CommandGate.OPEN, CommandObserver.NONE, ActivityListener.NONE,
                 config.limits().commandsInFlight(), config.limits().maxQueuedLines());
     }
 

@@ -129,6 +129,7 @@ public final class OperatorSession {
     /** Attaches (dedicated port or single VM) and prints the banner and first prompt. */
     public void start() {
         ctx.sessions().add(this);
+        ctx.activity().sessionOpened(actor());
         SharedVm vm = fixedVm != null ? fixedVm : ctx.vms().only().orElse(null);
         if (vm != null) {
             attach(vm);
@@ -198,6 +199,7 @@ public final class OperatorSession {
         closed = true;
         detach();
         ctx.sessions().remove(this);
+        ctx.activity().sessionClosed(actor(), drained != null ? "shutdown" : "client");
         if (drained != null) {
             drained.complete(null);
         }

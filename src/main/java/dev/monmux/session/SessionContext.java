@@ -1,5 +1,6 @@
 package dev.monmux.session;
 
+import dev.monmux.command.ActivityListener;
 import dev.monmux.command.CommandGate;
 import dev.monmux.command.CommandObserver;
 import dev.monmux.command.HmpPlanner;
@@ -8,9 +9,9 @@ import dev.monmux.command.QmpRequestPlanner;
 /**
  * What every operator session shares: the VMs, the other sessions, the proxy's own commands, how
  * lines are understood (HMP and raw QMP planners), who may run them (gate), who watches them
- * (observer: audit, metrics), plus per-session limits.
+ * (observer and activity: audit, metrics), plus per-session limits.
  */
 public record SessionContext(VmDirectory vms, SessionRegistry sessions, BuiltinCommands builtins, HmpPlanner hmp,
-                             QmpRequestPlanner qmp, CommandGate gate, CommandObserver observer,
+                             QmpRequestPlanner qmp, CommandGate gate, CommandObserver observer, ActivityListener activity,
                              int commandsInFlight, int maxQueuedLines) {
 }

@@ -10,6 +10,7 @@ import dev.monmux.net.ConnectionLimiter;
 import dev.monmux.session.BuiltinCommands;
 import dev.monmux.session.EventFormatter;
 import dev.monmux.session.OperatorSession;
+import dev.monmux.command.ActivityListener;
 import dev.monmux.command.CommandGate;
 import dev.monmux.command.CommandObserver;
 import dev.monmux.command.FallbackHmpPlanner;
@@ -38,7 +39,7 @@ public final class EmbeddedTelnet {
         VmDirectory vms = new VmDirectory();
         vms.add(new SharedVm(vm, new EventFormatter(ZoneId.of("UTC"))));
         SessionContext ctx = new SessionContext(vms, sessions, new BuiltinCommands(), new FallbackHmpPlanner(),
-                new QmpRequestPlanner(new FallbackHmpPlanner()), CommandGate.OPEN, CommandObserver.NONE,
+                new QmpRequestPlanner(new FallbackHmpPlanner()), CommandGate.OPEN, CommandObserver.NONE, ActivityListener.NONE,
                 limits.commandsInFlight(), limits.maxQueuedLines());
         TelnetSessionHandler.SessionFactory factory = (ch, console) ->
                 new OperatorSession(sessions.nextId(), "embedded", "telnet:embedded", ctx, null, console, ch.eventLoop());
