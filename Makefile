@@ -1,7 +1,7 @@
-# monmux — see README.md. Targets: build, run, test, clean.
+# monmux — see README.md. Targets: build, run, test, fuzz, clean.
 MVN ?= mvn -B -q
 
-.PHONY: build run test clean
+.PHONY: build run test fuzz clean
 
 ## build: compile and package the runnable jar (target/monmux.jar)
 build:
@@ -11,9 +11,16 @@ build:
 run: build
 	./scripts/run-demo.sh
 
-## test: the whole test suite (unit, end-to-end against real QEMU)
+## test: the whole test suite (unit, end-to-end against real QEMU), then every fuzz test for 30 s
 test:
 	$(MVN) verify
+	MVN="$(MVN)" ./scripts/fuzz.sh 30s
+
+## fuzz: every fuzz test for 10 minutes each (FUZZ_TIME=1h for longer)
+FUZZ_TIME ?= 10m
+fuzz:
+	$(MVN) -DskipTests test-compile
+	MVN="$(MVN)" ./scripts/fuzz.sh $(FUZZ_TIME)
 
 clean:
 	$(MVN) clean
