@@ -139,6 +139,11 @@ public final class VmLink implements QmpEndpoint {
         loop.execute(this::connect);
     }
 
+    /** How many commands were sent and await their reply (read on the link's event loop). */
+    public CompletableFuture<Integer> pendingCount() {
+        return CompletableFuture.supplyAsync(pending::size, loop);
+    }
+
     /** Closes the connection for good; pending commands fail with "connection lost". */
     @Override
     public CompletableFuture<Void> close() {
