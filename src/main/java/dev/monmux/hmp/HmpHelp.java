@@ -68,8 +68,7 @@ final class HmpHelp {
         }
         out.append("unknown command: '");
         for (int i = 0; i <= index; i++) {
-            // QEMU closes the quote only after the last argument typed, whatever was not found
-            out.append(args.get(i)).append(i == args.size() - 1 ? "'\n" : " ");
+            out.append(args.get(i)).append(i == index ? "'\n" : " ");
         }
     }
 

@@ -31,8 +31,16 @@ public final class HmpOutcome {
         return error == null ? CommandResult.ok(text) : CommandResult.error(text, null, error);
     }
 
-    /** The first line of {@code text} when the text is an HMP error, else null. */
+    /**
+     * The error when {@code text} is an HMP error, else null: its first line, without the
+     * {@code Error: } prefix (as a QMP error's desc is recorded).
+     */
     public static String errorLine(String text) {
+        String first = firstRawLine(text);
+        return first == null || !first.startsWith("Error: ") ? first : first.substring("Error: ".length());
+    }
+
+    private static String firstRawLine(String text) {
         if (text.isEmpty()) {
             return null;
         }

@@ -70,7 +70,7 @@ final class NativeMappings {
         mappings.put("sendkey", (l, cpu) -> sendkey(l));
         mappings.put("help", (l, cpu) -> {
             String text = help.render(l.string("name"));
-            return text == null ? null : answered(CommandResult.ok(HmpText.crlf(text)));
+            return text == null ? null : answered(HmpOutcome.judge(HmpText.crlf(text)));
         });
     }
 
@@ -114,7 +114,7 @@ final class NativeMappings {
 
     /** An error QEMU's handler prints itself (before any QMP call), as {@code Error: ...}. */
     private static NativeCall handlerError(String message) {
-        return answered(CommandResult.error(HmpText.crlf("Error: " + message + "\n"), null, "Error: " + message));
+        return answered(CommandResult.error(HmpText.crlf("Error: " + message + "\n"), null, message));
     }
 
     /** hmp_info_block; {@code -v} (image details) is left to QEMU. */
