@@ -34,6 +34,7 @@ final class NativeMappings {
     private static final Set<String> IMAGE_FORMATS = Set.of("ppm", "png");
 
     private final Map<String, Mapping> mappings = new HashMap<>();
+    private final MigrationGlobals migrationGlobals = new MigrationGlobals();
     private final HmpTable table;
     private final HmpHelp help;
 
@@ -52,6 +53,9 @@ final class NativeMappings {
         query("info hotpluggable-cpus", "query-hotpluggable-cpus", HmpFormats::hotpluggableCpus);
         mappings.put("info cpus", (l, cpu) -> call("query-cpus-fast", null, r -> HmpFormats.cpus(r, cpu)));
         mappings.put("info block", (l, cpu) -> infoBlock(l));
+        mappings.put("info migrate", (l, cpu) -> new NativeCall("query-migrate", null, vm -> migrationGlobals.get(vm)
+                .thenCompose(globals -> vm.call("query-migrate", null)
+                        .thenApply(r -> CommandResult.ok(globals + HmpText.crlf(HmpFormats.migrate(r)))))));
         // hmp_stop, hmp_system_reset, hmp_system_powerdown, hmp_quit pass no Error: QEMU prints nothing
         mappings.put("stop", (l, cpu) -> silent("stop", null));
         mappings.put("system_reset", (l, cpu) -> silent("system_reset", null));
