@@ -276,6 +276,53 @@ final class HmpFormats {
         return s.toString();
     }
 
+    /** hmp_info_migrate_capabilities. */
+    static String migrateCapabilities(JsonNode r) {
+        StringBuilder s = new StringBuilder();
+        for (JsonNode c : r) {
+            s.append(c.path("capability").asText()).append(": ").append(c.path("state").asBoolean() ? "on" : "off")
+                    .append('\n');
+        }
+        return s.toString();
+    }
+
+    /** hmp_info_migrate_parameters: QEMU's fixed order and units. */
+    static String migrateParameters(JsonNode p) {
+        StringBuilder s = new StringBuilder();
+        String[][] rows = {
+            {"announce-initial", " ms"}, {"announce-max", " ms"}, {"announce-rounds", ""}, {"announce-step", " ms"},
+            {"compress-level", ""}, {"compress-threads", ""}, {"compress-wait-thread", "bool"},
+            {"decompress-threads", ""}, {"throttle-trigger-threshold", ""}, {"cpu-throttle-initial", ""},
+            {"cpu-throttle-increment", ""}, {"cpu-throttle-tailslow", "bool"}, {"max-cpu-throttle", ""},
+            {"tls-creds", "quoted"}, {"tls-hostname", "quoted"}, {"max-bandwidth", " bytes/second"},
+            {"downtime-limit", " ms"}, {"x-checkpoint-delay", " ms"}, {"block-incremental", "bool"},
+            {"multifd-channels", ""}, {"multifd-compression", "text"}, {"xbzrle-cache-size", " bytes"},
+            {"max-postcopy-bandwidth", ""}, {"tls-authz", "quoted"}};
+        for (String[] row : rows) {
+            String key = row[0];
+            s.append(key).append(": ");
+            switch (row[1]) {
+                case "bool" -> s.append(p.path(key).asBoolean() ? "on" : "off");
+                case "quoted" -> s.append('\'').append(p.has(key) ? p.path(key).asText() : "(null)").append('\'');
+                case "text" -> s.append(p.path(key).asText());
+                default -> s.append(u64(p, key)).append(row[1]);
+            }
+            s.append('\n');
+        }
+        if (p.has("block-bitmap-mapping")) {
+            s.append("block-bitmap-mapping:\n");
+            for (JsonNode node : p.path("block-bitmap-mapping")) {
+                s.append("  '").append(node.path("node-name").asText()).append("' -> '")
+                        .append(node.path("alias").asText()).append("'\n");
+                for (JsonNode b : node.path("bitmaps")) {
+                    s.append("    '").append(b.path("name").asText()).append("' -> '")
+                            .append(b.path("alias").asText()).append("'\n");
+                }
+            }
+        }
+        return s.toString();
+    }
+
     private static void optional(StringBuilder s, JsonNode n, String key, String label, String unit) {
         if (n.has(key)) {
             s.append(label).append(u64(n, key)).append(unit).append('\n');
