@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 import dev.monmux.command.ActivityListener;
 import dev.monmux.command.CommandGate;
 import dev.monmux.command.CommandObserver;
-import dev.monmux.command.HmpPlanner;
 import dev.monmux.command.QmpRequestPlanner;
 import dev.monmux.config.ListenerConfig;
 import dev.monmux.config.MonmuxConfig;
