@@ -227,6 +227,15 @@ public final class OperatorSession {
         });
     }
 
+    /**
+     * The console did not deliver {@code count} events because the client is not reading (for
+     * the metrics; the operator is told by the console).
+     */
+    public void eventsDropped(int count) {
+        SharedVm vm = attached;
+        ctx.activity().eventsDropped(vm == null ? "-" : vm.name(), count);
+    }
+
     void attach(SharedVm vm) {
         detach();
         attached = vm;
