@@ -1,7 +1,7 @@
-# monmux — see README.md. Targets: build, run, test, clean.
+# monmux — see README.md. Targets: build, run, test, check-dashboard, clean.
 MVN ?= mvn -B -q
 
-.PHONY: build run test clean
+.PHONY: build run test check-dashboard clean
 
 ## build: compile and package the runnable jar (target/monmux.jar)
 build:
@@ -14,6 +14,11 @@ run: build
 ## test: the whole test suite (unit, end-to-end against real QEMU)
 test:
 	$(MVN) verify
+
+## check-dashboard: evaluate every query of grafana/monmux-dashboard.json on a real Prometheus
+## scraping monmux in front of a real QEMU, and lint a scrape with promtool
+check-dashboard:
+	MONMUX_REQUIRE_QEMU=1 $(MVN) test -Dtest=DashboardPrometheusTest -Dsurefire.failIfNoSpecifiedTests=false
 
 clean:
 	$(MVN) clean

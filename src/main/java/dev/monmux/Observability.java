@@ -15,6 +15,7 @@ import dev.monmux.command.CommandObservers;
 import dev.monmux.config.MonmuxConfig;
 import dev.monmux.metrics.MetricsServer;
 import dev.monmux.metrics.MonmuxMetrics;
+import dev.monmux.metrics.PrometheusHygiene;
 import dev.monmux.session.SessionRegistry;
 import dev.monmux.session.SharedVm;
 import dev.monmux.session.VmDirectory;
@@ -45,6 +46,7 @@ final class Observability implements AutoCloseable {
 
     Observability(MonmuxConfig config, SessionRegistry sessions, Iterable<EventExecutor> workers) {
         this.config = config;
+        registry.config().meterFilter(new PrometheusHygiene());
         this.metrics = new MonmuxMetrics(registry, sessions);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
