@@ -131,6 +131,71 @@ class AuditCrashTest {
         }
     }
 
+    @Test
+    void sighupReopensTheAuditFileAfterLogrotateMovedIt() throws Exception {
+        Path auditFile = dir.resolve("audit.jsonl");
+        Path rotated = dir.resolve("audit.jsonl-20261126");
+        try (QemuProcess qemu = QemuProcess.start()) {
+            int port = freePort();
+            Path config = dir.resolve("monmux.yaml");
+            Files.writeString(config, "listeners: {telnet: {port: " + port + ", mode: raw}}\n"
+                    + "vms:\n  - {name: vm1, qmp: 'unix:" + qemu.qmpSocket() + "'}\n"
+                    + "audit: {path: '" + auditFile + "', maxSizeMb: 0}\n"
+                    + "metrics: {enabled: false}\n");
+            Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+            Process child = new ProcessBuilder(javaBin.toString(), "-cp", System.getProperty("java.class.path"),
+                    "dev.monmux.Main", "run", "--config", config.toString())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("monmux.log").toFile()).start();
+            try {
+                awaitListening(child, port);
+                try (TelnetTestClient t = TelnetTestClient.raw(port)) {
+                    t.await("(qemu) ", 20_000);
+                    t.line("info name");
+                    t.await("(qemu) ", 20_000);
+                    Files.move(auditFile, rotated);
+                    t.line("info uuid");
+                    t.await("(qemu) ", 20_000);   // still written to the moved file
+                    Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(child.pid())).inheritIO().start();
+                    assertEquals(0, hup.waitFor());
+                    for (int i = 0; i < 1000 && !Files.exists(auditFile); i++) {
+                        Thread.sleep(10);
+                    }
+                    assertTrue(Files.exists(auditFile), "reopened after SIGHUP");
+                    t.line("info status");
+                    t.await("(qemu) ", 20_000);
+                }
+                List<String> old = lines(rotated);
+                List<String> fresh = lines(auditFile);
+                assertTrue(old.contains("start info name") && old.contains("start info uuid"), old.toString());
+                assertEquals(List.of("start info status", "end info status"),
+                        fresh.stream().filter(l -> l.contains(" info ")).toList(), fresh.toString());
+                assertTrue(child.isAlive(), "SIGHUP does not stop monmux");
+            } finally {
+                child.destroy();
+                child.waitFor(20, TimeUnit.SECONDS);
+                child.destroyForcibly();
+            }
+        }
+    }
+
+    /** "start LINE" / "end LINE" per command record, in file order (end records borrow the start's line). */
+    private static List<String> lines(Path file) throws IOException {
+        List<String> out = new ArrayList<>();
+        Map<String, String> lineById = new HashMap<>();
+        for (String l : Files.readAllLines(file)) {
+            JsonNode r = QmpJson.MAPPER.readTree(l);
+            if (r.path("type").asText().equals("command")) {
+                if (r.get("phase").asText().equals("start")) {
+                    lineById.put(r.get("id").asText(), r.get("line").asText());
+                    out.add("start " + r.get("line").asText());
+                } else {
+                    out.add("end " + lineById.get(r.get("id").asText()));
+                }
+            }
+        }
+        return out;
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
