@@ -1,7 +1,7 @@
-# monmux — see README.md. Targets: build, run, test, fuzz, clean.
+# monmux — see README.md. Targets: build, run, test, fuzz, check-dashboard, clean.
 MVN ?= mvn -B -q
 
-.PHONY: build run test fuzz clean
+.PHONY: build run test fuzz check-dashboard clean
 
 ## build: compile and package the runnable jar (target/monmux.jar)
 build:
@@ -21,6 +21,11 @@ FUZZ_TIME ?= 10m
 fuzz:
 	$(MVN) -DskipTests test-compile
 	MVN="$(MVN)" ./scripts/fuzz.sh $(FUZZ_TIME)
+
+## check-dashboard: evaluate every query of grafana/monmux-dashboard.json on a real Prometheus
+## scraping monmux in front of a real QEMU, and lint a scrape with promtool
+check-dashboard:
+	MONMUX_REQUIRE_QEMU=1 $(MVN) test -Dtest=DashboardPrometheusTest -Dsurefire.failIfNoSpecifiedTests=false
 
 clean:
 	$(MVN) clean

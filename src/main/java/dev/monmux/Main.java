@@ -101,6 +101,7 @@ public final class Main {
             return FAILURE;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        Signals.onHangup(monmux::hangup);
         Signals.onTerminate(() -> {
             monmux.close();
             stopped.countDown();

@@ -10,9 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.monmux.command.ActivityListener;
 import dev.monmux.command.CommandGate;
-import dev.monmux.command.CommandObserver;
 import dev.monmux.command.QmpRequestPlanner;
 import dev.monmux.config.ListenerConfig;
 import dev.monmux.config.MonmuxConfig;
@@ -52,16 +50,18 @@ public final class Monmux implements AutoCloseable {
     private final HmpCompleter hmpCompleter;
     private final List<Channel> listeners = new ArrayList<>();
     private final EventFormatter events = new EventFormatter(ZoneId.systemDefault());
+    private final Observability observability;
     private volatile boolean closing;
 
     private Monmux(MonmuxConfig config) {
         this.config = config;
         this.acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
+        this.observability = new Observability(config, sessions, workers);
         HmpEngine hmp = HmpEngine.from(config.hmp());
         this.hmpCompleter = new HmpCompleter(hmp.table());
         this.sessionContext = new SessionContext(vms, sessions, new BuiltinCommands(), hmp,
-                new QmpRequestPlanner(hmp), CommandGate.OPEN, CommandObserver.NONE, ActivityListener.NONE,
+                new QmpRequestPlanner(hmp), CommandGate.OPEN, observability.observer(), observability.activity(),
                 config.limits().commandsInFlight(), config.limits().maxQueuedLines());
     }
 
@@ -71,6 +71,7 @@ public final class Monmux implements AutoCloseable {
         try {
             m.startVms();
             m.bindListeners();
+            m.observability.startServer(m.vms);
         } catch (RuntimeException | InterruptedException e) {
             m.close();
             throw e;
@@ -81,7 +82,9 @@ public final class Monmux implements AutoCloseable {
     private void startVms() {
         for (VmConfig vc : config.vms()) {
             VmLink link = new VmLink(vc.name(), vc.qmp(), config.qmp(), vc.commandTimeout(), workers.next());
-            vms.add(new SharedVm(link, events));
+            SharedVm vm = new SharedVm(link, events, sessionContext.activity());
+            vms.add(vm);
+            observability.watch(vm);
             link.start();
         }
     }
@@ -165,6 +168,16 @@ public final class Monmux implements AutoCloseable {
         return ((InetSocketAddress) listeners.get(index).localAddress()).getPort();
     }
 
+    /** The port of the metrics listener, or -1 when it is off. */
+    public int metricsPort() {
+        return observability.metricsPort();
+    }
+
+    /** SIGHUP: reopen the audit log (logrotate). */
+    public void hangup() {
+        observability.reopenLogs();
+    }
+
     /**
      * Stops gracefully: no new clients, every operator is told, commands in flight may finish
      * (up to {@code shutdownGrace}), then connections and VM links are closed.
@@ -175,6 +188,7 @@ public final class Monmux implements AutoCloseable {
             return;
         }
         closing = true;
+        observability.stopServer();
         for (Channel l : listeners) {
             l.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
@@ -202,6 +216,7 @@ public final class Monmux implements AutoCloseable {
             log.warn("VM links did not close cleanly: {}", e.toString());
         }
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        observability.close();
         acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         log.info("monmux stopped");
     }

@@ -8,7 +8,8 @@ import java.util.Set;
 
 /** The whole configuration file, immutable. See README "Configuration reference". */
 public record MonmuxConfig(ListenersConfig listeners, List<VmConfig> vms, QmpLinkConfig qmp,
-                           LimitsConfig limits, HmpConfig hmp, Duration shutdownGrace) {
+                           LimitsConfig limits, HmpConfig hmp, Duration shutdownGrace, AuditConfig audit,
+                           MetricsConfig metrics) {
     public MonmuxConfig {
         shutdownGrace = QmpLinkConfig.positive("shutdownGrace", shutdownGrace, Duration.ofSeconds(10));
         listeners = listeners == null ? ListenersConfig.defaults() : listeners;
@@ -16,6 +17,8 @@ public record MonmuxConfig(ListenersConfig listeners, List<VmConfig> vms, QmpLin
         qmp = qmp == null ? QmpLinkConfig.defaults() : qmp;
         limits = limits == null ? LimitsConfig.defaults() : limits;
         hmp = hmp == null ? HmpConfig.defaults() : hmp;
+        audit = audit == null ? AuditConfig.defaults() : audit;
+        metrics = metrics == null ? MetricsConfig.defaults() : metrics;
         if (vms.isEmpty()) {
             throw new IllegalArgumentException("vms: at least one VM is required");
         }

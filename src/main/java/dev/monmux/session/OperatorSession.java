@@ -227,6 +227,15 @@ public final class OperatorSession {
         });
     }
 
+    /**
+     * The console did not deliver {@code count} events because the client is not reading (for
+     * the metrics; the operator is told by the console).
+     */
+    public void eventsDropped(int count) {
+        SharedVm vm = attached;
+        ctx.activity().eventsDropped(vm == null ? "-" : vm.name(), count);
+    }
+
     void attach(SharedVm vm) {
         detach();
         attached = vm;
@@ -377,19 +386,38 @@ public final class OperatorSession {
             result = CompletableFuture.completedFuture(
                     new CommandResult(refusal.get() + "\r\n", Outcome.DENIED, null, refusal.get()));
         } else {
-            result = ctx.observer().started(actor, vm.name(), plan).handle((ok, err) -> err)
+            result = onLoop(ctx.observer().started(actor, vm.name(), plan)).handle((ok, err) -> err)
                     .thenCompose(err -> err == null ? plan.run(vm.link())
                             : CompletableFuture.completedFuture(CommandResult.refused(Outcome.REFUSED,
                                     "command refused: " + rootMessage(err))));
         }
-        return result.thenCompose(r -> ctx.observer()
-                .finished(actor, vm.name(), plan, r, Duration.ofNanos(System.nanoTime() - t0))
+        return result.thenCompose(r -> onLoop(ctx.observer()
+                .finished(actor, vm.name(), plan, r, Duration.ofNanos(System.nanoTime() - t0)))
                 .handle((ok, err) -> {
                     if (err != null) {
                         log.warn("session {}: outcome of '{}' not recorded: {}", id, plan.name(), rootMessage(err));
                     }
                     return r.text();
                 }));
+    }
+
+    /**
+     * An observer's future, continued on this session's event loop (the audit log completes its
+     * futures on its writer thread, which must not end up sending commands).
+     */
+    private <T> CompletableFuture<T> onLoop(CompletableFuture<T> f) {
+        if (f.isDone()) {
+            return f;
+        }
+        CompletableFuture<T> r = new CompletableFuture<>();
+        f.whenComplete((v, e) -> loop.execute(() -> {
+            if (e != null) {
+                r.completeExceptionally(e);
+            } else {
+                r.complete(v);
+            }
+        }));
+        return r;
     }
 
     private static String rootMessage(Throwable err) {

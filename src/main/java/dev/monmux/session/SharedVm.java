@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.monmux.command.ActivityListener;
 import dev.monmux.qmp.QmpEvent;
 import dev.monmux.qmp.QmpGreeting;
 import dev.monmux.qmp.QmpEndpoint;
@@ -16,11 +17,18 @@ import dev.monmux.qmp.VmLinkListener;
 public final class SharedVm implements VmLinkListener {
     private final QmpEndpoint link;
     private final EventFormatter formatter;
+    private final ActivityListener activity;
     private final Set<OperatorSession> sessions = ConcurrentHashMap.newKeySet();
 
     public SharedVm(QmpEndpoint link, EventFormatter formatter) {
+        this(link, formatter, ActivityListener.NONE);
+    }
+
+    /** @param activity told about every event fanned out, and the link going up and down */
+    public SharedVm(QmpEndpoint link, EventFormatter formatter, ActivityListener activity) {
         this.link = link;
         this.formatter = formatter;
+        this.activity = activity;
         link.addListener(this);
     }
 
@@ -67,18 +75,23 @@ public final class SharedVm implements VmLinkListener {
     @Override
     public void onEvent(QmpEndpoint l, QmpEvent event) {
         String line = formatter.format(event);
+        int n = 0;
         for (OperatorSession s : sessions) {
             s.event(line);
+            n++;
         }
+        activity.eventFannedOut(name(), event.name(), n);
     }
 
     @Override
     public void onUp(QmpEndpoint l, QmpGreeting greeting) {
+        activity.vmUp(name(), greeting.version());
         broadcast("[monmux] VM '" + name() + "' is up (QEMU " + greeting.version() + ")", null);
     }
 
     @Override
     public void onDown(QmpEndpoint l, String reason) {
+        activity.vmDown(name(), reason);
         broadcast("[monmux] VM '" + name() + "' is down, reconnecting", null);
     }
 }

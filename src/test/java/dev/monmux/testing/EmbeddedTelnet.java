@@ -37,11 +37,17 @@ public final class EmbeddedTelnet {
     private boolean quitBySession;
 
     public EmbeddedTelnet(TelnetMode mode, LimitsConfig limits) {
+        this(mode, limits, CommandGate.OPEN, CommandObserver.NONE, ActivityListener.NONE);
+    }
+
+    /** With the given gate and observers (ACL, audit and metrics tests). */
+    public EmbeddedTelnet(TelnetMode mode, LimitsConfig limits, CommandGate gate, CommandObserver observer,
+                          ActivityListener activity) {
         this.vm = new ScriptedVm("vm1");
         VmDirectory vms = new VmDirectory();
-        vms.add(new SharedVm(vm, new EventFormatter(ZoneId.of("UTC"))));
+        vms.add(new SharedVm(vm, new EventFormatter(ZoneId.of("UTC")), activity));
         SessionContext ctx = new SessionContext(vms, sessions, new BuiltinCommands(), new FallbackHmpPlanner(),
-                new QmpRequestPlanner(new FallbackHmpPlanner()), CommandGate.OPEN, CommandObserver.NONE, ActivityListener.NONE,
+                new QmpRequestPlanner(new FallbackHmpPlanner()), gate, observer, activity,
                 limits.commandsInFlight(), limits.maxQueuedLines());
         TelnetSessionHandler.SessionFactory factory = (ch, console) ->
                 new OperatorSession(sessions.nextId(), "embedded", "telnet:embedded", ctx, null,
@@ -56,6 +62,10 @@ public final class EmbeddedTelnet {
 
     public EmbeddedChannel channel() {
         return channel;
+    }
+
+    public SessionRegistry sessions() {
+        return sessions;
     }
 
     public ScriptedVm vm() {
