@@ -82,6 +82,17 @@ final class InteractiveConsole extends TelnetConsole {
 
     @Override
     public void output(String text) {
+        editor.endQuestion();
+        showPrompt(text);
+    }
+
+    @Override
+    public void ask(String text, String question, boolean hidden) {
+        editor.ask(question, hidden);
+        showPrompt(text);
+    }
+
+    private void showPrompt(String text) {
         out.append(text);
         editor.drawPromptAndLine(out);
         busy = false;

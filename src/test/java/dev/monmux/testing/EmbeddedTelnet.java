@@ -40,7 +40,7 @@ public final class EmbeddedTelnet {
         vms.add(new SharedVm(vm, new EventFormatter(ZoneId.of("UTC"))));
         SessionContext ctx = new SessionContext(vms, sessions, new BuiltinCommands(), new FallbackHmpPlanner(),
                 new QmpRequestPlanner(new FallbackHmpPlanner()), CommandGate.OPEN, CommandObserver.NONE, ActivityListener.NONE,
-                limits.commandsInFlight(), limits.maxQueuedLines());
+                limits.commandsInFlight(), limits.maxQueuedLines(), dev.monmux.session.Access.open());
         TelnetSessionHandler.SessionFactory factory = (ch, console) ->
                 new OperatorSession(sessions.nextId(), "embedded", "telnet:embedded", ctx, null, console, ch.eventLoop());
         var consoleSettings = new TelnetSessionHandler.ConsoleSettings(limits.lineBytes(), limits.historySize(),
