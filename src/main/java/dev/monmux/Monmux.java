@@ -17,14 +17,14 @@ import dev.monmux.auth.LoginThrottle;
 import dev.monmux.auth.UserDirectory;
 import dev.monmux.command.ActivityListener;
 import dev.monmux.command.CommandObserver;
-import dev.monmux.command.FallbackHmpPlanner;
-import dev.monmux.command.HmpPlanner;
 import dev.monmux.command.QmpRequestPlanner;
 import dev.monmux.config.AuthMode;
 import dev.monmux.config.ListenerConfig;
 import dev.monmux.config.MonmuxConfig;
 import dev.monmux.config.UserConfig;
 import dev.monmux.config.VmConfig;
+import dev.monmux.hmp.HmpCompleter;
+import dev.monmux.hmp.HmpEngine;
 import dev.monmux.net.ConnectionLimiter;
 import dev.monmux.qmp.VmLink;
 import dev.monmux.session.Access;
@@ -56,6 +56,7 @@ public final class Monmux implements AutoCloseable {
     private final VmDirectory vms = new VmDirectory();
     private final SessionRegistry sessions = new SessionRegistry();
     private final SessionContext sessionContext;
+    private final HmpCompleter hmpCompleter;
     private final List<Channel> listeners = new ArrayList<>();
     private final EventFormatter events = new EventFormatter(ZoneId.systemDefault());
     private final UserDirectory users;
@@ -66,7 +67,8 @@ public final class Monmux implements AutoCloseable {
         this.config = config;
         this.acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
-        HmpPlanner hmp = new FallbackHmpPlanner();
+        HmpEngine hmp = HmpEngine.from(config.hmp());
+        this.hmpCompleter = new HmpCompleter(hmp.table());
         this.users = new UserDirectory(config.users().stream().map(UserConfig::toUser).toList());
         this.authenticator = config.auth() == AuthMode.PASSWORD ? new Authenticator(users,
                 new LoginThrottle(config.login().failureDelay(), config.login().maxFailureDelay())) : null;
@@ -137,19 +139,23 @@ public final class Monmux implements AutoCloseable {
         }
     }
 
+    /** Builtin commands and {@code .attach} VM names, then HMP commands from QEMU's table. */
     private LineEditor.Completer completer() {
         return before -> {
             String word = before.substring(before.lastIndexOf(' ') + 1);
-            if (!before.equals(word)) {
-                if (before.startsWith(".attach ")) {
-                    return vms.names().stream().filter(n -> n.startsWith(word)).sorted().toList();
+            if (before.stripLeading().startsWith(".")) {
+                if (!before.equals(word)) {
+                    if (before.startsWith(".attach ")) {
+                        return vms.names().stream().filter(n -> n.startsWith(word)).sorted().toList();
+                    }
+                    if (before.startsWith(".lock ") && "force".startsWith(word)) {
+                        return List.of("force");
+                    }
+                    return List.of();
                 }
-                if (before.startsWith(".lock ") && "force".startsWith(word)) {
-                    return List.of("force");
-                }
-                return List.of();
+                return BuiltinCommands.NAMES.stream().filter(n -> n.startsWith(word)).toList();
             }
-            return BuiltinCommands.NAMES.stream().filter(n -> n.startsWith(word)).toList();
+            return hmpCompleter.complete(before);
         };
     }
 
