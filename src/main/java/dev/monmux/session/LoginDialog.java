@@ -180,7 +180,8 @@ final class LoginDialog {
         }
         Actor a = session.actor();
         session.context().activity().loginFailed(name == null ? "" : name, a.remote(), a.listener(), "timeout");
-        console.ask("\r\nlogin timed out after " + access.login().timeout().toSeconds() + " s; disconnecting\r\n",
+        console.ask("\r\nlogin timed out after " + dev.monmux.config.Durations.format(access.login().timeout())
+                + "; disconnecting\r\n",
                 "", false);
         console.close();
     }
