@@ -15,6 +15,9 @@ public record User(String name, Role role, List<VmGlob> vms, PasswordHash passwo
     /** Everyone when authentication is off: admin on every VM, named {@code -} in audit records. */
     public static final User ANONYMOUS = new User("-", Role.ADMIN, List.of(VmGlob.of("*")), null);
 
+    /** A session that has not logged in: no grant anywhere. */
+    public static final User NOBODY = new User("-", Role.VIEWER, List.of(), null);
+
     public User {
         vms = List.copyOf(vms);
     }

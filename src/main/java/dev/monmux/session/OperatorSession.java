@@ -82,6 +82,7 @@ public final class OperatorSession {
     private volatile User user = User.ANONYMOUS;
     private volatile Instant attachedSince = Instant.now();
     private LoginDialog login;
+    private volatile boolean authenticated;
     private CompletableFuture<Boolean> confirmation;
 
     public OperatorSession(String id, String remote, String listener, SessionContext ctx, SharedVm fixedVm,
@@ -158,8 +159,10 @@ public final class OperatorSession {
     /** Asks for a login when authentication is on, then attaches and prints the banner and first prompt. */
     public void start() {
         ctx.sessions().add(this);
+        authenticated = !ctx.access().loginRequired();
+        user = authenticated ? User.ANONYMOUS : User.NOBODY;
         ctx.activity().sessionOpened(actor());
-        if (ctx.access().loginRequired()) {
+        if (!authenticated) {
             login = new LoginDialog(this, console, loop, ctx.access(), this::loggedIn);
             login.begin();
             return;
@@ -169,6 +172,7 @@ public final class OperatorSession {
 
     private void loggedIn(User u) {
         user = u;
+        authenticated = true;
         ctx.activity().loginSucceeded(actor());
         enter("");
     }
@@ -209,8 +213,11 @@ public final class OperatorSession {
     /** A line the operator entered. */
     public void onLine(String line) {
         lastInput = Instant.now();
-        if (login != null && !login.done()) {
-            login.onLine(line);
+        if (!authenticated) {
+            // Until a login succeeds every line belongs to the login dialog; after it gave up, to no one.
+            if (login != null && !login.done()) {
+                login.onLine(line);
+            }
             return;
         }
         if (confirmation != null) {
@@ -230,8 +237,10 @@ public final class OperatorSession {
     /** The operator entered a line over the limit; it was discarded. */
     public void onLineTooLong(int maxBytes) {
         lastInput = Instant.now();
-        if (login != null && !login.done()) {
-            login.onLineTooLong();
+        if (!authenticated) {
+            if (login != null && !login.done()) {
+                login.onLineTooLong();
+            }
             return;
         }
         if (confirmation != null) {
@@ -247,8 +256,12 @@ public final class OperatorSession {
      * lines already received, print their output, then close.
      */
     public void endOfInput() {
-        if (login != null && !login.done()) {
-            login.endOfInput();
+        if (!authenticated) {
+            if (login != null && !login.done()) {
+                login.endOfInput();
+            } else {
+                console.close();
+            }
             return;
         }
         inputEnded = true;
@@ -455,6 +468,9 @@ public final class OperatorSession {
 
     /** The user, role and address this session's commands are recorded under. */
     public Actor actor() {
+        if (!authenticated) {
+            return new Actor(id, "-", "-", remote, listener);   // not logged in (yet): no role at all
+        }
         Role role = attached == null ? user.role() : roleOn(attached).orElse(user.role());
         return new Actor(id, user.name(), role.label(), remote, listener);
     }

@@ -200,11 +200,16 @@ class OperatorActivityTest {
         SessionContext ctx = context();
         RecordingConsole c = new RecordingConsole();
         OperatorSession s = session(ctx, "s1", c);
-        lines(s, "alice", "wrong", ".lock", "x", "y", "z");
+        lines(s, "alice", "wrong", ".lock", "x", "y", "z", ".lock", ".say hi");
         await(() -> c.closed, c::text);
+        // Lines still arriving before the connection is gone are ignored, not run as anyone.
+        lines(s, ".lock", ".say hi", "info status");
         // The lines after the failed password were taken as further login attempts, never as commands.
         assertTrue(c.text().endsWith("too many failed logins; disconnecting\r\n"), c.text());
-        assertTrue(!c.text().contains("locked"), c.text());
-        assertEquals(3, activity().stream().filter(x -> x.startsWith("login-failed")).count(), activity().toString());
+        assertTrue(!c.text().contains("locked") && !c.text().contains("said"), c.text());
+        assertTrue(ctx.access().locks().holder("vm1").isEmpty());
+        assertEquals(List.of("login-failed alice 10.0.0.7:40002 telnet:test wrong password",
+                "login-failed .lock 10.0.0.7:40002 telnet:test unknown user",
+                "login-failed y 10.0.0.7:40002 telnet:test unknown user"), activity());
     }
 }
