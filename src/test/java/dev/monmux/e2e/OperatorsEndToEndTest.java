@@ -193,7 +193,7 @@ class OperatorsEndToEndTest {
     void grantsLimitWhichVmsAUserSees() throws Exception {
         try (QemuProcess qemu = QemuProcess.start();
              MonmuxFixture mx = MonmuxFixture.start("listeners: {telnet: {port: 0}}\n"
-                     + "vms:\n  - {name: vm1, qmp: 'unix:" + qemu.qmpSocket() + "'}\n"
+                     + "vms:\n  - {name: vm1, qmp: 'unix:" + qemu.qmpSocket() + "', telnet: {port: 0}}\n"
                      + "  - {name: db-1, qmp: 'unix:" + qemu.dir().resolve("none.sock") + "'}\n" + USERS)) {
             TelnetTestClient dave = TelnetTestClient.raw(mx.telnetPort());
             dave.await("login: ");
@@ -214,6 +214,17 @@ class OperatorsEndToEndTest {
                 otto.line("otto-pw");
                 assertTrue(otto.await(PROMPT).contains("VMs: vm1 - type"));
                 assertTrue(run(otto, ".attach vm1").startsWith("attached to VM 'vm1'"));
+            }
+
+            // VM vm1's own port: a user without a grant on it is turned away after logging in.
+            try (TelnetTestClient d = TelnetTestClient.raw(mx.monmux().telnetPort(1))) {
+                d.await("login: ");
+                d.line("dave");
+                d.await("Password: ");
+                d.line("dave-pw");
+                assertEquals("permission denied: user 'dave' has no access to VM 'vm1'\r\n",
+                        d.await("'vm1'\r\n"));
+                assertTrue(d.awaitClosed(5_000));
             }
         }
     }
