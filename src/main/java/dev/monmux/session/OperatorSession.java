@@ -167,17 +167,17 @@ public final class OperatorSession {
             login.begin();
             return;
         }
-        enter("");
+        enter();
     }
 
     private void loggedIn(User u) {
         user = u;
         authenticated = true;
         ctx.activity().loginSucceeded(actor());
-        enter("");
+        enter();
     }
 
-    private void enter(String before) {
+    private void enter() {
         SharedVm vm = fixedVm != null ? fixedVm : ctx.vms().only().orElse(null);
         if (vm != null && roleOn(vm).isEmpty()) {
             if (fixedVm != null) {
@@ -191,7 +191,7 @@ public final class OperatorSession {
         if (vm != null) {
             attach(vm);
         }
-        console.output(before + banner() + "\r\n");
+        console.output(banner() + "\r\n");
     }
 
     private String banner() {
@@ -521,9 +521,25 @@ public final class OperatorSession {
     /** Others on the VM see who changed it, like an event: {@code [alice@10.0.0.5] stop}. */
     private CompletableFuture<CommandResult> announceAndRun(CommandPlan plan, SharedVm vm) {
         if (plan.effect() != Effect.QUERY) {
-            vm.broadcast("[" + who() + "] " + printable(plan.line().strip()), this);
+            vm.broadcast("[" + who() + "] " + announced(plan), this);
         }
         return plan.run(vm.link());
+    }
+
+    /**
+     * The line as typed, except where it may carry a secret the other operators (viewers
+     * included) must not read: raw QMP arguments ({@code object-add} of a secret, ...) and
+     * password commands are shown by name only.
+     */
+    static String announced(CommandPlan plan) {
+        String line = plan.line().strip();
+        if (plan.path() == dev.monmux.command.Path.QMP) {
+            return plan.name() + " (QMP)";
+        }
+        if (line.toLowerCase(java.util.Locale.ROOT).contains("password") || plan.name().contains("password")) {
+            return plan.name() + " ...";
+        }
+        return printable(line);
     }
 
     /** Drops control characters, so one operator's line cannot drive another's terminal. */

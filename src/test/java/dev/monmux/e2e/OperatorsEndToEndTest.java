@@ -136,6 +136,13 @@ class OperatorsEndToEndTest {
             vera.await("event RESUME\r\n");
             assertFalse(otto.all().contains("[otto@"), "the actor gets no notice of its own command");
             assertFalse(alice.all().contains("[alice@"));
+            // Raw QMP is announced by command name (its arguments may hold secrets).
+            assertTrue(run(otto, "{\"execute\": \"stop\"}").contains("\"return\""));
+            alice.await("[otto@127.0.0.1] stop (QMP)\r\n" + PROMPT);
+            alice.await("event STOP\r\n" + PROMPT);
+            assertTrue(run(otto, "{\"execute\": \"cont\"}").contains("\"return\""));
+            alice.await("[otto@127.0.0.1] cont (QMP)\r\n" + PROMPT);
+            alice.await("event RESUME\r\n" + PROMPT);
             // Queries are not announced.
             run(vera, "info status");
             assertFalse(alice.all().contains("[vera@"));
