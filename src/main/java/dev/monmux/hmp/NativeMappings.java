@@ -34,6 +34,7 @@ final class NativeMappings {
     private static final Set<String> IMAGE_FORMATS = Set.of("ppm", "png");
 
     private final Map<String, Mapping> mappings = new HashMap<>();
+    private final MigrationGlobals migrationGlobals = new MigrationGlobals();
     private final HmpTable table;
     private final HmpHelp help;
 
@@ -50,8 +51,13 @@ final class NativeMappings {
         query("info balloon", "query-balloon", HmpFormats::balloon);
         query("info iothreads", "query-iothreads", HmpFormats::iothreads);
         query("info hotpluggable-cpus", "query-hotpluggable-cpus", HmpFormats::hotpluggableCpus);
+        query("info migrate_capabilities", "query-migrate-capabilities", HmpFormats::migrateCapabilities);
+        query("info migrate_parameters", "query-migrate-parameters", HmpFormats::migrateParameters);
         mappings.put("info cpus", (l, cpu) -> call("query-cpus-fast", null, r -> HmpFormats.cpus(r, cpu)));
         mappings.put("info block", (l, cpu) -> infoBlock(l));
+        mappings.put("info migrate", (l, cpu) -> new NativeCall("query-migrate", null, vm -> migrationGlobals.get(vm)
+                .thenCompose(globals -> vm.call("query-migrate", null)
+                        .thenApply(r -> CommandResult.ok(globals + HmpText.crlf(HmpFormats.migrate(r)))))));
         // hmp_stop, hmp_system_reset, hmp_system_powerdown, hmp_quit pass no Error: QEMU prints nothing
         mappings.put("stop", (l, cpu) -> silent("stop", null));
         mappings.put("system_reset", (l, cpu) -> silent("system_reset", null));
@@ -68,6 +74,8 @@ final class NativeMappings {
         mappings.put("change", (l, cpu) -> change(l));
         mappings.put("screendump", (l, cpu) -> screendump(l));
         mappings.put("sendkey", (l, cpu) -> sendkey(l));
+        // `info` alone is hmp_info_help: help_cmd(mon, "info")
+        mappings.put("info", (l, cpu) -> answered(CommandResult.ok(HmpText.crlf(help.render("info")))));
         mappings.put("help", (l, cpu) -> {
             String text = help.render(l.string("name"));
             return text == null ? null : answered(HmpOutcome.judge(HmpText.crlf(text)));

@@ -94,7 +94,7 @@ class HmpDifferentialTest {
             for (String line : List.of("info status", "info version", "info name", "info uuid", "info kvm",
                     "info cpus", "info block", "info block drive0", "info block cd0", "info block nope",
                     "info block -n", "info block -n drive0", "info block -n nope", "info chardev", "info mice",
-                    "info balloon", "info iothreads", "info hotpluggable-cpus", "help", "?", "help info",
+                    "info balloon", "info migrate", "info migrate_capabilities", "info migrate_parameters", "info", "info iothreads", "info hotpluggable-cpus", "help", "?", "help info",
                     "help quit", "help q", "help info status", "help info status extra", "help nope",
                     "help nope extra", "help info nope", "help info nope extra", "help info nope extra more", "help \"info\" \"block\"", "help \"unterminated",
                     "help stop extra words", "   info   status   ")) {
@@ -122,9 +122,41 @@ class HmpDifferentialTest {
         }
     }
 
+    @Test
+    @Order(3)
+    void infoMigrateAfterAFailedAndACompletedMigration() throws Exception {
+        String refused = pausedQmp.hmp("migrate -d tcp:127.0.0.1:1");
+        assertEquals("", refused, "migrate returns at once; the failure shows in info migrate");
+        awaitMigration(pausedQmp, "failed");
+        same(pausedQmp, "info migrate", null);
+        assertEquals("", pausedQmp.hmp("migrate -d \"exec:cat > /dev/null\""));
+        awaitMigration(pausedQmp, "completed");
+        String text = hmp(pausedQmp, "info migrate", null);
+        assertTrue(text.contains("Migration status: completed\r\n") && text.contains("transferred ram: "), text);
+        same(pausedQmp, "info migrate", null);
+        for (String line : List.of("migrate_set_capability xbzrle on", "migrate_set_parameter tls-creds \"a'b\"",
+                "migrate_set_parameter max-bandwidth 1000", "migrate_set_parameter x-checkpoint-delay 5")) {
+            assertEquals("", pausedQmp.hmp(line), line);
+        }
+        same(pausedQmp, "info migrate_capabilities", null);
+        same(pausedQmp, "info migrate_parameters", null);
+    }
+
+    /** Polls query-migrate (bounded) until the migration reaches {@code status}. */
+    private static void awaitMigration(DirectQmpClient qmp, String status) throws Exception {
+        for (int i = 0; i < 500; i++) {
+            String now = qmp.execute("query-migrate", null).path("return").path("status").asText();
+            if (now.equals(status)) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("migration did not reach " + status);
+    }
+
     /** Last: it ends with quit. */
     @Test
-    @Order(4)
+    @Order(5)
     void controlCommandsBehaveAsQemusOnTwins() throws Exception {
         for (String line : List.of("stop", "info status", "cont", "info status", "s", "info status", "c",
                 "system_wakeup", "system_reset", "system_powerdown", "nmi", "sendkey ctrl-alt-f1",
@@ -147,9 +179,9 @@ class HmpDifferentialTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void linesThatOnlyQemuCanReadGoThroughHumanMonitorCommand() throws Exception {
-        for (String line : List.of("info block -v", "help log", "change vnc password", "balloon $eax", "info")) {
+        for (String line : List.of("info block -v", "help log", "change vnc password", "balloon $eax")) {
             CommandPlan plan = ENGINE.plan(line, null);
             assertEquals(dev.monmux.command.Path.FALLBACK, plan.path(), line);
             assertEquals("human-monitor-command", plan.qmpCommand(), line);
