@@ -34,6 +34,15 @@ class LoginEndToEndTest {
             t.line("");
             assertEquals("\r\n" + PROMPT, t.await(PROMPT));
             assertEquals("info status\r\nVM status: running\r\n" + PROMPT, OperatorsEndToEndTest.run(t, "info status"));
+            // The operator commands complete like the others.
+            t.type(".wh\t");
+            t.await(".who ");
+            t.line("");
+            assertTrue(t.await(PROMPT).contains("\r\n*  alice "));
+            t.type(".lock f\t");
+            t.await(".lock force ");
+            t.line("");
+            assertTrue(t.await(PROMPT).contains("permission denied: '.lock force' needs role admin on VM 'vm1'"));
         }
     }
 
