@@ -114,15 +114,27 @@ public final class BuiltinCommands {
         Optional<VmLock> lock = s.context().access().locks().holder(vm.name());
         Instant now = Instant.now();
         ZoneId zone = ZoneId.systemDefault();
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%-2s %-16s %-24s %-9s %-19s %-8s %s\r\n", "", "USER", "ADDRESS", "ROLE", "SINCE",
-                "IDLE", "LOCK"));
+        java.util.List<String[]> rows = new java.util.ArrayList<>();
+        rows.add(new String[] {"", "USER", "ADDRESS", "ROLE", "SINCE", "IDLE", "LOCK"});
         vm.sessions().stream().sorted(java.util.Comparator.comparing(OperatorSession::attachedSince)).forEach(o ->
-                sb.append(String.format("%-2s %-16s %-24s %-9s %-19s %-8s %s", o == s ? "*" : "", o.user().name(),
-                        o.remote(), o.roleOn(vm).map(Role::label).orElse("-"),
-                        SINCE.format(o.attachedSince().atZone(zone)), idle(Duration.between(o.lastInput(), now)),
-                        lock.isPresent() && lock.get().sessionId().equals(o.id()) ? "lock" : "").stripTrailing())
-                        .append("\r\n"));
+                rows.add(new String[] {o == s ? "*" : "", o.user().name(), o.remote(),
+                        o.roleOn(vm).map(Role::label).orElse("-"), SINCE.format(o.attachedSince().atZone(zone)),
+                        idle(Duration.between(o.lastInput(), now)),
+                        lock.isPresent() && lock.get().sessionId().equals(o.id()) ? "lock" : ""}));
+        int[] width = new int[rows.get(0).length];
+        for (String[] r : rows) {
+            for (int i = 0; i < r.length; i++) {
+                width[i] = Math.max(width[i], r[i].length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String[] r : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < r.length; i++) {
+                line.append(r[i]).append(" ".repeat(width[i] - r[i].length() + 2));
+            }
+            sb.append(line.toString().stripTrailing()).append("\r\n");
+        }
         return sb.toString();
     }
 

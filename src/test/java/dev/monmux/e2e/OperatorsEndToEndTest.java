@@ -153,6 +153,13 @@ class OperatorsEndToEndTest {
             assertTrue(who.matches("(?s).*\r\n {3}alice +127\\.0\\.0\\.1:\\d+ +operator +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +\\d+s\r\n.*"), who);
             assertTrue(who.matches("(?s).*\r\n\\* +vera +127\\.0\\.0\\.1:\\d+ +viewer .*"), who);
             assertTrue(who.contains(" otto ") && who.contains(" root ") && who.contains(" admin "), who);
+            String[] rows = who.substring(0, who.indexOf("\r\n" + PROMPT)).split("\r\n");
+            assertEquals(5, rows.length, who);
+            for (String row : rows) {
+                assertEquals(rows[0].indexOf("ADDRESS"), row.indexOf(row == rows[0] ? "ADDRESS" : "127.0.0.1"),
+                        "columns line up: " + who);
+                assertEquals(rows[0].indexOf("SINCE"), row.indexOf(row == rows[0] ? "SINCE" : "20"), who);
+            }
 
             // .lock: exclusive control; others' control commands are refused, their queries are not.
             assertEndsWith("permission denied: '.lock' needs role operator on VM 'vm1'\r\n" + PROMPT, run(vera, ".lock"));
