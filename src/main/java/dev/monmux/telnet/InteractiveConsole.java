@@ -88,6 +88,9 @@ final class InteractiveConsole extends TelnetConsole {
 
     @Override
     public void ask(String text, String question, boolean hidden) {
+        if (hidden) {
+            channel.pipeline().fireUserEventTriggered(TelnetNegotiationHandler.HIDE_INPUT);
+        }
         editor.ask(question, hidden);
         showPrompt(text);
     }
