@@ -214,7 +214,7 @@ public final class BuiltinCommands {
             return "Error: no VM attached\r\n";
         }
         int space = line.indexOf(' ');
-        String text = space < 0 ? "" : OperatorSession.printable(line.substring(space + 1).strip());
+        String text = space < 0 ? "" : SharedVm.printable(line.substring(space + 1).strip());
         if (text.isEmpty()) {
             return "Error: usage: .say TEXT\r\n";
         }

@@ -520,34 +520,8 @@ public final class OperatorSession {
 
     /** Others on the VM see who changed it, like an event: {@code [alice@10.0.0.5] stop}. */
     private CompletableFuture<CommandResult> announceAndRun(CommandPlan plan, SharedVm vm) {
-        if (plan.effect() != Effect.QUERY) {
-            vm.broadcast("[" + who() + "] " + announced(plan), this);
-        }
+        vm.announceCommand(who(), plan, this);
         return plan.run(vm.link());
-    }
-
-    /**
-     * The line as typed, except where it may carry a secret the other operators (viewers
-     * included) must not read: raw QMP arguments ({@code object-add} of a secret, ...) and
-     * password commands are shown by name only.
-     */
-    static String announced(CommandPlan plan) {
-        String line = plan.line().strip();
-        if (plan.path() == dev.monmux.command.Path.QMP) {
-            return plan.name() + " (QMP)";
-        }
-        if (line.toLowerCase(java.util.Locale.ROOT).contains("password") || plan.name().contains("password")) {
-            return plan.name() + " ...";
-        }
-        return printable(line);
-    }
-
-    /** Drops control characters, so one operator's line cannot drive another's terminal. */
-    static String printable(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        s.codePoints().filter(cp -> cp >= 0x20 && cp != 0x7F && !(cp >= 0x80 && cp < 0xA0))
-                .forEach(sb::appendCodePoint);
-        return sb.toString();
     }
 
     private static String rootMessage(Throwable err) {

@@ -12,7 +12,7 @@ import dev.monmux.command.Path;
 /** What the other operators are shown of a control command: enough to know what happened, no secrets. */
 class AnnouncedCommandTest {
     private static String announced(String line, String name, Path path) {
-        return OperatorSession.announced(CommandPlan.answered(line, name, Effect.CONTROL, path, CommandResult.ok("")));
+        return SharedVm.describe(CommandPlan.answered(line, name, Effect.CONTROL, path, CommandResult.ok("")));
     }
 
     @Test
