@@ -486,12 +486,22 @@ public final class OperatorSession {
                 && console.interactive() && ctx.gate().refuse(actor(), vm.name(), plan).isEmpty()) {
             confirmation = new CompletableFuture<>();
             CompletableFuture<Boolean> answer = confirmation;
-            console.ask("", "Really " + plan.name() + " VM '" + vm.name() + "'? (yes/no) ", false);
+            String what = confirmName(plan);
+            console.ask("", "Really " + what + " VM '" + vm.name() + "'? (yes/no) ", false);
             // Asked again after the answer: a lock may have been taken meanwhile.
             return answer.thenCompose(yes -> yes && !closed && attached == vm ? gateAndRun(plan, vm)
-                    : done("'" + plan.name() + "' was not run\r\n"));
+                    : done("'" + what + "' was not run\r\n"));
         }
         return gateAndRun(plan, vm);
+    }
+
+    /** What the question names: the command, or the HMP command a raw {@code human-monitor-command} wraps. */
+    private String confirmName(CommandPlan plan) {
+        if ("human-monitor-command".equals(plan.qmpCommand()) && plan.path() == dev.monmux.command.Path.QMP
+                && plan.qmpArguments() != null && plan.qmpArguments().path("command-line").isTextual()) {
+            return ctx.hmp().plan(plan.qmpArguments().path("command-line").asText(), null).name();
+        }
+        return plan.name();
     }
 
     private CompletableFuture<String> gateAndRun(CommandPlan plan, SharedVm vm) {

@@ -107,12 +107,12 @@ class LoginEndToEndTest {
     void aLoginMustFinishInTime() throws Exception {
         try (QemuProcess qemu = QemuProcess.start();
              MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), USERS
-                     + "login: {timeout: 300ms}\n").awaitUp();
+                     + "login: {timeout: 1s}\n").awaitUp();
              TelnetTestClient c = TelnetTestClient.raw(mx.telnetPort())) {
             c.await("login: ");
             c.line("alice");
             c.await("Password: ");
-            assertEquals("\r\nlogin timed out after 300ms; disconnecting\r\n", c.await("disconnecting\r\n"));
+            assertEquals("\r\nlogin timed out after 1s; disconnecting\r\n", c.await("disconnecting\r\n"));
             assertTrue(c.awaitClosed(5_000));
         }
     }
