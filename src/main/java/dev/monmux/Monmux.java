@@ -10,15 +10,24 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.monmux.command.CommandGate;
+import dev.monmux.acl.AccessControl;
+import dev.monmux.acl.VmLocks;
+import dev.monmux.auth.Authenticator;
+import dev.monmux.auth.LoginThrottle;
+import dev.monmux.auth.UserDirectory;
+import dev.monmux.command.ActivityListener;
+import dev.monmux.command.CommandObserver;
 import dev.monmux.command.QmpRequestPlanner;
+import dev.monmux.config.AuthMode;
 import dev.monmux.config.ListenerConfig;
 import dev.monmux.config.MonmuxConfig;
+import dev.monmux.config.UserConfig;
 import dev.monmux.config.VmConfig;
 import dev.monmux.hmp.HmpCompleter;
 import dev.monmux.hmp.HmpEngine;
 import dev.monmux.net.ConnectionLimiter;
 import dev.monmux.qmp.VmLink;
+import dev.monmux.session.Access;
 import dev.monmux.session.BuiltinCommands;
 import dev.monmux.session.EventFormatter;
 import dev.monmux.session.OperatorSession;
@@ -51,6 +60,8 @@ public final class Monmux implements AutoCloseable {
     private final List<Channel> listeners = new ArrayList<>();
     private final EventFormatter events = new EventFormatter(ZoneId.systemDefault());
     private final Observability observability;
+    private final UserDirectory users;
+    private final Authenticator authenticator;
     private volatile boolean closing;
 
     private Monmux(MonmuxConfig config) {
@@ -60,9 +71,15 @@ public final class Monmux implements AutoCloseable {
         this.observability = new Observability(config, sessions, workers);
         HmpEngine hmp = HmpEngine.from(config.hmp());
         this.hmpCompleter = new HmpCompleter(hmp.table());
+        this.users = new UserDirectory(config.users().stream().map(UserConfig::toUser).toList());
+        this.authenticator = config.auth() == AuthMode.PASSWORD ? new Authenticator(users,
+                new LoginThrottle(config.login().failureDelay(), config.login().maxFailureDelay())) : null;
+        VmLocks locks = new VmLocks();
+        Access access = new Access(authenticator, config.login(), locks, config.confirmDangerous());
         this.sessionContext = new SessionContext(vms, sessions, new BuiltinCommands(), hmp,
-                new QmpRequestPlanner(hmp), CommandGate.OPEN, observability.observer(), observability.activity(),
-                config.limits().commandsInFlight(), config.limits().maxQueuedLines());
+                new QmpRequestPlanner(hmp), new AccessControl(users, locks, ZoneId.systemDefault()),
+                observability.observer(), observability.activity(),
+                config.limits().commandsInFlight(), config.limits().maxQueuedLines(), access);
     }
 
     /** Starts the VM links and binds every listener; fails if a port cannot be bound. */
@@ -135,6 +152,9 @@ public final class Monmux implements AutoCloseable {
                 if (!before.equals(word)) {
                     if (before.startsWith(".attach ")) {
                         return vms.names().stream().filter(n -> n.startsWith(word)).sorted().toList();
+                    }
+                    if (before.startsWith(".lock ") && "force".startsWith(word)) {
+                        return List.of("force");
                     }
                     return List.of();
                 }
@@ -214,6 +234,9 @@ public final class Monmux implements AutoCloseable {
             CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("VM links did not close cleanly: {}", e.toString());
+        }
+        if (authenticator != null) {
+            authenticator.close();
         }
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         observability.close();

@@ -1,10 +1,14 @@
 package dev.monmux.session;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.monmux.command.ActivityListener;
+import dev.monmux.command.CommandPlan;
+import dev.monmux.command.Effect;
+import dev.monmux.command.Path;
 import dev.monmux.qmp.QmpEvent;
 import dev.monmux.qmp.QmpGreeting;
 import dev.monmux.qmp.QmpEndpoint;
@@ -70,6 +74,41 @@ public final class SharedVm implements VmLinkListener {
                 s.notice(line);
             }
         }
+    }
+
+    /**
+     * Tells the operators on this VM, except {@code except}, that {@code who} runs a control or
+     * dangerous command: {@code [alice@10.0.0.5] stop}. Queries are not announced. For any
+     * front end (a QMP client may pass its own description as {@code who}).
+     */
+    public void announceCommand(String who, CommandPlan plan, OperatorSession except) {
+        if (plan.effect() != Effect.QUERY) {
+            broadcast("[" + who + "] " + describe(plan), except);
+        }
+    }
+
+    /**
+     * The line as typed, except where it may carry a secret the other operators (viewers
+     * included) must not read: raw QMP arguments ({@code object-add} of a secret, ...) and
+     * password commands are shown by name only. Control characters are dropped.
+     */
+    static String describe(CommandPlan plan) {
+        String line = plan.line().strip();
+        if (plan.path() == Path.QMP) {
+            return plan.name() + " (QMP)";
+        }
+        if (line.toLowerCase(Locale.ROOT).contains("password") || plan.name().contains("password")) {
+            return plan.name() + " ...";
+        }
+        return printable(line);
+    }
+
+    /** Drops control characters, so one operator's text cannot drive another's terminal. */
+    public static String printable(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        s.codePoints().filter(cp -> cp >= 0x20 && cp != 0x7F && !(cp >= 0x80 && cp < 0xA0))
+                .forEach(sb::appendCodePoint);
+        return sb.toString();
     }
 
     @Override

@@ -48,7 +48,7 @@ public final class EmbeddedTelnet {
         vms.add(new SharedVm(vm, new EventFormatter(ZoneId.of("UTC")), activity));
         SessionContext ctx = new SessionContext(vms, sessions, new BuiltinCommands(), new FallbackHmpPlanner(),
                 new QmpRequestPlanner(new FallbackHmpPlanner()), gate, observer, activity,
-                limits.commandsInFlight(), limits.maxQueuedLines());
+                limits.commandsInFlight(), limits.maxQueuedLines(), dev.monmux.session.Access.open());
         TelnetSessionHandler.SessionFactory factory = (ch, console) ->
                 new OperatorSession(sessions.nextId(), "embedded", "telnet:embedded", ctx, null,
                         new QuitRecorder(console), ch.eventLoop());
@@ -133,6 +133,11 @@ public final class EmbeddedTelnet {
         @Override
         public void notice(String line, boolean droppable) {
             inner.notice(line, droppable);
+        }
+
+        @Override
+        public void ask(String text, String question, boolean hidden) {
+            inner.ask(text, question, hidden);
         }
 
         @Override
