@@ -106,7 +106,7 @@ class QemuCrashEndToEndTest {
                 c.line("info status");
             }
             for (int j = 0; j < 3; j++) {
-                c.await("Error: no reply from VM 'vm1' to 'human-monitor-command' within 300 ms; "
+                c.await("Error: no reply from VM 'vm1' to 'query-status' within 300 ms; "
                         + "the command may or may not have run\r\n");
             }
             // Three timeouts in a row: the link is recycled; the frozen QEMU accepts the new
