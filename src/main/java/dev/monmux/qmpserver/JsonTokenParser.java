@@ -201,12 +201,12 @@ final class JsonTokenParser {
                     case 'r' -> out.append('\r');
                     case 't' -> out.append('\t');
                     case 'u' -> {
-                        int cp = Integer.parseInt(raw.substring(i, i + 4), 16);
+                        int cp = hex4(raw, i);
                         i += 4;
-                        if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < end && raw.charAt(i) == '\\'
+                        if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < raw.length() && raw.charAt(i) == '\\'
                                 && raw.charAt(i + 1) == 'u') {
                             cp = 0x10000 + ((cp & 0x3FF) << 10);
-                            int trailing = i + 6 <= end ? hex4(raw, i + 2) : -1;
+                            int trailing = hex4(raw, i + 2);
                             if (trailing >= 0xDC00 && trailing <= 0xDFFF) {
                                 cp |= trailing & 0x3FF;
                                 i += 6;
@@ -215,7 +215,9 @@ final class JsonTokenParser {
                             }
                         }
                         if (cp < 0 || cp >= 0xD800 && cp <= 0xDFFF || cp > 0x10FFFF) {
-                            throw new ParseError(raw.substring(beg, i) + " is not a valid Unicode character");
+                            // QEMU prints the escape as far as its C string goes (the closing quote at most).
+                            throw new ParseError(raw.substring(beg, Math.min(i, raw.length()))
+                                    + " is not a valid Unicode character");
                         }
                         out.appendCodePoint(cp);
                     }
@@ -232,10 +234,15 @@ final class JsonTokenParser {
         return out.toString();
     }
 
+    /** QEMU's cvt4hex: -1 unless four hex digits follow (past the end counts as not hex). */
     private static int hex4(String s, int at) {
         int v = 0;
         for (int k = at; k < at + 4; k++) {
-            int d = Character.digit(s.charAt(k), 16);
+            if (k >= s.length()) {
+                return -1;
+            }
+            char ch = s.charAt(k);
+            int d = ch < 128 ? Character.digit(ch, 16) : -1;
             if (d < 0) {
                 return -1;
             }

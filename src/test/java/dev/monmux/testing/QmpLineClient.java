@@ -43,7 +43,11 @@ public final class QmpLineClient implements AutoCloseable {
     }
 
     public void send(String text) throws IOException {
-        out.write(text.getBytes(StandardCharsets.UTF_8));
+        send(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void send(byte[] bytes) throws IOException {
+        out.write(bytes);
         out.flush();
     }
 
