@@ -95,9 +95,8 @@ public final class QmpInputDecoder extends ByteToMessageDecoder implements JsonL
 
     @Override
     public void error(String text) {
-        if (skipping) {
-            return;
-        }
+        // Also ends skipping: clients send an impossible byte (0xFF) to reset QEMU's parser.
+        skipping = false;
         reset();
         out.add(QmpInput.failed("JSON parse error, stray '" + text + "'"));
     }
