@@ -38,6 +38,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 final class QmpClientSession implements VmLinkListener {
     private static final Logger log = LoggerFactory.getLogger(QmpClientSession.class);
     private static final String CAPS = "qmp_capabilities";
+    /** Set on a client's channel by whoever closes it for a reason of its own (e.g. {@code shutdown}). */
+    static final io.netty.util.AttributeKey<String> CLOSE_REASON = io.netty.util.AttributeKey.valueOf("monmux.qmp.closeReason");
 
     private static final class Slot {
         boolean done;
@@ -142,7 +144,8 @@ final class QmpClientSession implements VmLinkListener {
             greetingTimer.cancel(false);
         }
         link.removeListener(this);
-        ctx.activity().sessionClosed(actor, closeReason);
+        String reason = channel.attr(CLOSE_REASON).get();
+        ctx.activity().sessionClosed(actor, reason != null ? reason : closeReason);
     }
 
     void closeWith(String reason) {

@@ -64,7 +64,6 @@ public final class QmpListeners implements AutoCloseable {
                 new ConnectionLimiter(limits.maxClients(), limits.maxClientsPerAddress(), () -> { }), lc.role());
         ServerBootstrap b = new ServerBootstrap()
                 .group(acceptors, workers)
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new io.netty.channel.ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -77,12 +76,17 @@ public final class QmpListeners implements AutoCloseable {
             if (lc.unix() != null) {
                 Path path = lc.unixPath().toAbsolutePath();
                 removeStale(path);
+                // Netty 4.2's NIO unix channel closes at the client's end of input even when half
+                // closure is asked for (AbstractNioByteChannel only honours it for TCP): a script
+                // that half-closes must keep its side open (socat ...,shut-none). See README.
                 b.channel(NioServerDomainSocketChannel.class);
                 ch = b.bind(UnixDomainSocketAddress.of(path)).sync().channel();
                 Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(lc.permissions()));
             } else {
                 b.channel(NioServerSocketChannel.class)
                         .option(ChannelOption.SO_REUSEADDR, true)
+                        // `printf ... | nc` half-closes: answer what it sent, then close.
+                        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                         .childOption(ChannelOption.TCP_NODELAY, true);
                 ch = b.bind(lc.host(), lc.port()).sync().channel();
             }
@@ -139,6 +143,7 @@ public final class QmpListeners implements AutoCloseable {
             }
         }
         bound.clear();
+        clients.forEach(ch -> ch.attr(QmpClientSession.CLOSE_REASON).set("shutdown"));
         clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
 }

@@ -93,6 +93,19 @@ class QmpFrontEndQemuTest {
                 t.line("cont");
                 assertTrue(a.readLine().contains("\"event\": \"RESUME\""));
                 assertTrue(b.readLine().contains("\"event\": \"RESUME\""));
+
+                // A script on TCP: send, half-close, read the answers, see the end. (Netty's NIO unix
+                // channel cannot half-close; README says so.)
+                {
+                    try (QmpLineClient script = QmpLineClient.tcp(mx.monmux().qmpListeners().bound().get(1).port())) {
+                        script.send(CAPS + "{\"execute\": \"query-status\"}\n");
+                        script.shutdownOutput();
+                        assertEquals(List.of(qemuGreeting, "{\"return\": {}}\r",
+                                "{\"return\": {\"status\": \"running\", \"singlestep\": false, \"running\": true}}\r"),
+                                script.readLines(3));
+                        assertTrue(script.isClosedByPeer());
+                    }
+                }
             }
             assertFalse(Files.exists(front), "the socket file is deleted at close");
         }

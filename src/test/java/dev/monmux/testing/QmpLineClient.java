@@ -51,6 +51,11 @@ public final class QmpLineClient implements AutoCloseable {
         out.flush();
     }
 
+    /** Half-closes: the server sees end of input (as {@code printf ... | socat} does). */
+    public void shutdownOutput() throws IOException {
+        channel.shutdownOutput();
+    }
+
     /** The next line, {@code \r} kept, or null at end of stream. */
     public String readLine() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
