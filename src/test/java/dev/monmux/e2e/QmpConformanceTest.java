@@ -99,7 +99,9 @@ class QmpConformanceTest {
             s("{\"execute\": \"stop\", \"id\": 26}\n"),
             s("{\"execute\": \"cont\", \"id\": 27}\n"),
             s("{\"execute\": \"query-status\", \"id\": 28}\n"),
-            s("{\"execute\": \"system_reset\", \"id\": 29}\n"));
+            // (not system_reset: the guest firmware answers it with a second, asynchronous RESET
+            // that would land in whichever session runs next)
+            s("{\"execute\": \"system_powerdown\", \"id\": 29}\n"));
 
     private static final List<Step> OOB = List.of(
             s("{\"execute\": \"qmp_capabilities\", \"arguments\": {\"enable\": [\"oob\"]}, \"id\": 1}\n"),
@@ -128,7 +130,11 @@ class QmpConformanceTest {
                     }
                     assertTrue(want.size() > script.size(), "the script produced replies: " + want.size());
                     for (int i = 0; i < Math.min(want.size(), got.size()); i++) {
-                        assertEquals(want.get(i), got.get(i), "line " + i + " differs");
+                        int from = Math.max(0, i - 4);
+                        int at = i;
+                        assertEquals(want.get(i), got.get(i), () -> "line " + at + " differs; QEMU said "
+                                + want.subList(from, Math.min(want.size(), at + 3)) + ", monmux said "
+                                + got.subList(from, Math.min(got.size(), at + 3)));
                     }
                     assertEquals(want.size(), got.size(), "number of lines");
                 }
