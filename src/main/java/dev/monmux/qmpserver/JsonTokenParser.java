@@ -170,10 +170,23 @@ final class JsonTokenParser {
                 if (v.signum() > 0 && v.compareTo(UINT64_MAX) <= 0) {
                     return NODES.numberNode(v);
                 }
-                return NODES.numberNode(Double.parseDouble(t.text()));
+                return floating(t.text());
             default:
-                return NODES.numberNode(Double.parseDouble(t.text()));
+                return floating(t.text());
         }
+    }
+
+    /**
+     * A number QEMU keeps as a double (strtod; Java's parse rounds the same way). One that
+     * overflows is kept as a decimal beyond double range: QEMU reads it back as the same infinity,
+     * whereas a Java infinity would be written as {@code Infinity}, which is not JSON.
+     */
+    private static JsonNode floating(String text) {
+        double d = Double.parseDouble(text);
+        if (Double.isInfinite(d)) {
+            return NODES.numberNode(new java.math.BigDecimal(d < 0 ? "-1e400" : "1e400"));
+        }
+        return NODES.numberNode(d);
     }
 
     /** The string token (raw bytes as ISO-8859-1 chars, quotes included) decoded as QEMU does. */

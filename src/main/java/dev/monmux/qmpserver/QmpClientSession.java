@@ -202,10 +202,11 @@ final class QmpClientSession implements VmLinkListener {
                 again = false;
                 writeFinished();
                 dispatchWaiting();
+                // Inside the loop: resuming input may deliver more work re-entrantly (again = true).
+                if (inputPaused && waiting.size() <= ctx.maxQueued() / 2) {
+                    pauseInput(false);
+                }
             } while (again);
-            if (inputPaused && waiting.size() <= ctx.maxQueued() / 2) {
-                pauseInput(false);
-            }
             if (inputEnded && waiting.isEmpty() && slots.isEmpty() && !closed) {
                 channel.close();
             }

@@ -55,6 +55,12 @@ class QmpConformanceTest {
                     + "{\"execute\": \"query-status\", \"id\": [1, [2, {}]]}\n"),
             s("{\"execute\": \"query-status\", \"id\": 1.5}{\"execute\": \"query-status\", \"id\": 1e300}"
                     + "{\"execute\": \"query-status\", \"id\": -0}{\"execute\": \"query-status\", \"id\": 0.1}\n"),
+            s("{\"execute\": \"query-status\", \"id\": 1e400}{\"execute\": \"query-status\", \"id\": -1e99999999999}"
+                    + "{\"execute\": \"query-status\", \"id\": 1e-99999999999}{\"execute\": \"query-status\", \"id\": "
+                    + "1" + "0".repeat(400) + "}\n"),
+            s("{\"execute\": \"query-status\", \"arguments\": {\"x\": 1e400}, \"id\": 30}"
+                    + "{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": \"info status\", "
+                    + "\"cpu-index\": 1e400}, \"id\": 31}\n"),
             s("{\"execute\": \"query-status\", \"id\": 18446744073709551615}"
                     + "{\"execute\": \"query-status\", \"id\": -9223372036854775809}"
                     + "{\"execute\": \"query-status\", \"id\": 123456789012345678901234567890}\n"),

@@ -301,7 +301,36 @@ class QmpServerHandlerTest {
     }
 
     @Test
-    void outcomeLabelsStayTheContractsOnes() {
-        assertEquals("denied", Outcome.DENIED.label());
+    void aClientThatPipelinesMoreThanTheQueueIsNotReadUntilItDrainsAndLosesNothing() {
+        EmbeddedQmp q = new EmbeddedQmp();   // 4 in flight, 64 waiting
+        q.negotiate();
+        q.vm().holdReplies();
+        StringBuilder in = new StringBuilder();
+        List<String> want = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            in.append("{\"execute\": \"query-status\", \"id\": ").append(i).append("}");
+            want.add(RUNNING + ", \"id\": " + i + "}");
+        }
+        q.send(in.toString());
+        assertFalse(q.channel().config().isAutoRead(), "96 requests wait: monmux stops reading the client");
+        assertEquals(4, q.vm().requests().size(), "only commandsInFlight reach the VM at once");
+        q.vm().release(false);
+        List<String> got = q.lines();
+        assertEquals(want, got);
+        assertTrue(q.channel().config().isAutoRead(), "drained: reading again");
+        q.close();
+    }
+
+    @Test
+    void numbersQemuKeepsAsDoublesReachTheVmAsJsonItCanRead() {
+        EmbeddedQmp q = new EmbeddedQmp();
+        q.negotiate();
+        q.send("{\"execute\": \"query-status\", \"arguments\": {\"a\": 1e400, \"b\": -1e400, \"c\": -0.0, \"d\": 0.1}, \"id\": 1e400}\n");
+        assertEquals(List.of(RUNNING + ", \"id\": inf}"), q.lines(), "QEMU prints the id it read, inf, with %.17g");
+        var args = q.vm().requests().get(0).get("arguments");
+        assertEquals(List.of("1E+400", "-1E+400", "-0.0", "0.1"), List.of(dev.monmux.qmp.QmpJson.compact(args.get("a")),
+                dev.monmux.qmp.QmpJson.compact(args.get("b")), dev.monmux.qmp.QmpJson.compact(args.get("c")),
+                dev.monmux.qmp.QmpJson.compact(args.get("d"))));
+        q.close();
     }
 }

@@ -66,11 +66,19 @@ public final class EmbeddedQmp {
 
     /** Complete lines written since the last call, without their {@code \r\n}. */
     public List<String> lines() {
-        channel.runPendingTasks();
-        ByteBuf b;
-        while ((b = channel.readOutbound()) != null) {
-            pending.append(b.toString(StandardCharsets.UTF_8));
-            b.release();
+        // A task may queue more (a reply completing dispatches the next request): run them all.
+        for (int round = 0; round < 100_000; round++) {
+            channel.runPendingTasks();
+            boolean any = false;
+            ByteBuf b;
+            while ((b = channel.readOutbound()) != null) {
+                pending.append(b.toString(StandardCharsets.UTF_8));
+                b.release();
+                any = true;
+            }
+            if (!any) {
+                break;
+            }
         }
         List<String> out = new ArrayList<>();
         int nl;
