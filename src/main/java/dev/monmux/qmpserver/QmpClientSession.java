@@ -17,6 +17,7 @@ import dev.monmux.command.CommandPlan;
 import dev.monmux.command.CommandResult;
 import dev.monmux.command.Outcome;
 import dev.monmux.net.SlowClientGuard;
+import dev.monmux.qmp.InOrder;
 import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.qmp.QmpEvent;
 import dev.monmux.qmp.QmpGreeting;
@@ -159,7 +160,7 @@ final class QmpClientSession implements VmLinkListener {
     public void onEvent(QmpEndpoint l, QmpEvent event) {
         String text = QmpWire.line(event.raw());
         // Always queued (never inline), like replies: both leave the link's thread in the order
-        // QEMU sent them and are written in that order (see viaLink).
+        // QEMU sent them and are written in that order (see InOrder).
         channel.eventLoop().execute(() -> {
             if (closed || !negotiated) {
                 return;
@@ -317,7 +318,7 @@ final class QmpClientSession implements VmLinkListener {
     private CompletableFuture<String> forward(ObjectNode req, JsonNode id) {
         String vm = link.name();
         long t0 = System.nanoTime();
-        CommandPlan plan = ctx.planner().plan(req, QmpJson.compact(req), caller -> viaLink(req)
+        CommandPlan plan = ctx.planner().plan(req, QmpJson.compact(req), caller -> InOrder.execute(link, req, channel.eventLoop())
                 .thenApply(QmpClientSession::result)
                 .exceptionally(err -> linkFailure(err, id)));
         var refusal = ctx.gate().refuse(actor, vm, plan);
@@ -346,24 +347,6 @@ final class QmpClientSession implements VmLinkListener {
                     }
                     return r.text();
                 }));
-    }
-
-    /**
-     * Sends on the link's thread and comes back to this client's thread from the link's thread,
-     * so that the reply is queued for this client exactly where QEMU put it among the events
-     * (QEMU sends STOP before the reply to {@code stop}). Completing on whichever thread happened
-     * to register last would let a reply overtake an event, or an event a reply.
-     */
-    private CompletableFuture<ObjectNode> viaLink(ObjectNode req) {
-        CompletableFuture<ObjectNode> reply = new CompletableFuture<>();
-        link.linkExecutor().execute(() -> link.execute(req).whenComplete((r, err) -> channel.eventLoop().execute(() -> {
-            if (err == null) {
-                reply.complete(r);
-            } else {
-                reply.completeExceptionally(err);
-            }
-        })));
-        return reply;
     }
 
     private static CommandResult result(ObjectNode reply) {
