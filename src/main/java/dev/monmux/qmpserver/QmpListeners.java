@@ -110,7 +110,9 @@ public final class QmpListeners implements AutoCloseable {
             Files.createDirectories(path.getParent());
             return;
         }
-        if (Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                || Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                || Files.isSymbolicLink(path)) {
             throw new IOException(path + " exists and is not a socket");
         }
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
