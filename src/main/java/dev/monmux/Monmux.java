@@ -28,6 +28,8 @@ import dev.monmux.hmp.HmpEngine;
 import dev.monmux.net.ConnectionLimiter;
 import dev.monmux.qmp.VmLink;
 import dev.monmux.session.Access;
+import dev.monmux.qmpserver.QmpListeners;
+import dev.monmux.qmpserver.QmpServerContext;
 import dev.monmux.session.BuiltinCommands;
 import dev.monmux.session.EventFormatter;
 import dev.monmux.session.OperatorSession;
@@ -62,6 +64,7 @@ public final class Monmux implements AutoCloseable {
     private final Observability observability;
     private final UserDirectory users;
     private final Authenticator authenticator;
+    private final QmpListeners qmpListeners;
     private volatile boolean closing;
 
     private Monmux(MonmuxConfig config) {
@@ -80,6 +83,10 @@ public final class Monmux implements AutoCloseable {
                 new QmpRequestPlanner(hmp), new AccessControl(users, locks, ZoneId.systemDefault()),
                 observability.observer(), observability.activity(),
                 config.limits().commandsInFlight(), config.limits().maxQueuedLines(), access);
+        this.qmpListeners = new QmpListeners(acceptors, workers, new QmpServerContext(sessionContext.qmp(),
+                sessionContext.gate(), sessionContext.observer(), sessionContext.activity(),
+                config.limits().commandsInFlight(), config.limits().maxQueuedLines(), config.qmp().handshakeTimeout(),
+                config.qmp().maxMessageBytes(), sessions::nextId), config.limits());
     }
 
     /** Starts the VM links and binds every listener; fails if a port cannot be bound. */
@@ -113,6 +120,9 @@ public final class Monmux implements AutoCloseable {
         for (VmConfig vc : config.vms()) {
             if (vc.telnet() != null) {
                 listeners.add(bindTelnet(vc.telnet(), vms.get(vc.name()).orElseThrow()));
+            }
+            for (var qc : vc.qmpListen()) {
+                qmpListeners.bind(vms.get(vc.name()).orElseThrow().link(), qc);
             }
         }
     }
@@ -198,6 +208,11 @@ public final class Monmux implements AutoCloseable {
         observability.reopenLogs();
     }
 
+    /** The QMP listeners, in config order. */
+    public QmpListeners qmpListeners() {
+        return qmpListeners;
+    }
+
     /**
      * Stops gracefully: no new clients, every operator is told, commands in flight may finish
      * (up to {@code shutdownGrace}), then connections and VM links are closed.
@@ -226,6 +241,7 @@ public final class Monmux implements AutoCloseable {
         for (OperatorSession s : sessions.all()) {
             s.console().close();
         }
+        qmpListeners.close();
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (SharedVm vm : vms.all()) {
             closing.add(vm.link().close());

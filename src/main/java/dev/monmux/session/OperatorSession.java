@@ -23,6 +23,7 @@ import dev.monmux.command.CommandPlan;
 import dev.monmux.command.CommandResult;
 import dev.monmux.command.Effect;
 import dev.monmux.command.Outcome;
+import dev.monmux.qmp.InOrder;
 import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.qmp.QmpJson;
 import dev.monmux.qmp.VmLinkException;
@@ -559,7 +560,7 @@ public final class OperatorSession {
     /** Others on the VM see who changed it, like an event: {@code [alice@10.0.0.5] stop}. */
     private CompletableFuture<CommandResult> announceAndRun(CommandPlan plan, SharedVm vm) {
         vm.announceCommand(who(), plan, this);
-        return plan.run(vm.link());
+        return plan.run(InOrder.caller(vm.link(), loop));
     }
 
     private static String rootMessage(Throwable err) {
@@ -591,7 +592,8 @@ public final class OperatorSession {
             return done("Error: a QMP command is an object with \"execute\", e.g. {\"execute\": \"query-status\"}\r\n");
         }
         QmpEndpoint link = attached.link();
-        return execute(ctx.qmp().plan(obj, text, vm -> link.execute(obj).thenApply(OperatorSession::qmpResult)));
+        return execute(ctx.qmp().plan(obj, text,
+                vm -> InOrder.execute(link, obj, loop).thenApply(OperatorSession::qmpResult)));
     }
 
     private static CommandResult qmpResult(ObjectNode reply) {
