@@ -592,7 +592,7 @@ public final class OperatorSession {
             return done("Error: a QMP command is an object with \"execute\", e.g. {\"execute\": \"query-status\"}\r\n");
         }
         QmpEndpoint link = attached.link();
-        return execute(ctx.qmp().plan(obj, text,
+        return execute(ctx.qmp().plan(obj, text, link.commands(),
                 vm -> InOrder.execute(link, obj, loop).thenApply(OperatorSession::qmpResult)));
     }
 

@@ -63,6 +63,7 @@ class AuditCrashTest {
                         clients.add(t);
                         t.await("(qemu) ", 20_000);
                     }
+                    awaitVmUp(clients.get(0));
                     StringBuilder burst = new StringBuilder();
                     for (int c = 0; c < CLIENTS; c++) {
                         burst.setLength(0);
@@ -194,6 +195,18 @@ class AuditCrashTest {
             }
         }
         return out;
+    }
+
+    /** monmux listens before its QMP link is up; a command answered by QEMU says it is. */
+    private static void awaitVmUp(TelnetTestClient t) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            t.line("{\"execute\": \"query-status\"}");
+            if (t.await("(qemu) ", 20_000).contains("\"return\"")) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("VM 'vm1' did not come up in the child monmux");
     }
 
     private static int freePort() throws IOException {
