@@ -169,7 +169,7 @@ public final class Main {
         }
         Monmux monmux;
         try {
-            monmux = Monmux.start(config);
+            monmux = Monmux.start(config, file);
         } catch (IllegalStateException e) {
             err.println("monmux: " + e.getMessage());
             return FAILURE;
