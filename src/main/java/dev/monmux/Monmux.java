@@ -23,6 +23,9 @@ import dev.monmux.command.CommandObserver;
 import dev.monmux.command.QmpRequestPlanner;
 import dev.monmux.config.AuthMode;
 import dev.monmux.config.ConfigDiff;
+import dev.monmux.config.ConfigException;
+import dev.monmux.tls.TlsContexts;
+import dev.monmux.tls.TlsPeer;
 import dev.monmux.config.ListenerConfig;
 import dev.monmux.config.MonmuxConfig;
 import dev.monmux.config.UserConfig;
@@ -67,6 +70,7 @@ public final class Monmux implements AutoCloseable {
     /** The telnet listeners bound now, and the sessions that came in through each. */
     private final Map<ConfigDiff.Listener, TelnetListener> listeners = new ConcurrentHashMap<>();
     private final Reloader reloader;
+    private final TlsContexts tls;
     private final EventFormatter events = new EventFormatter(ZoneId.systemDefault());
     private final Observability observability;
     private final UserDirectory users;
@@ -80,6 +84,11 @@ public final class Monmux implements AutoCloseable {
     private Monmux(MonmuxConfig config, java.nio.file.Path configFile) {
         this.config = config;
         this.configFile = configFile;
+        try {
+            this.tls = TlsContexts.load(config, baseDir());
+        } catch (ConfigException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
         this.acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
         this.observability = new Observability(config, sessions, workers);
@@ -115,7 +124,7 @@ public final class Monmux implements AutoCloseable {
         try {
             m.startVms();
             m.bindListeners();
-            m.observability.startServer(m.vms);
+            m.observability.startServer(m.vms, m.tls.get(config.metrics().tls()));
         } catch (RuntimeException | InterruptedException e) {
             m.close();
             throw e;
@@ -167,7 +176,7 @@ public final class Monmux implements AutoCloseable {
         } else if (l instanceof ConfigDiff.Listener.VmTelnet t) {
             listeners.put(l, bindTelnet(t.config(), vms.get(t.vm()).orElseThrow()));
         } else if (l instanceof ConfigDiff.Listener.VmQmp q) {
-            qmpListeners.bind(vms.get(q.vm()).orElseThrow().link(), q.config());
+            qmpListeners.bind(vms.get(q.vm()).orElseThrow().link(), q.config(), tls.get(q.config().tls()));
         }
     }
 
@@ -205,6 +214,15 @@ public final class Monmux implements AutoCloseable {
         return configFile;
     }
 
+    /** Where relative file names in the config (TLS files) are read from: the config file's directory. */
+    java.nio.file.Path baseDir() {
+        return configFile == null ? java.nio.file.Path.of("") : configFile.toAbsolutePath().getParent();
+    }
+
+    TlsContexts tls() {
+        return tls;
+    }
+
     ActivityListener activity() {
         return sessionContext.activity();
     }
@@ -219,7 +237,7 @@ public final class Monmux implements AutoCloseable {
         Set<OperatorSession> came = ConcurrentHashMap.newKeySet();
         TelnetSessionHandler.SessionFactory factory = (ch, console) -> {
             OperatorSession s = new OperatorSession(sessions.nextId(), describe(ch.remoteAddress()), name,
-                    sessionContext, fixedVm, console, ch.eventLoop());
+                    sessionContext, fixedVm, console, ch.eventLoop(), TlsPeer.commonName(ch).orElse(null));
             came.removeIf(OperatorSession::isClosed);
             came.add(s);
             return s;
@@ -236,7 +254,7 @@ public final class Monmux implements AutoCloseable {
                 .childHandler(new TelnetChannelInitializer(lc.mode(), config.limits(),
                         new ConnectionLimiter(config.limits().maxClients(), config.limits().maxClientsPerAddress(),
                                 () -> { }),
-                        factory, consoleSettings, () -> { }));
+                        factory, consoleSettings, () -> { }, tls.get(lc.tls())));
         try {
             Channel ch = b.bind(lc.bind(), lc.port()).sync().channel();
             log.info("telnet listener on {}{}", ch.localAddress(),

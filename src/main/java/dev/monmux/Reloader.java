@@ -15,6 +15,7 @@ import dev.monmux.config.ConfigException;
 import dev.monmux.config.ConfigLoader;
 import dev.monmux.config.MonmuxConfig;
 import dev.monmux.config.VmConfig;
+import dev.monmux.tls.TlsContexts;
 
 /**
  * Applies a re-read config file to a running monmux (SIGHUP, {@code .reload}), one reload at a
@@ -92,6 +93,12 @@ public final class Reloader implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return new Result(false, monmux.configFile() + ": " + e.getMessage());
         }
+        TlsContexts tls;
+        try {
+            tls = TlsContexts.load(effective, monmux.baseDir());
+        } catch (ConfigException e) {
+            return new Result(false, monmux.configFile() + ": " + e.getMessage());
+        }
         ConfigDiff diff = ConfigDiff.between(running, next);
         if (!diff.needRestart().isEmpty()) {
             log.warn("configuration reload: changed keys that need a restart (the running values stay): {}",
@@ -106,6 +113,7 @@ public final class Reloader implements AutoCloseable {
             monmux.unbind(l, !removedVms.contains(l.vm()));
         }
         monmux.configure(effective);
+        monmux.tls().refresh(tls);
         if (diff.usersChanged() && !diff.needRestart().contains("users")) {
             monmux.replaceUsers(effective.users());
         }

@@ -60,8 +60,13 @@ public final class QmpListeners implements AutoCloseable {
 
     /** Binds one listener for {@code link}; fails with a one-line reason. */
     public Bound bind(QmpEndpoint link, QmpListenerConfig lc) {
+        return bind(link, lc, null);
+    }
+
+    /** Binds one listener for {@code link}, with TLS when {@code tls} is not null. */
+    public Bound bind(QmpEndpoint link, QmpListenerConfig lc, dev.monmux.tls.ServerTls tls) {
         QmpChannelInitializer init = new QmpChannelInitializer(link, ctx, limits,
-                new ConnectionLimiter(limits.maxClients(), limits.maxClientsPerAddress(), () -> { }), lc.role());
+                new ConnectionLimiter(limits.maxClients(), limits.maxClientsPerAddress(), () -> { }), lc.role(), tls);
         ChannelGroup mine = new DefaultChannelGroup("qmp-clients-" + lc, GlobalEventExecutor.INSTANCE);
         ServerBootstrap b = new ServerBootstrap()
                 .group(acceptors, workers)
