@@ -158,6 +158,7 @@ public final class Monmux implements AutoCloseable {
                 s.vmRemoved(vm);
             }
             sessionContext.access().locks().clear(name);
+            observability.unwatch(name);
             vm.link().close();
             log.info("VM '{}' removed", name);
         });

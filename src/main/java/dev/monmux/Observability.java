@@ -91,6 +91,10 @@ final class Observability implements AutoCloseable {
         metrics.watch(vm);
     }
 
+    void unwatch(String vm) {
+        metrics.unwatch(vm);
+    }
+
     /** Binds the metrics listener unless {@code metrics.enabled: false}. */
     void startServer(VmDirectory vms, dev.monmux.tls.ServerTls tls) throws InterruptedException {
         if (config.metrics().enabled()) {

@@ -136,6 +136,8 @@ class ReloadEndToEndTest {
                 String metrics = HttpGet.body("http://127.0.0.1:" + mx.metricsPort() + "/metrics");
                 assertEquals(1.0, HttpGet.sample(metrics, "monmux_config_reloads_total{outcome=\"ok\"}"), metrics);
                 assertEquals(1.0, HttpGet.sample(metrics, "monmux_config_reloads_total{outcome=\"fail\"}"), metrics);
+                assertEquals(1.0, HttpGet.sample(metrics, "monmux_qmp_link_up{vm=\"vm3\"}"), metrics);
+                assertTrue(Double.isNaN(HttpGet.sample(metrics, "monmux_qmp_link_up{vm=\"vm2\"}")), "a removed VM has no link gauge");
                 for (TelnetTestClient c : java.util.List.of(vera, rootOnVm2, admin)) {
                     assertFalse(c.isClosed(), "no other client was dropped");
                 }
