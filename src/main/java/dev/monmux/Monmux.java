@@ -139,12 +139,37 @@ public final class Monmux implements AutoCloseable {
     }
 
     /** Starts linking to a VM (at start, and when a reload adds it). */
-    void addVm(VmConfig vc) {
+    SharedVm addVm(VmConfig vc) {
         VmLink link = new VmLink(vc.name(), vc.qmp(), config.qmp(), vc.commandTimeout(), workers.next());
         SharedVm vm = new SharedVm(link, events, sessionContext.activity());
         vms.add(vm);
         observability.watch(vm);
         link.start();
+        return vm;
+    }
+
+    /**
+     * A reload changed a VM's {@code qmp} or {@code commandTimeout}: a new link replaces the old
+     * one under the same name; operators attached through a shared port move to it, those on its
+     * own port and its QMP clients are disconnected (their listeners are bound again).
+     */
+    void replaceVm(VmConfig vc) {
+        vms.get(vc.name()).ifPresent(old -> {
+            qmpListeners.unbindVm(vc.name());
+            sessionContext.access().locks().clear(vc.name());
+            observability.unwatch(vc.name());
+            try {
+                // QEMU serves one QMP client: let go of it before the new link connects.
+                old.link().close().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.warn("VM '{}': the old QMP link did not close cleanly: {}", vc.name(), e.toString());
+            }
+            SharedVm fresh = addVm(vc);
+            for (OperatorSession s : sessions.all()) {
+                s.vmReplaced(old, fresh);
+            }
+            log.info("VM '{}' reconnects with new settings ({})", vc.name(), vc.qmp());
+        });
     }
 
     /**

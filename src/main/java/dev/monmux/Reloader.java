@@ -104,12 +104,20 @@ public final class Reloader implements AutoCloseable {
             log.warn("configuration reload: changed keys that need a restart (the running values stay): {}",
                     String.join(", ", diff.needRestart()));
         }
-        for (VmConfig vm : diff.removedVms()) {
-            monmux.removeVm(vm.name());
-        }
         List<String> removedVms = diff.removedVms().stream().map(VmConfig::name).toList();
+        List<String> addedVms = diff.addedVms().stream().map(VmConfig::name).toList();
+        for (VmConfig vm : diff.removedVms()) {
+            if (!addedVms.contains(vm.name())) {
+                monmux.removeVm(vm.name());
+            }
+        }
+        for (VmConfig vm : diff.addedVms()) {
+            if (removedVms.contains(vm.name())) {
+                monmux.replaceVm(vm);
+            }
+        }
         for (ConfigDiff.Listener l : diff.removedListeners()) {
-            // The clients of a removed VM's own port were told about the VM already.
+            // The clients of a removed or changed VM's own port were told about the VM already.
             monmux.unbind(l, !removedVms.contains(l.vm()));
         }
         monmux.configure(effective);
@@ -118,7 +126,9 @@ public final class Reloader implements AutoCloseable {
             monmux.replaceUsers(effective.users());
         }
         for (VmConfig vm : diff.addedVms()) {
-            monmux.addVm(vm);
+            if (!removedVms.contains(vm.name())) {
+                monmux.addVm(vm);
+            }
         }
         List<String> failed = new ArrayList<>();
         for (ConfigDiff.Listener l : diff.addedListeners()) {

@@ -353,14 +353,27 @@ public final class OperatorSession {
      * shared listener is told and detached; one on the VM's own port is told and closed.
      */
     public void vmRemoved(SharedVm vm) {
+        vmReplaced(vm, null);
+    }
+
+    /**
+     * A reload changed the VM's QMP address or timeout, so it has a new link (any thread): a
+     * session attached through a shared listener moves to {@code replacement}; one on the VM's own
+     * port is closed (its port is bound again). With a null replacement the VM is gone.
+     */
+    public void vmReplaced(SharedVm vm, SharedVm replacement) {
         loop.execute(() -> {
             if (closed) {
                 return;
             }
-            String notice = "[monmux] VM '" + vm.name() + "' was removed from the configuration";
+            String notice = "[monmux] VM '" + vm.name() + "' was "
+                    + (replacement == null ? "removed from" : "changed in") + " the configuration";
             if (fixedVm == vm) {
                 console.notice(notice + "; disconnecting", false);
                 console.close();
+            } else if (attached == vm && replacement != null) {
+                console.notice(notice + "; reattached (" + replacement.describeQemu() + ")", false);
+                attach(replacement);
             } else if (attached == vm) {
                 console.notice(notice + "; detached ('.vms' lists the others)", false);
                 detach();

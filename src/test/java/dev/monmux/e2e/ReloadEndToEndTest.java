@@ -65,6 +65,38 @@ class ReloadEndToEndTest {
     }
 
     @Test
+    void aVmWhoseSettingsChangeGetsANewLinkAndItsSharedPortOperatorsFollow(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("monmux.yaml");
+        Path front = dir.resolve("vm1-qmp.sock");
+        try (QemuProcess a = QemuProcess.start()) {
+            String vm = "  - name: vm1\n    qmp: 'unix:" + a.qmpSocket() + "'\n"
+                    + "    qmpListen: {unix: '" + front + "', role: admin}\n";
+            Files.writeString(file, config(dir, vm, "viewer", ""));
+            try (MonmuxFixture mx = MonmuxFixture.startFile(file).awaitUp();
+                 TelnetTestClient root = login(mx.telnetPort(), "root", "root-pw");
+                 QmpLineClient qmp = QmpLineClient.unix(front)) {
+                assertTrue(qmp.readLine().contains("\"QMP\""));
+                assertTrue(run(root, ".lock").contains("VM 'vm1' locked"));
+                Files.writeString(file, config(dir, vm + "    commandTimeout: 20s\n", "viewer", ""));
+                dev.monmux.Reloader.Result r = mx.reload();
+                assertTrue(r.ok(), r.detail());
+                assertEquals("VMs reconnected with new settings: vm1; listeners added: QMP unix:" + front
+                        + " (VM 'vm1'); listeners removed: QMP unix:" + front + " (VM 'vm1')", r.detail());
+                root.await("[monmux] VM 'vm1' was changed in the configuration; reattached");
+                assertTrue(qmp.isClosedByPeer(), "QMP clients reconnect to the new link");
+                mx.awaitUp();
+                root.line("info status");
+                root.await("VM status: running\r\n" + PROMPT);
+                assertTrue(run(root, ".unlock").contains("is not locked"), "the old link's lock is gone");
+                try (QmpLineClient again = QmpLineClient.unix(front)) {
+                    assertTrue(again.readLine().contains("\"QMP\""), "the QMP listener serves the new link");
+                }
+                assertFalse(root.isClosed());
+            }
+        }
+    }
+
+    @Test
     void addRemovePromoteListenAndRefuseABrokenFileWithoutDroppingAnyoneElse(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("monmux.yaml");
         Path vm2Qmp = dir.resolve("vm2-qmp.sock");
