@@ -77,6 +77,26 @@ class ReloadSignalTest {
         }
     }
 
+    @Test
+    void aTlsFileThatCannotBeReadRefusesTheReloadAndTheListenerKeepsServing(@TempDir Path dir) throws Exception {
+        TestPki pki = TestPki.create(dir);
+        Path file = dir.resolve("monmux.yaml");
+        // No QEMU needed: the VM's link stays down, the listener serves all the same.
+        Files.writeString(file, "listeners: {telnet: {port: 0, mode: raw, tls: {cert: server.crt, key: server.key}}}\n"
+                + "metrics: {enabled: false}\nvms: [{name: vm1, qmp: 'unix:" + dir.resolve("absent.sock") + "'}]\n");
+        try (dev.monmux.testing.MonmuxFixture mx = dev.monmux.testing.MonmuxFixture.startFile(file)) {
+            Files.move(dir.resolve("server.key"), dir.resolve("server.key.old"));
+            dev.monmux.Reloader.Result r = mx.reload();
+            assertFalse(r.ok());
+            assertEquals(file + ": listeners.telnet[0].tls.key: cannot read " + dir.resolve("server.key")
+                    + " (no such file)", r.detail());
+            try (OpensslClient s = OpensslClient.connect(mx.telnetPort(), pki, null)) {
+                s.await("(VM is down, reconnecting)");
+                s.await(PROMPT);
+            }
+        }
+    }
+
     private static void copy(TestPki pki, Path to) throws IOException {
         for (String f : new String[] {"server.crt", "server.key"}) {
             Files.copy(pki.file(f), to.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
