@@ -206,7 +206,11 @@ public final class Monmux implements AutoCloseable {
         }
     }
 
-    /** Stops listening; the clients that came in through the listener are closed ({@code tell}: told why first). */
+    /**
+     * Stops listening. The clients that came in through it are told and closed, unless
+     * {@code tell} is false: the listener was a removed or changed VM's own port, whose sessions
+     * the VM's removal already told and closed.
+     */
     void unbind(ConfigDiff.Listener l, boolean tell) {
         if (l instanceof ConfigDiff.Listener.VmQmp q) {
             qmpListeners.unbind(q.vm(), q.config());

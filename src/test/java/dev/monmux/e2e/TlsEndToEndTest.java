@@ -175,6 +175,21 @@ class TlsEndToEndTest {
                 v.line("{\"execute\": \"query-status\", \"id\": \"q\"}");
                 assertTrue(v.await("\"id\": \"q\"}").contains("\"status\": \"running\""));
             }
+            // socat, as the README shows it: a QMP script over TLS.
+            Process socat = new ProcessBuilder("socat", "-t", "2", "-", "OPENSSL:127.0.0.1:" + port + ",cafile="
+                    + pki.file("ca.crt") + ",cert=" + pki.file(alice + ".crt") + ",key=" + pki.file(alice + ".key"))
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("socat.out").toFile()).start();
+            socat.getOutputStream().write(("{\"execute\": \"qmp_capabilities\"}\n"
+                    + "{\"execute\": \"query-status\", \"id\": \"s\"}\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            socat.getOutputStream().close();
+            if (!socat.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                socat.destroy();
+                socat.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+                throw new AssertionError("socat hangs: " + Files.readString(dir.resolve("socat.out")));
+            }
+            String out = Files.readString(dir.resolve("socat.out"));
+            assertTrue(out.contains("\"status\": \"running\"") && out.contains("\"id\": \"s\""), out);
+
             // No certificate: the handshake fails, no greeting.
             try (OpensslClient n = OpensslClient.connect(port, pki, null)) {
                 assertTrue(n.awaitExit(15_000), n.all());

@@ -2,7 +2,6 @@ package dev.monmux.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -13,7 +12,13 @@ import javax.net.ssl.SSLHandshakeException;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -33,6 +38,17 @@ class TlsHandshakeGateTest {
         public void channelInactive(ChannelHandlerContext ctx) {
             seen.add("inactive");
         }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+            seen.add("read");
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            seen.add(evt instanceof ChannelInputShutdownEvent ? "input-shutdown" : evt.toString());
+        }
     }
 
     @Test
@@ -40,11 +56,17 @@ class TlsHandshakeGateTest {
         Behind behind = new Behind();
         EmbeddedChannel ch = new EmbeddedChannel(new TlsHandshakeGate(), behind);
         assertEquals(List.of(), behind.seen, "channelActive is held back");
+        ch.writeInbound(Unpooled.copiedBuffer("early", StandardCharsets.UTF_8));
+        assertEquals(List.of(), behind.seen, "nothing passes before the handshake");
         ch.pipeline().fireUserEventTriggered(SslHandshakeCompletionEvent.SUCCESS);
         assertEquals(List.of("active"), behind.seen);
-        assertNull(ch.pipeline().get(TlsHandshakeGate.class), "the gate steps aside");
+        ch.writeInbound(Unpooled.copiedBuffer("info status\n", StandardCharsets.UTF_8));
+        assertEquals(List.of("active", "read"), behind.seen);
+        // close_notify from the client: to the protocol it is the end of the client's input.
+        ch.pipeline().fireUserEventTriggered(SslCloseCompletionEvent.SUCCESS);
+        assertEquals(List.of("active", "read", "input-shutdown"), behind.seen);
         ch.close();
-        assertEquals(List.of("active", "inactive"), behind.seen);
+        assertEquals(List.of("active", "read", "input-shutdown", "inactive"), behind.seen);
     }
 
     @Test
