@@ -66,6 +66,43 @@ class TlsEndToEndTest {
             s.line("info status");
             s.await("VM status: running");
 
+            // A script: printf 'info status\n' | socat - OPENSSL:... gets its answer, then monmux closes.
+            Process script = new ProcessBuilder("socat", "-", "OPENSSL:127.0.0.1:" + mx.telnetPort() + ",cafile="
+                    + pki.file("ca.crt")).redirectErrorStream(true).redirectOutput(dir.resolve("script.out").toFile()).start();
+            script.getOutputStream().write("info status\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            script.getOutputStream().close();
+            assertTrue(script.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "monmux closes after the answer");
+            // (mode: auto offered its telnet options first, as to nc; they are bytes, not text)
+            String answered = Files.readString(dir.resolve("script.out"), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertTrue(answered.endsWith("VM status: running\r\n" + PROMPT), TelnetTestClient.show(answered));
+
+            // Interactive telnet through a local socat forwarder: character mode and echo, as without TLS.
+            int forward = dev.monmux.testing.MonmuxProcess.freePort();
+            Process forwarder = new ProcessBuilder("socat", "TCP-LISTEN:" + forward + ",bind=127.0.0.1,reuseaddr",
+                    "OPENSSL:127.0.0.1:" + mx.telnetPort() + ",cafile=" + pki.file("ca.crt"))
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("forwarder.out").toFile()).start();
+            try {
+                TelnetTestClient t = null;
+                for (int i = 0; i < 500 && t == null; i++) {
+                    try {
+                        t = TelnetTestClient.interactive(forward);
+                    } catch (java.io.IOException notYet) {
+                        Thread.sleep(10);
+                    }
+                }
+                assertTrue(t != null, "socat forwarder listens");
+                try (TelnetTestClient tt = t) {
+                    tt.await(PROMPT);
+                    tt.type("info statu\t");
+                    tt.await("info status");
+                    tt.line("");
+                    assertTrue(tt.await(PROMPT).contains("VM status: running"));
+                }
+            } finally {
+                forwarder.destroy();
+                forwarder.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            }
+
             // A plain TCP client gets no monitor: the handshake fails and the connection closes.
             try (TelnetTestClient plain = TelnetTestClient.raw(mx.telnetPort())) {
                 plain.line("info status");
