@@ -176,6 +176,19 @@ class ReloadEndToEndTest {
                 String audit = Files.readString(dir.resolve("audit.jsonl"));
                 assertTrue(audit.contains("\"type\":\"config.reload\",\"ok\":true"), audit);
                 assertTrue(audit.contains("\"type\":\"config.reload\",\"ok\":false"), audit);
+
+                // The added listener is removed again: its client is told and closed, nobody else.
+                try (TelnetTestClient onAdded = login(newPort, "vera", "vera-pw")) {
+                    Files.writeString(file, config(dir, vm1 + vm3, "operator", ""));
+                    dev.monmux.Reloader.Result r = mx.reload();
+                    assertTrue(r.ok(), r.detail());
+                    assertEquals("listeners removed: telnet 127.0.0.1:" + newPort, r.detail());
+                    onAdded.await("[monmux] listener telnet:127.0.0.1:" + newPort
+                            + " was removed from the configuration; disconnecting");
+                    assertTrue(onAdded.awaitClosed(10_000));
+                }
+                assertTrue(run(vera, "info status").contains("VM status: running"));
+                assertTrue(run(admin, ".vms").contains(" vm3 "));
             }
         }
     }
