@@ -15,6 +15,7 @@ import dev.monmux.auth.PasswordHash;
 import dev.monmux.config.ConfigException;
 import dev.monmux.config.ConfigLoader;
 import dev.monmux.config.MonmuxConfig;
+import dev.monmux.tls.TlsContexts;
 
 /**
  * The command line. Exit codes: 0 success, 1 runtime failure (e.g. a port in use), 2 bad usage
@@ -151,6 +152,7 @@ public final class Main {
     private static int checkConfig(Path file, PrintStream out, PrintStream err) {
         try {
             MonmuxConfig c = new ConfigLoader().load(file);
+            TlsContexts.load(c, file.toAbsolutePath().getParent());
             out.println(file + ": OK (" + c.vms().size() + " VM" + (c.vms().size() == 1 ? "" : "s") + ")");
             return OK;
         } catch (ConfigException e) {
@@ -163,13 +165,14 @@ public final class Main {
         MonmuxConfig config;
         try {
             config = new ConfigLoader().load(file);
+            TlsContexts.load(config, file.toAbsolutePath().getParent());
         } catch (ConfigException e) {
             err.println("monmux: " + e.getMessage());
             return USAGE;
         }
         Monmux monmux;
         try {
-            monmux = Monmux.start(config);
+            monmux = Monmux.start(config, file);
         } catch (IllegalStateException e) {
             err.println("monmux: " + e.getMessage());
             return FAILURE;
