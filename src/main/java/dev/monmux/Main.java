@@ -264,27 +264,29 @@ public final class Main {
     }
 
     private static int serve(MonmuxConfig config, PrintStream err) {
+        // Handle SIGTERM from before the listeners are bound: a stop that comes as soon as the
+        // port answers (systemctl stop right after start) is still an orderly stop, exit 0.
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runnable restoreSignals = Signals.onTerminate(stopped::countDown);
         Monmux monmux;
         try {
             monmux = Monmux.start(config);
         } catch (RuntimeException e) {
+            restoreSignals.run();
             err.println("monmux: " + e.getMessage());
             return FAILURE;
         } catch (InterruptedException e) {
+            restoreSignals.run();
             Thread.currentThread().interrupt();
             return FAILURE;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
         Signals.onHangup(monmux::hangup);
-        Signals.onTerminate(() -> {
-            monmux.close();
-            stopped.countDown();
-        });
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        monmux.close();
         return OK;
     }
 }
