@@ -18,6 +18,8 @@ final class Commands {
 
     static Result run(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        // Under `make test` the parent make's flags (-j jobserver, -n, ...) must not reach a nested make.
+        pb.environment().keySet().removeAll(java.util.Set.of("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"));
         pb.environment().putAll(env);
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
