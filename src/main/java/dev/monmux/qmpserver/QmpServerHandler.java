@@ -74,7 +74,7 @@ public final class QmpServerHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
         // Never a stack trace to the client; the connection ends and the others carry on.
-        log.warn("QMP client {}: closing after error: {}", c.channel().remoteAddress(), cause.toString(), cause);
+        dev.monmux.net.ConnectionErrors.log(log, "QMP client " + c.channel().remoteAddress(), cause);
         c.close();
     }
 
