@@ -109,9 +109,15 @@ public final class QemuProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until QEMU listens on its QMP socket. The file appears at bind(), a moment before
+     * listen(): a connect in between is refused, so wait for the listening state itself (Linux's
+     * /proc/net/unix; elsewhere the file must do) without connecting, which would take QEMU's one
+     * client slot.
+     */
     private void awaitSocket(Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!Files.exists(qmpSocket)) {
+        while (!listening()) {
             if (!process.isAlive()) {
                 throw new IOException("QEMU exited with " + process.exitValue() + ": " + log());
             }
@@ -121,6 +127,25 @@ public final class QemuProcess implements AutoCloseable {
             }
             sleep(10);
         }
+    }
+
+    private boolean listening() throws IOException {
+        if (!Files.exists(qmpSocket)) {
+            return false;
+        }
+        Path table = Path.of("/proc/net/unix");
+        if (!Files.isReadable(table)) {
+            return true;
+        }
+        String path = qmpSocket.toAbsolutePath().toString();
+        for (String line : Files.readAllLines(table)) {
+            String[] f = line.trim().split("\\s+");
+            // Num RefCount Protocol Flags Type St Inode Path; Flags 00010000 is __SO_ACCEPTCON (listening)
+            if (f.length >= 8 && f[7].equals(path) && f[3].equals("00010000")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** SIGSTOP: QEMU keeps its sockets open and answers nothing, as a hung QEMU does. */
