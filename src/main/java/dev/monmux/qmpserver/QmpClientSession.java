@@ -1,6 +1,5 @@
 package dev.monmux.qmpserver;
 
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -13,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.monmux.command.Actor;
+import dev.monmux.command.CommandPipeline;
 import dev.monmux.command.CommandPlan;
 import dev.monmux.command.CommandResult;
 import dev.monmux.command.Outcome;
@@ -314,39 +314,25 @@ final class QmpClientSession implements VmLinkListener {
         return QmpReplies.emptyReturn(id);
     }
 
-    /** Plan, gate, observer, send, observer, reply: the command contract. */
+    /** Plan, then the command contract (gate, observer, send, observer, reply). */
     private CompletableFuture<String> forward(ObjectNode req, JsonNode id) {
-        String vm = link.name();
-        long t0 = System.nanoTime();
         CommandPlan plan = ctx.planner().plan(req, QmpJson.compact(req), link.commands(), caller -> InOrder.execute(link, req, channel.eventLoop())
                 .thenApply(QmpClientSession::result)
                 .exceptionally(err -> linkFailure(err, id)));
-        var refusal = ctx.gate().refuse(actor, vm, plan);
-        CompletableFuture<CommandResult> result;
-        if (refusal.isPresent()) {
-            result = CompletableFuture.completedFuture(new CommandResult(
-                    QmpWire.line(QmpReplies.error(QmpReplies.GENERIC, refusal.get(), id)), Outcome.DENIED,
-                    null, refusal.get()));
-        } else {
-            result = ctx.observer().started(actor, vm, plan).handle((ok, err) -> err)
-                    .thenCompose(err -> {
-                        if (err == null) {
-                            return plan.run(link);
-                        }
-                        String why = "command refused: " + rootMessage(err);
-                        return CompletableFuture.completedFuture(new CommandResult(
-                                QmpWire.line(QmpReplies.error(QmpReplies.GENERIC, why, id)), Outcome.REFUSED, null, why));
-                    });
-        }
-        return result.thenCompose(r -> ctx.observer()
-                .finished(actor, vm, plan, r, Duration.ofNanos(System.nanoTime() - t0))
-                .handle((ok, err) -> {
-                    if (err != null) {
-                        log.warn("QMP session {}: outcome of '{}' not recorded: {}", actor.sessionId(), plan.name(),
-                                rootMessage(err));
+        return new CommandPipeline(ctx.gate(), ctx.observer()).run(actor, link.name(), plan, channel.eventLoop(),
+                new CommandPipeline.Wording() {
+                    @Override
+                    public CommandResult denied(String reason) {
+                        return new CommandResult(QmpWire.line(QmpReplies.error(QmpReplies.GENERIC, reason, id)),
+                                Outcome.DENIED, null, reason);
                     }
-                    return r.text();
-                }));
+
+                    @Override
+                    public CommandResult refused(String reason) {
+                        return new CommandResult(QmpWire.line(QmpReplies.error(QmpReplies.GENERIC, reason, id)),
+                                Outcome.REFUSED, null, reason);
+                    }
+                }, p -> p.run(link));
     }
 
     private static CommandResult result(ObjectNode reply) {
@@ -395,10 +381,5 @@ final class QmpClientSession implements VmLinkListener {
 
     private static Throwable rootCause(Throwable err) {
         return err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-    }
-
-    private static String rootMessage(Throwable err) {
-        Throwable t = rootCause(err);
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 }

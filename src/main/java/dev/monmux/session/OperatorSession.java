@@ -1,6 +1,5 @@
 package dev.monmux.session;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +18,7 @@ import dev.monmux.acl.VmLock;
 import dev.monmux.auth.Role;
 import dev.monmux.auth.User;
 import dev.monmux.command.Actor;
+import dev.monmux.command.CommandPipeline;
 import dev.monmux.command.CommandPlan;
 import dev.monmux.command.CommandResult;
 import dev.monmux.command.Effect;
@@ -610,57 +610,27 @@ public final class OperatorSession {
     }
 
     private CompletableFuture<String> gateAndRun(CommandPlan plan, SharedVm vm) {
-        Actor actor = actor();
-        long t0 = System.nanoTime();
-        var refusal = ctx.gate().refuse(actor, vm.name(), plan);
-        CompletableFuture<CommandResult> result;
-        if (refusal.isPresent()) {
-            result = CompletableFuture.completedFuture(
-                    new CommandResult(refusal.get() + "\r\n", Outcome.DENIED, null, refusal.get()));
-        } else {
-            result = onLoop(ctx.observer().started(actor, vm.name(), plan)).handle((ok, err) -> err)
-                    .thenCompose(err -> err == null ? announceAndRun(plan, vm)
-                            : CompletableFuture.completedFuture(CommandResult.refused(Outcome.REFUSED,
-                                    "command refused: " + rootMessage(err))));
-        }
-        return result.thenCompose(r -> onLoop(ctx.observer()
-                .finished(actor, vm.name(), plan, r, Duration.ofNanos(System.nanoTime() - t0)))
-                .handle((ok, err) -> {
-                    if (err != null) {
-                        log.warn("session {}: outcome of '{}' not recorded: {}", id, plan.name(), rootMessage(err));
-                    }
-                    return r.text();
-                }));
+        return new CommandPipeline(ctx.gate(), ctx.observer()).run(actor(), vm.name(), plan, loop, HMP_WORDING,
+                p -> announceAndRun(p, vm));
     }
 
-    /**
-     * An observer's future, continued on this session's event loop (the audit log completes its
-     * futures on its writer thread, which must not end up sending commands).
-     */
-    private <T> CompletableFuture<T> onLoop(CompletableFuture<T> f) {
-        if (f.isDone()) {
-            return f;
+    /** monmux's own refusals, as one HMP-style line. */
+    private static final CommandPipeline.Wording HMP_WORDING = new CommandPipeline.Wording() {
+        @Override
+        public CommandResult denied(String reason) {
+            return new CommandResult(reason + "\r\n", Outcome.DENIED, null, reason);
         }
-        CompletableFuture<T> r = new CompletableFuture<>();
-        f.whenComplete((v, e) -> loop.execute(() -> {
-            if (e != null) {
-                r.completeExceptionally(e);
-            } else {
-                r.complete(v);
-            }
-        }));
-        return r;
-    }
+
+        @Override
+        public CommandResult refused(String reason) {
+            return CommandResult.refused(Outcome.REFUSED, reason);
+        }
+    };
 
     /** Others on the VM see who changed it, like an event: {@code [alice@10.0.0.5] stop}. */
     private CompletableFuture<CommandResult> announceAndRun(CommandPlan plan, SharedVm vm) {
         vm.announceCommand(who(), plan, this);
         return plan.run(InOrder.caller(vm.link(), loop));
-    }
-
-    private static String rootMessage(Throwable err) {
-        Throwable t = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     private static Integer parseCpu(String line) {
