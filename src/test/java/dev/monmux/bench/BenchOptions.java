@@ -10,6 +10,7 @@ import java.util.TreeSet;
 /** Command-line options of {@link Bench}; defaults are the full run ({@code make bench}). */
 final class BenchOptions {
     Set<String> phases = new TreeSet<>(List.of("P1", "P2", "P3", "P4"));
+    double warmupSeconds = 20;
     int p1Commands = 5000;
     int p1Warmup = 1000;
     int p1Block = 250;
@@ -32,6 +33,7 @@ final class BenchOptions {
             "usage: Bench [options]   (run by scripts/bench.sh; `make bench`, `make bench-quick`)",
             "  --quick                   small sizes for a smoke run (about a minute)",
             "  --phases P1,P2,P3,P4      which figures to measure",
+            "  --warmup-seconds S        run monmux hot this long before measuring (default 20)",
             "  --p1-commands N           P1: commands per path (default 5000)",
             "  --p2-seconds S            P2: seconds per measured phase (default 10)",
             "  --p2-clients 1,8,64       P2: client counts",
@@ -43,6 +45,7 @@ final class BenchOptions {
             "  --p4-vm-curve 1,100,500   P4: VM counts measured with no clients",
             "  --jar PATH                monmux jar (default target/monmux.jar)",
             "  --out FILE                append a markdown section to FILE (e.g. docs/benchmarks.md)",
+            "  --monmux-flags 'F ...'    extra JVM flags for monmux (experiments; recorded in the report)",
             "  --jfr                     record a JFR profile of monmux per phase (in the work dir)",
             "  --command TEXT            the command line to record in the report");
 
@@ -52,6 +55,7 @@ final class BenchOptions {
             String a = args[i];
             switch (a) {
                 case "--quick" -> {
+                    o.warmupSeconds = 6;
                     o.p1Commands = 500;
                     o.p1Warmup = 300;
                     o.p1Block = 100;
@@ -64,6 +68,7 @@ final class BenchOptions {
                     o.p4VmCurve = List.of(1, 50);
                 }
                 case "--phases" -> o.phases = new TreeSet<>(Arrays.asList(args[++i].toUpperCase().split(",")));
+                case "--warmup-seconds" -> o.warmupSeconds = Double.parseDouble(args[++i]);
                 case "--p1-commands" -> o.p1Commands = Integer.parseInt(args[++i]);
                 case "--p2-seconds" -> o.p2Seconds = Double.parseDouble(args[++i]);
                 case "--p2-clients" -> o.p2Clients = ints(args[++i]);
@@ -77,6 +82,7 @@ final class BenchOptions {
                 case "--out" -> o.out = Path.of(args[++i]);
                 case "--work" -> o.workDir = Path.of(args[++i]);
                 case "--jfr" -> o.jfr = true;
+                case "--monmux-flags" -> MonmuxChild.extraFlags = List.of(args[++i].trim().split("\\s+"));
                 case "--command" -> o.command = args[++i];
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'\n" + USAGE);
             }

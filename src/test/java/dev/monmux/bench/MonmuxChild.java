@@ -20,6 +20,9 @@ final class MonmuxChild implements AutoCloseable {
     static final List<String> PRODUCTION_JVM_FLAGS = List.of("-Xms64m", "-Xmx512m", "-XX:+UseG1GC",
             "-XX:MaxGCPauseMillis=20", "-XX:MaxDirectMemorySize=256m", "-XX:+ExitOnOutOfMemoryError");
 
+    /** Extra monmux JVM flags for experiments ({@code --monmux-flags}); recorded in the report. */
+    static List<String> extraFlags = List.of();
+
     final int port;
     final Path dir;
     private final Process process;
@@ -51,6 +54,7 @@ final class MonmuxChild implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(PRODUCTION_JVM_FLAGS);
+        cmd.addAll(extraFlags);
         if (jfr != null) {
             cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
         }
@@ -109,6 +113,19 @@ final class MonmuxChild implements AutoCloseable {
             throw new IOException("cannot read heap usage from jcmd GC.heap_info: " + info);
         }
         return Long.parseLong(m.group(1)) * 1024;
+    }
+
+    /** CPU time (user + system) the monmux JVM has used so far, in microseconds (10 ms resolution). */
+    long cpuMicros() throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000L; // clock ticks of 10 ms (CLK_TCK 100)
+    }
+
+    /** CPU time of this (load generator) JVM, in microseconds. */
+    static long selfCpuMicros() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() / 1000;
     }
 
     /** Resident set size of the monmux JVM, in bytes. */

@@ -73,6 +73,12 @@ final class QmpSync implements AutoCloseable {
         };
     }
 
+    /**
+     * Whether direct clients enable QMP's {@code oob} capability, as monmux's link does (then
+     * QEMU reads requests on its monitor I/O thread for both paths alike).
+     */
+    static boolean oob = !"0".equals(System.getenv("BENCH_DIRECT_OOB"));
+
     static QmpSync connect(Path socket) throws IOException {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         ch.connect(UnixDomainSocketAddress.of(socket));
@@ -81,7 +87,8 @@ final class QmpSync implements AutoCloseable {
         if (greeting == null || !greeting.startsWith("{\"QMP\"")) {
             throw new BenchFailure("no QMP greeting on " + socket + ": " + greeting);
         }
-        q.send("{\"execute\": \"qmp_capabilities\"}");
+        q.send(oob ? "{\"execute\": \"qmp_capabilities\", \"arguments\": {\"enable\": [\"oob\"]}}"
+                : "{\"execute\": \"qmp_capabilities\"}");
         q.expect("{\"return\": {}}");
         return q;
     }

@@ -28,9 +28,24 @@ final class Report {
         }
     }
 
-    void p2(int clients, int window, double mux, double direct) {
-        p2.add(String.format(Locale.ROOT, "| %d | %d | %.0f | %.0f | %.1f %% |", clients, window, mux, direct,
-                100 * mux / direct));
+    private final java.util.Map<String, List<String>> notes = new java.util.HashMap<>();
+
+    void note(String phase, String text) {
+        notes.computeIfAbsent(phase, k -> new ArrayList<>()).add(text);
+    }
+
+    private void notes(StringBuilder sb, String phase) {
+        for (String n : notes.getOrDefault(phase, List.of())) {
+            sb.append("\n- ").append(n);
+        }
+        if (notes.containsKey(phase)) {
+            sb.append('\n');
+        }
+    }
+
+    void p2(int clients, int window, double mux, double direct, double muxCpu, double loadCpu) {
+        p2.add(String.format(Locale.ROOT, "| %d | %d | %.0f | %.0f | %.1f %% | %.0f | %.0f |", clients, window, mux, direct,
+                100 * mux / direct, muxCpu, loadCpu));
         p2Rows.add(new double[] {clients, window, mux, direct});
     }
 
@@ -74,7 +89,8 @@ final class Report {
         sb.append("- JDK: ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.runtime.version")).append('\n');
         sb.append("- QEMU: ").append(BenchQemu.version()).append('\n');
-        sb.append("- monmux JVM flags: `").append(String.join(" ", MonmuxChild.PRODUCTION_JVM_FLAGS)).append("`\n");
+        sb.append("- monmux JVM flags: `").append(String.join(" ", MonmuxChild.PRODUCTION_JVM_FLAGS))
+                .append(MonmuxChild.extraFlags.isEmpty() ? "" : " " + String.join(" ", MonmuxChild.extraFlags)).append("`\n");
         sb.append("- load average before / after: ").append(loadBefore).append(" / ").append(loadAfter).append('\n');
         if (!p1.isEmpty()) {
             sb.append("\n### P1 latency: one client, one command at a time (").append(o.p1Commands)
@@ -82,22 +98,24 @@ final class Report {
             sb.append("| command | n | monmux p50 / p90 / p99 ms | direct p50 / p90 / p99 ms | ratio p50 | ratio p90 | ratio p99 |\n");
             sb.append("|---|---|---|---|---|---|---|\n");
             p1.forEach(l -> sb.append(l).append('\n'));
-            sb.append("\nmonmux's QMP front end (native `query-status` from a QMP client) is not in this run: "
-                    + "see the notes below.\n");
+            notes(sb, "P1");
         }
         if (!p2.isEmpty()) {
             sb.append("\n### P2 throughput: `info status`, ").append(o.p2Seconds)
                     .append(" s per monmux phase; direct = one QMP client with ").append(o.directWindow)
                     .append(" requests in flight, half before and half after each monmux phase\n\n");
-            sb.append("| clients | in flight per client | monmux cmd/s | direct cmd/s | monmux / direct |\n");
-            sb.append("|---|---|---|---|---|\n");
+            sb.append("| clients | in flight per client | monmux cmd/s | direct cmd/s | monmux / direct "
+                    + "| monmux CPU µs/cmd | load generator CPU µs/cmd |\n");
+            sb.append("|---|---|---|---|---|---|---|\n");
             p2.forEach(l -> sb.append(l).append('\n'));
+            notes(sb, "P2");
         }
         if (!p3.isEmpty()) {
             sb.append("\n### P3 event fan-out: QEMU's event timestamp to the last monmux client (vs to the direct QMP client)\n\n");
             sb.append("| clients | events | monmux last client p50 / p99 / max ms | direct p50 / p99 / max ms | ratio p50 | ratio p99 |\n");
             sb.append("|---|---|---|---|---|---|\n");
             p3.forEach(l -> sb.append(l).append('\n'));
+            notes(sb, "P3");
         }
         if (!p4.isEmpty()) {
             sb.append("\n### P4 scale: idle raw telnet clients over fake QMP VMs; monmux heap after a full GC and RSS\n\n");
