@@ -117,9 +117,16 @@ final class MonmuxChild implements AutoCloseable {
 
     /** CPU time (user + system) the monmux JVM has used so far, in microseconds (10 ms resolution). */
     long cpuMicros() throws IOException {
+        long[] us = userSysMicros();
+        return us[0] + us[1];
+    }
+
+    /** User and system (kernel) CPU time of the monmux JVM, in microseconds. */
+    long[] userSysMicros() throws IOException {
         String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000L; // clock ticks of 10 ms (CLK_TCK 100)
+        // clock ticks of 10 ms (CLK_TCK 100)
+        return new long[] {Long.parseLong(f[11]) * 10_000L, Long.parseLong(f[12]) * 10_000L};
     }
 
     /** CPU time of this (load generator) JVM, in microseconds. */
