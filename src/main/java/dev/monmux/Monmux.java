@@ -21,6 +21,8 @@ import dev.monmux.config.MonmuxConfig;
 import dev.monmux.config.VmConfig;
 import dev.monmux.net.ConnectionLimiter;
 import dev.monmux.qmp.VmLink;
+import dev.monmux.qmpserver.QmpListeners;
+import dev.monmux.qmpserver.QmpServerContext;
 import dev.monmux.session.BuiltinCommands;
 import dev.monmux.session.EventFormatter;
 import dev.monmux.session.OperatorSession;
@@ -51,6 +53,7 @@ public final class Monmux implements AutoCloseable {
     private final SessionContext sessionContext;
     private final List<Channel> listeners = new ArrayList<>();
     private final EventFormatter events = new EventFormatter(ZoneId.systemDefault());
+    private final QmpListeners qmpListeners;
     private volatile boolean closing;
 
     private Monmux(MonmuxConfig config) {
@@ -61,6 +64,10 @@ public final class Monmux implements AutoCloseable {
         this.sessionContext = new SessionContext(vms, sessions, new BuiltinCommands(), hmp,
                 new QmpRequestPlanner(hmp), CommandGate.OPEN, CommandObserver.NONE, ActivityListener.NONE,
                 config.limits().commandsInFlight(), config.limits().maxQueuedLines());
+        this.qmpListeners = new QmpListeners(acceptors, workers, new QmpServerContext(sessionContext.qmp(),
+                sessionContext.gate(), sessionContext.observer(), sessionContext.activity(),
+                config.limits().commandsInFlight(), config.limits().maxQueuedLines(), config.qmp().handshakeTimeout(),
+                config.qmp().maxMessageBytes(), sessions::nextId), config.limits());
     }
 
     /** Starts the VM links and binds every listener; fails if a port cannot be bound. */
@@ -91,6 +98,9 @@ public final class Monmux implements AutoCloseable {
         for (VmConfig vc : config.vms()) {
             if (vc.telnet() != null) {
                 listeners.add(bindTelnet(vc.telnet(), vms.get(vc.name()).orElseThrow()));
+            }
+            for (var qc : vc.qmpListen()) {
+                qmpListeners.bind(vms.get(vc.name()).orElseThrow().link(), qc);
             }
         }
     }
@@ -159,6 +169,11 @@ public final class Monmux implements AutoCloseable {
         return ((InetSocketAddress) listeners.get(index).localAddress()).getPort();
     }
 
+    /** The QMP listeners, in config order. */
+    public QmpListeners qmpListeners() {
+        return qmpListeners;
+    }
+
     /**
      * Stops gracefully: no new clients, every operator is told, commands in flight may finish
      * (up to {@code shutdownGrace}), then connections and VM links are closed.
@@ -186,6 +201,7 @@ public final class Monmux implements AutoCloseable {
         for (OperatorSession s : sessions.all()) {
             s.console().close();
         }
+        qmpListeners.close();
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (SharedVm vm : vms.all()) {
             closing.add(vm.link().close());

@@ -10,8 +10,10 @@ import java.util.regex.Pattern;
  * @param qmp            QEMU's QMP socket ({@code unix:/path} or {@code tcp:host:port})
  * @param telnet         optional dedicated telnet listener whose clients are attached to this VM
  * @param commandTimeout optional override of {@code qmp.commandTimeout} for this VM
+ * @param qmpListen      QMP listeners serving this VM to QMP clients (unix sockets or loopback TCP)
  */
-public record VmConfig(String name, QmpAddress qmp, ListenerConfig telnet, Duration commandTimeout) {
+public record VmConfig(String name, QmpAddress qmp, ListenerConfig telnet, Duration commandTimeout,
+                       java.util.List<QmpListenerConfig> qmpListen) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     public VmConfig {
@@ -24,9 +26,10 @@ public record VmConfig(String name, QmpAddress qmp, ListenerConfig telnet, Durat
         if (qmp == null) {
             throw new IllegalArgumentException("qmp is required (unix:/path or tcp:host:port)");
         }
+        qmpListen = qmpListen == null ? java.util.List.of() : java.util.List.copyOf(qmpListen);
     }
 
     public static VmConfig of(String name, String qmp) {
-        return new VmConfig(name, QmpAddress.parse(qmp), null, null);
+        return new VmConfig(name, QmpAddress.parse(qmp), null, null, null);
     }
 }

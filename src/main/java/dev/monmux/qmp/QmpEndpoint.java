@@ -32,6 +32,15 @@ public interface QmpEndpoint extends QmpCaller {
      */
     CompletableFuture<ObjectNode> execute(ObjectNode request);
 
+    /**
+     * The thread on which listeners are called and replies complete, in the order QEMU sent them.
+     * A front end that must keep a reply in its place among the events submits the request here
+     * and hops back to its own thread from the completion (see the QMP front end).
+     */
+    default java.util.concurrent.Executor linkExecutor() {
+        return Runnable::run;
+    }
+
     void addListener(VmLinkListener l);
 
     void removeListener(VmLinkListener l);

@@ -125,6 +125,11 @@ public final class VmLink implements QmpEndpoint {
     }
 
     @Override
+    public java.util.concurrent.Executor linkExecutor() {
+        return loop;
+    }
+
+    @Override
     public void addListener(VmLinkListener l) {
         listeners.add(l);
     }

@@ -19,6 +19,7 @@ import dev.monmux.command.Actor;
 import dev.monmux.command.CommandPlan;
 import dev.monmux.command.CommandResult;
 import dev.monmux.command.Outcome;
+import dev.monmux.qmp.InOrder;
 import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.qmp.QmpJson;
 import dev.monmux.qmp.VmLinkException;
@@ -378,7 +379,7 @@ public final class OperatorSession {
                     new CommandResult(refusal.get() + "\r\n", Outcome.DENIED, null, refusal.get()));
         } else {
             result = ctx.observer().started(actor, vm.name(), plan).handle((ok, err) -> err)
-                    .thenCompose(err -> err == null ? plan.run(vm.link())
+                    .thenCompose(err -> err == null ? plan.run(InOrder.caller(vm.link(), loop))
                             : CompletableFuture.completedFuture(CommandResult.refused(Outcome.REFUSED,
                                     "command refused: " + rootMessage(err))));
         }
@@ -421,7 +422,8 @@ public final class OperatorSession {
             return done("Error: a QMP command is an object with \"execute\", e.g. {\"execute\": \"query-status\"}\r\n");
         }
         QmpEndpoint link = attached.link();
-        return execute(ctx.qmp().plan(obj, text, vm -> link.execute(obj).thenApply(OperatorSession::qmpResult)));
+        return execute(ctx.qmp().plan(obj, text,
+                vm -> InOrder.execute(link, obj, loop).thenApply(OperatorSession::qmpResult)));
     }
 
     private static CommandResult qmpResult(ObjectNode reply) {

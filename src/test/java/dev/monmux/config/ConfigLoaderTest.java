@@ -77,7 +77,7 @@ class ConfigLoaderTest {
     void unknownKeyIsNamedWithLineAndPath() {
         String e = error("vms:\n  - name: web1\n    qmp: unix:/x\n    telnetport: 4501\n");
         assertEquals("test.yaml: line 4: unknown key 'telnetport' in vms[0] "
-                + "(known keys: commandTimeout, name, qmp, telnet)", e);
+                + "(known keys: commandTimeout, name, qmp, qmpListen, telnet)", e);
     }
 
     @Test

@@ -18,14 +18,20 @@ import dev.monmux.qmp.VmLinkListener;
 
 /**
  * An in-memory VM that answers at once, for fast session-level tests and fuzzing (no sockets,
- * no threads). It knows {@code human-monitor-command "info status"} and {@code query-status};
- * anything else gets QEMU's CommandNotFound / unknown-command answers.
+ * no threads). It knows {@code human-monitor-command "info status"}, {@code query-status} and
+ * {@code stop}/{@code cont} (with their STOP/RESUME events, sent before the reply as QEMU does);
+ * anything else gets QEMU's CommandNotFound / unknown-command answers. Replies can be held back
+ * and released in any order, to test that front ends keep their clients' order.
  */
 public final class ScriptedVm implements QmpEndpoint {
     private final String name;
     private final List<VmLinkListener> listeners = new CopyOnWriteArrayList<>();
     private final QmpGreeting greeting;
     private volatile State state = State.UP;
+    private volatile boolean running = true;
+    private boolean holding;
+    private final List<Runnable> held = new java.util.ArrayList<>();
+    private final List<ObjectNode> requests = new CopyOnWriteArrayList<>();
 
     public ScriptedVm(String name) {
         this.name = name;
@@ -41,10 +47,51 @@ public final class ScriptedVm implements QmpEndpoint {
         state = s;
     }
 
+    /** Brings the VM up or down and tells the listeners, as a link would. */
+    public void goUp() {
+        state = State.UP;
+        for (VmLinkListener l : listeners) {
+            l.onUp(this, greeting);
+        }
+    }
+
+    public void goDown(String reason) {
+        state = State.DOWN;
+        for (VmLinkListener l : listeners) {
+            l.onDown(this, reason);
+        }
+    }
+
+    /** Requests received by {@link #execute}, in order. */
+    public List<ObjectNode> requests() {
+        return requests;
+    }
+
+    /** From now on replies wait for {@link #release}. */
+    public void holdReplies() {
+        holding = true;
+    }
+
+    /** Sends the held replies, last first when {@code reversed}, and stops holding. */
+    public void release(boolean reversed) {
+        holding = false;
+        List<Runnable> all = new java.util.ArrayList<>(held);
+        held.clear();
+        if (reversed) {
+            java.util.Collections.reverse(all);
+        }
+        all.forEach(Runnable::run);
+    }
+
+    public int listenerCount() {
+        return listeners.size();
+    }
+
     /** Delivers an event to the listeners, as the link would. */
     public void emit(String eventName) {
-        ObjectNode msg = QmpJson.object().put("event", eventName);
+        ObjectNode msg = QmpJson.object();
         msg.putObject("timestamp").put("seconds", 1_795_000_000L).put("microseconds", 1);
+        msg.put("event", eventName);
         QmpEvent e = QmpEvent.from(msg);
         for (VmLinkListener l : listeners) {
             l.onEvent(this, e);
@@ -68,21 +115,32 @@ public final class ScriptedVm implements QmpEndpoint {
         if (state != State.UP) {
             return CompletableFuture.failedFuture(dev.monmux.qmp.VmLinkException.down(name));
         }
+        requests.add(request);
         String cmd = request.path("execute").asText(request.path("exec-oob").asText());
         ObjectNode reply = QmpJson.object();
         switch (cmd) {
+            case "stop", "cont" -> {
+                running = cmd.equals("cont");
+                emit(running ? "RESUME" : "STOP");
+                reply.putObject("return");
+            }
             case "human-monitor-command" -> {
                 String line = request.path("arguments").path("command-line").asText().strip();
                 reply.set("return", TextNode.valueOf(line.equals("info status") ? "VM status: running\r\n"
                         : line.isEmpty() ? "" : "unknown command: '" + line + "'\r\n"));
             }
-            case "query-status" -> reply.putObject("return").put("status", "running").put("singlestep", false)
-                    .put("running", true);
+            case "query-status" -> reply.putObject("return").put("status", running ? "running" : "paused")
+                    .put("singlestep", false).put("running", running);
             default -> reply.putObject("error").put("class", "CommandNotFound")
                     .put("desc", "The command " + cmd + " has not been found");
         }
         if (request.has("id")) {
             reply.set("id", request.get("id"));
+        }
+        if (holding) {
+            CompletableFuture<ObjectNode> later = new CompletableFuture<>();
+            held.add(() -> later.complete(reply));
+            return later;
         }
         return CompletableFuture.completedFuture(reply);
     }

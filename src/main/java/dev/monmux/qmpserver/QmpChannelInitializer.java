@@ -1,0 +1,40 @@
+package dev.monmux.qmpserver;
+
+import dev.monmux.config.LimitsConfig;
+import dev.monmux.net.ConnectionLimiter;
+import dev.monmux.net.SlowClientGuard;
+import dev.monmux.qmp.QmpEndpoint;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.WriteBufferWaterMark;
+
+/** The pipeline of one QMP client connection: limits, back-pressure, QEMU's JSON streamer, session. */
+public final class QmpChannelInitializer extends ChannelInitializer<Channel> {
+    private final QmpEndpoint link;
+    private final QmpServerContext ctx;
+    private final LimitsConfig limits;
+    private final ConnectionLimiter limiter;
+    private final String role;
+
+    public QmpChannelInitializer(QmpEndpoint link, QmpServerContext ctx, LimitsConfig limits,
+                                 ConnectionLimiter limiter, String role) {
+        this.link = link;
+        this.ctx = ctx;
+        this.limits = limits;
+        this.limiter = limiter;
+        this.role = role;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(limits.outboundLowWaterBytes(),
+                limits.outboundHighWaterBytes()));
+        QmpServerHandler session = new QmpServerHandler(link, ctx, role);
+        // No idle timeout: QMP clients (monitoring agents) legitimately sit silent, waiting for events.
+        ch.pipeline()
+                .addLast("limit", limiter)
+                .addLast("guard", new SlowClientGuard(limits.stuckClientTimeout(), limits.idleTimeout(), session::stuck))
+                .addLast("json", new QmpInputDecoder(ctx.maxMessageBytes()))
+                .addLast("session", session);
+    }
+}

@@ -1,0 +1,404 @@
+package dev.monmux.qmpserver;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.monmux.command.Actor;
+import dev.monmux.command.CommandPlan;
+import dev.monmux.command.CommandResult;
+import dev.monmux.command.Outcome;
+import dev.monmux.net.SlowClientGuard;
+import dev.monmux.qmp.InOrder;
+import dev.monmux.qmp.QmpEndpoint;
+import dev.monmux.qmp.QmpEvent;
+import dev.monmux.qmp.QmpGreeting;
+import dev.monmux.qmp.QmpJson;
+import dev.monmux.qmp.VmLinkListener;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.ScheduledFuture;
+
+/**
+ * One QMP client of a VM, behaving as QEMU's own QMP monitor would towards it: QEMU's greeting,
+ * its own capabilities negotiation, QEMU's errors for malformed input, in-band replies in
+ * request order (pipelined), out-of-band replies as soon as they come, and every event once
+ * negotiated. Commands go to the VM's shared link through the command contract (plan, gate,
+ * observer); the link restores the client's own ids.
+ *
+ * <p>Confined to the channel's event loop; the link listener callbacks hop onto it.
+ */
+final class QmpClientSession implements VmLinkListener {
+    private static final Logger log = LoggerFactory.getLogger(QmpClientSession.class);
+    private static final String CAPS = "qmp_capabilities";
+    /** Set on a client's channel by whoever closes it for a reason of its own (e.g. {@code shutdown}). */
+    static final io.netty.util.AttributeKey<String> CLOSE_REASON = io.netty.util.AttributeKey.valueOf("monmux.qmp.closeReason");
+
+    private static final class Slot {
+        boolean done;
+        String text;
+    }
+
+    private final Channel channel;
+    private final QmpEndpoint link;
+    private final QmpServerContext ctx;
+    private final Actor actor;
+    private final ArrayDeque<QmpInput> waiting = new ArrayDeque<>();
+    private final ArrayDeque<Slot> slots = new ArrayDeque<>();
+
+    private boolean greeted;
+    private boolean negotiated;
+    private boolean oob;
+    private boolean closed;
+    private boolean inputPaused;
+    private boolean inputEnded;
+    private boolean advancing;
+    private boolean again;
+    private String closeReason = "client";
+    private ScheduledFuture<?> greetingTimer;
+
+    QmpClientSession(Channel channel, QmpEndpoint link, QmpServerContext ctx, Actor actor) {
+        this.channel = channel;
+        this.link = link;
+        this.ctx = ctx;
+        this.actor = actor;
+    }
+
+    Actor actor() {
+        return actor;
+    }
+
+    /**
+     * The client connected. With the VM up it gets QEMU's greeting at once; with the VM down it
+     * waits for the VM up to the greeting timeout (as a client of a QEMU that is still starting
+     * waits for its greeting), and is disconnected if the VM does not come up.
+     */
+    void open() {
+        ctx.activity().sessionOpened(actor);
+        link.addListener(this);
+        if (link.state() == QmpEndpoint.State.UP && link.greeting() != null) {
+            greet(link.greeting());
+            return;
+        }
+        long ms = ctx.greetingTimeout().toMillis();
+        greetingTimer = channel.eventLoop().schedule(() -> {
+            if (!greeted && !closed) {
+                log.info("QMP client {}: VM '{}' not up within {} ms; closing", actor.remote(), link.name(), ms);
+                closeWith("vm-down");
+            }
+        }, ms, TimeUnit.MILLISECONDS);
+    }
+
+    private void greet(QmpGreeting g) {
+        if (greeted || closed) {
+            return;
+        }
+        greeted = true;
+        if (greetingTimer != null) {
+            greetingTimer.cancel(false);
+        }
+        write(QmpWire.line(g.raw()));
+        advance();
+    }
+
+    /** A message (or a parse error) from the client. */
+    void input(QmpInput in) {
+        if (closed) {
+            return;
+        }
+        if (greeted && negotiated && oob && in.value() instanceof ObjectNode req && QmpRequestCheck.isOob(req)) {
+            // Out of band: not queued behind in-band requests; answered as soon as QEMU answers.
+            handle(in).whenComplete((text, err) -> onLoop(() -> {
+                if (!closed) {
+                    write(err == null ? text : internalError(err, req.get("id")));
+                }
+            }));
+            return;
+        }
+        waiting.add(in);
+        advance();
+        if (!inputPaused && waiting.size() >= ctx.maxQueued()) {
+            pauseInput(true);
+        }
+    }
+
+    /** The client half-closed: answer what it sent, then close. */
+    void endOfInput() {
+        inputEnded = true;
+        advance();
+    }
+
+    void closed() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (greetingTimer != null) {
+            greetingTimer.cancel(false);
+        }
+        link.removeListener(this);
+        String reason = channel.attr(CLOSE_REASON).get();
+        ctx.activity().sessionClosed(actor, reason != null ? reason : closeReason);
+    }
+
+    void closeWith(String reason) {
+        closeReason = reason;
+        channel.close();
+    }
+
+    // ---- VM link events (link's event loop) ----
+
+    @Override
+    public void onEvent(QmpEndpoint l, QmpEvent event) {
+        String text = QmpWire.line(event.raw());
+        // Always queued (never inline), like replies: both leave the link's thread in the order
+        // QEMU sent them and are written in that order (see InOrder).
+        channel.eventLoop().execute(() -> {
+            if (closed || !negotiated) {
+                return;
+            }
+            if (!channel.isWritable()) {
+                // The client is not reading: drop the event rather than queue without bound;
+                // replies are never dropped. The guard disconnects a client that stays stuck.
+                ctx.activity().eventsDropped(link.name(), 1);
+                return;
+            }
+            write(text);
+        });
+    }
+
+    @Override
+    public void onUp(QmpEndpoint l, QmpGreeting greeting) {
+        onLoop(() -> greet(greeting));
+    }
+
+    @Override
+    public void onDown(QmpEndpoint l, String reason) {
+        // The QEMU this client talked to is gone: like QEMU's own socket, the connection ends.
+        onLoop(() -> {
+            if (greeted && !closed) {
+                closeWith("vm-down");
+            }
+        });
+    }
+
+    // ---- ordered dispatch ----
+
+    private void advance() {
+        if (advancing) {
+            again = true;
+            return;
+        }
+        advancing = true;
+        try {
+            do {
+                again = false;
+                writeFinished();
+                dispatchWaiting();
+                // Inside the loop: resuming input may deliver more work re-entrantly (again = true).
+                if (inputPaused && waiting.size() <= ctx.maxQueued() / 2) {
+                    pauseInput(false);
+                }
+            } while (again);
+            if (inputEnded && waiting.isEmpty() && slots.isEmpty() && !closed) {
+                channel.close();
+            }
+        } finally {
+            advancing = false;
+        }
+    }
+
+    private void writeFinished() {
+        while (!slots.isEmpty() && slots.peek().done) {
+            Slot s = slots.poll();
+            if (!closed) {
+                write(s.text);
+            }
+        }
+    }
+
+    private void dispatchWaiting() {
+        while (greeted && !closed && !waiting.isEmpty() && slots.size() < ctx.commandsInFlight()) {
+            QmpInput in = waiting.poll();
+            Slot slot = new Slot();
+            slots.add(slot);
+            JsonNode id = in.value() instanceof ObjectNode o ? o.get("id") : null;
+            CompletableFuture<String> reply;
+            try {
+                reply = handle(in);
+            } catch (RuntimeException e) {
+                reply = CompletableFuture.failedFuture(e);
+            }
+            reply.whenComplete((text, err) -> onLoop(() -> {
+                slot.done = true;
+                slot.text = err == null ? text : internalError(err, id);
+                advance();
+            }));
+        }
+    }
+
+    /** What QEMU's monitor does with one message; completes with the reply line. */
+    private CompletableFuture<String> handle(QmpInput in) {
+        if (in.error() != null) {
+            return reply(QmpReplies.error(QmpReplies.GENERIC, in.error(), null));
+        }
+        if (!(in.value() instanceof ObjectNode req)) {
+            return reply(QmpReplies.error(QmpReplies.GENERIC, "QMP input must be a JSON object", null));
+        }
+        JsonNode id = req.get("id");
+        String problem = QmpRequestCheck.problem(req, negotiated && oob);
+        if (problem != null) {
+            return reply(QmpReplies.error(QmpReplies.GENERIC, problem, id));
+        }
+        boolean inBand = req.has("execute");
+        String command = inBand ? req.get("execute").textValue() : req.get("exec-oob").textValue();
+        if (inBand && command.equals(CAPS)) {
+            return reply(capabilities(req, id));
+        }
+        if (!negotiated) {
+            return reply(QmpReplies.error(QmpReplies.NOT_FOUND,
+                    "Expecting capabilities negotiation with 'qmp_capabilities'", id));
+        }
+        return forward(req, id);
+    }
+
+    /** qmp_capabilities (monitor/qmp-cmds-control.c): arguments first, then the state. */
+    private ObjectNode capabilities(ObjectNode req, JsonNode id) {
+        JsonNode args = req.get("arguments");
+        boolean wantOob = false;
+        if (args != null) {
+            JsonNode enable = args.get("enable");
+            if (enable != null) {
+                if (!enable.isArray()) {
+                    return QmpReplies.error(QmpReplies.GENERIC,
+                            "Invalid parameter type for 'enable', expected: array", id);
+                }
+                for (int i = 0; i < enable.size(); i++) {
+                    JsonNode cap = enable.get(i);
+                    if (!cap.isTextual()) {
+                        return QmpReplies.error(QmpReplies.GENERIC,
+                                "Invalid parameter type for 'enable[" + i + "]', expected: string", id);
+                    }
+                    if (!cap.textValue().equals("oob")) {
+                        // sic: QEMU 7.2 names list elements 'null' here.
+                        return QmpReplies.error(QmpReplies.GENERIC,
+                                "Parameter 'null' does not accept value '" + cap.textValue() + "'", id);
+                    }
+                    wantOob = true;
+                }
+            }
+            for (var e : QdictOrder.ordered((ObjectNode) args)) {
+                if (!e.getKey().equals("enable")) {
+                    return QmpReplies.error(QmpReplies.GENERIC, "Parameter '" + e.getKey() + "' is unexpected", id);
+                }
+            }
+        }
+        if (negotiated) {
+            return QmpReplies.error(QmpReplies.NOT_FOUND,
+                    "Capabilities negotiation is already complete, command ignored", id);
+        }
+        QmpGreeting g = link.greeting();
+        if (wantOob && (g == null || !g.offers("oob"))) {
+            return QmpReplies.error(QmpReplies.GENERIC, "Capability oob not available", id);
+        }
+        negotiated = true;
+        oob = wantOob;
+        return QmpReplies.emptyReturn(id);
+    }
+
+    /** Plan, gate, observer, send, observer, reply: the command contract. */
+    private CompletableFuture<String> forward(ObjectNode req, JsonNode id) {
+        String vm = link.name();
+        long t0 = System.nanoTime();
+        CommandPlan plan = ctx.planner().plan(req, QmpJson.compact(req), caller -> InOrder.execute(link, req, channel.eventLoop())
+                .thenApply(QmpClientSession::result)
+                .exceptionally(err -> linkFailure(err, id)));
+        var refusal = ctx.gate().refuse(actor, vm, plan);
+        CompletableFuture<CommandResult> result;
+        if (refusal.isPresent()) {
+            result = CompletableFuture.completedFuture(new CommandResult(
+                    QmpWire.line(QmpReplies.error(QmpReplies.GENERIC, refusal.get(), id)), Outcome.DENIED,
+                    null, refusal.get()));
+        } else {
+            result = ctx.observer().started(actor, vm, plan).handle((ok, err) -> err)
+                    .thenCompose(err -> {
+                        if (err == null) {
+                            return plan.run(link);
+                        }
+                        String why = "command refused: " + rootMessage(err);
+                        return CompletableFuture.completedFuture(new CommandResult(
+                                QmpWire.line(QmpReplies.error(QmpReplies.GENERIC, why, id)), Outcome.REFUSED, null, why));
+                    });
+        }
+        return result.thenCompose(r -> ctx.observer()
+                .finished(actor, vm, plan, r, Duration.ofNanos(System.nanoTime() - t0))
+                .handle((ok, err) -> {
+                    if (err != null) {
+                        log.warn("QMP session {}: outcome of '{}' not recorded: {}", actor.sessionId(), plan.name(),
+                                rootMessage(err));
+                    }
+                    return r.text();
+                }));
+    }
+
+    private static CommandResult result(ObjectNode reply) {
+        String text = QmpWire.line(reply);
+        JsonNode error = reply.get("error");
+        return error == null ? CommandResult.ok(text)
+                : CommandResult.error(text, error.path("class").asText(null), error.path("desc").asText(null));
+    }
+
+    /** The link could not answer (down, lost, timeout, overloaded): a GenericError with monmux's reason. */
+    private static CommandResult linkFailure(Throwable err, JsonNode id) {
+        CommandResult mapped = CommandResult.fromFailure(err);
+        if (mapped == null) {
+            throw err instanceof CompletionException ce ? ce : new CompletionException(err);
+        }
+        return new CommandResult(QmpWire.line(QmpReplies.error(QmpReplies.GENERIC, mapped.errorText(), id)),
+                mapped.outcome(), null, mapped.errorText());
+    }
+
+    private String internalError(Throwable err, JsonNode id) {
+        log.error("QMP session {}: unexpected failure", actor.sessionId(), err);
+        return QmpWire.line(QmpReplies.error(QmpReplies.GENERIC,
+                "internal error in monmux (" + rootCause(err).getClass().getSimpleName() + "); see the monmux log", id));
+    }
+
+    private static CompletableFuture<String> reply(ObjectNode msg) {
+        return CompletableFuture.completedFuture(QmpWire.line(msg));
+    }
+
+    private void write(String text) {
+        channel.writeAndFlush(ByteBufUtil.writeAscii(channel.alloc(), text), channel.voidPromise());
+    }
+
+    private void pauseInput(boolean paused) {
+        inputPaused = paused;
+        channel.pipeline().fireUserEventTriggered(new SlowClientGuard.InputPause(paused));
+    }
+
+    private void onLoop(Runnable r) {
+        if (channel.eventLoop().inEventLoop()) {
+            r.run();
+        } else {
+            channel.eventLoop().execute(r);
+        }
+    }
+
+    private static Throwable rootCause(Throwable err) {
+        return err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+    }
+
+    private static String rootMessage(Throwable err) {
+        Throwable t = rootCause(err);
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

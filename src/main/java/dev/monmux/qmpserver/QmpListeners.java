@@ -1,0 +1,151 @@
+package dev.monmux.qmpserver;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.monmux.config.LimitsConfig;
+import dev.monmux.config.QmpListenerConfig;
+import dev.monmux.net.ConnectionLimiter;
+import dev.monmux.qmp.QmpEndpoint;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+/**
+ * The QMP listeners of every VM: unix sockets (file mode set at bind, a stale socket file from a
+ * dead process removed, the file deleted at close) and loopback TCP ports.
+ */
+public final class QmpListeners implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(QmpListeners.class);
+
+    /** One bound listener. */
+    public record Bound(String vm, QmpListenerConfig config, Channel channel) {
+        /** The TCP port actually bound (for port 0), or -1 for a unix socket. */
+        public int port() {
+            return channel.localAddress() instanceof InetSocketAddress i ? i.getPort() : -1;
+        }
+    }
+
+    private final EventLoopGroup acceptors;
+    private final EventLoopGroup workers;
+    private final QmpServerContext ctx;
+    private final LimitsConfig limits;
+    private final List<Bound> bound = new ArrayList<>();
+    private final ChannelGroup clients = new DefaultChannelGroup("qmp-clients", GlobalEventExecutor.INSTANCE);
+
+    public QmpListeners(EventLoopGroup acceptors, EventLoopGroup workers, QmpServerContext ctx, LimitsConfig limits) {
+        this.acceptors = acceptors;
+        this.workers = workers;
+        this.ctx = ctx;
+        this.limits = limits;
+    }
+
+    /** Binds one listener for {@code link}; fails with a one-line reason. */
+    public Bound bind(QmpEndpoint link, QmpListenerConfig lc) {
+        QmpChannelInitializer init = new QmpChannelInitializer(link, ctx, limits,
+                new ConnectionLimiter(limits.maxClients(), limits.maxClientsPerAddress(), () -> { }), lc.role());
+        ServerBootstrap b = new ServerBootstrap()
+                .group(acceptors, workers)
+                .childHandler(new io.netty.channel.ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        clients.add(ch);
+                        ch.pipeline().addLast(init);
+                    }
+                });
+        Channel ch;
+        try {
+            if (lc.unix() != null) {
+                Path path = lc.unixPath().toAbsolutePath();
+                removeStale(path);
+                // Netty 4.2's NIO unix channel closes at the client's end of input even when half
+                // closure is asked for (AbstractNioByteChannel only honours it for TCP): a script
+                // that half-closes must keep its side open (socat ...,shut-none). See README.
+                b.channel(NioServerDomainSocketChannel.class);
+                ch = b.bind(UnixDomainSocketAddress.of(path)).sync().channel();
+                Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(lc.permissions()));
+            } else {
+                b.channel(NioServerSocketChannel.class)
+                        .option(ChannelOption.SO_REUSEADDR, true)
+                        // `printf ... | nc` half-closes: answer what it sent, then close.
+                        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                        .childOption(ChannelOption.TCP_NODELAY, true);
+                ch = b.bind(lc.host(), lc.port()).sync().channel();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("VM '" + link.name() + "': cannot listen for QMP on " + lc + ": "
+                    + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+        }
+        Bound bd = new Bound(link.name(), lc, ch);
+        bound.add(bd);
+        log.info("QMP listener on {} (VM '{}', role {})", lc.unix() != null ? lc.unix() : ch.localAddress(),
+                link.name(), lc.role());
+        return bd;
+    }
+
+    /**
+     * A socket file left by a process that died is removed; one that still answers belongs to a
+     * running process (another monmux?) and is left alone: binding then fails.
+     */
+    private static void removeStale(Path path) throws IOException {
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(path.getParent());
+            return;
+        }
+        if (Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                || Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                || Files.isSymbolicLink(path)) {
+            throw new IOException(path + " exists and is not a socket");
+        }
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(path));
+            throw new IOException(path + " is in use by another process");
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().endsWith("is in use by another process")) {
+                throw e;
+            }
+            log.info("removing stale QMP socket {}", path);
+            Files.deleteIfExists(path);
+        }
+    }
+
+    public List<Bound> bound() {
+        return List.copyOf(bound);
+    }
+
+    /** Stops listening, disconnects every QMP client and deletes the socket files. */
+    @Override
+    public void close() {
+        for (Bound b : bound) {
+            b.channel().close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            if (b.config().unix() != null) {
+                try {
+                    Files.deleteIfExists(b.config().unixPath().toAbsolutePath());
+                } catch (IOException e) {
+                    log.warn("cannot delete QMP socket {}: {}", b.config().unix(), e.getMessage());
+                }
+            }
+        }
+        bound.clear();
+        clients.forEach(ch -> ch.attr(QmpClientSession.CLOSE_REASON).set("shutdown"));
+        clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+}

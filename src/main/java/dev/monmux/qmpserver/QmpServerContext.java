@@ -1,0 +1,24 @@
+package dev.monmux.qmpserver;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import dev.monmux.command.ActivityListener;
+import dev.monmux.command.CommandGate;
+import dev.monmux.command.CommandObserver;
+import dev.monmux.command.QmpRequestPlanner;
+
+/**
+ * What every QMP client session shares: how requests are understood (planner), who may run them
+ * (gate), who watches them (observer, activity), and the limits.
+ *
+ * @param commandsInFlight  in-band requests of one client sent to QEMU at once; later ones wait
+ * @param maxQueued         requests waiting behind those before monmux stops reading the client
+ * @param greetingTimeout   how long a client connecting while the VM is down waits for it to come up
+ * @param maxMessageBytes   largest JSON message accepted from a client
+ * @param sessionIds        session id source (shared with the telnet sessions)
+ */
+public record QmpServerContext(QmpRequestPlanner planner, CommandGate gate, CommandObserver observer,
+                               ActivityListener activity, int commandsInFlight, int maxQueued,
+                               Duration greetingTimeout, int maxMessageBytes, Supplier<String> sessionIds) {
+}

@@ -1,0 +1,84 @@
+package dev.monmux.qmpserver;
+
+import java.net.InetSocketAddress;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.monmux.command.Actor;
+import dev.monmux.qmp.QmpEndpoint;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+
+/** The end of a QMP client's pipeline: creates its {@link QmpClientSession} and feeds it. */
+public final class QmpServerHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(QmpServerHandler.class);
+
+    private final QmpEndpoint link;
+    private final QmpServerContext ctx;
+    private final String role;
+    private QmpClientSession session;
+
+    /** @param role the role of the listener's clients ({@code viewer}, {@code operator}, {@code admin}) */
+    public QmpServerHandler(QmpEndpoint link, QmpServerContext ctx, String role) {
+        this.link = link;
+        this.ctx = ctx;
+        this.role = role;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext c) {
+        Actor actor = new Actor(ctx.sessionIds().get(), "-", role, remote(c), "qmp");
+        session = new QmpClientSession(c.channel(), link, ctx, actor);
+        session.open();
+        c.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext c, Object msg) {
+        if (msg instanceof QmpInput in && session != null) {
+            session.input(in);
+        } else {
+            c.fireChannelRead(msg);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext c, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent && session != null) {
+            session.endOfInput();
+            return;
+        }
+        c.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext c) {
+        if (session != null) {
+            session.closed();
+        }
+        c.fireChannelInactive();
+    }
+
+    /** Called by the slow-client guard before it disconnects the client. */
+    void stuck() {
+        if (session != null) {
+            session.closeWith("stuck");
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+        // Never a stack trace to the client; the connection ends and the others carry on.
+        log.warn("QMP client {}: closing after error: {}", c.channel().remoteAddress(), cause.toString(), cause);
+        c.close();
+    }
+
+    private static String remote(ChannelHandlerContext c) {
+        if (c.channel().remoteAddress() instanceof InetSocketAddress i) {
+            return i.getAddress().getHostAddress() + ":" + i.getPort();
+        }
+        return "unix";
+    }
+}

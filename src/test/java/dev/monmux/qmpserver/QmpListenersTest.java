@@ -1,0 +1,61 @@
+package dev.monmux.qmpserver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.monmux.testing.MonmuxFixture;
+import dev.monmux.testing.QmpLineClient;
+
+/** QMP listeners over real sockets, with a VM that is not there (no QEMU needed). */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class QmpListenersTest {
+    @TempDir
+    Path dir;
+
+    private String config(Path socket) {
+        return "listeners: {telnet: {port: 0}}\nqmp: {handshakeTimeout: 300ms}\nvms:\n  - name: vm1\n"
+                + "    qmp: 'unix:" + dir.resolve("no-qemu.sock") + "'\n"
+                + "    qmpListen: {unix: '" + socket + "', role: viewer}\n";
+    }
+
+    @Test
+    void aSocketInUseByARunningMonmuxIsNotTakenOver() throws Exception {
+        Path socket = dir.resolve("vm1.qmp");
+        try (MonmuxFixture first = MonmuxFixture.start(config(socket))) {
+            String e = assertThrows(IllegalStateException.class, () -> MonmuxFixture.start(config(socket))).getMessage();
+            assertEquals("VM 'vm1': cannot listen for QMP on unix:" + socket + ": " + socket
+                    + " is in use by another process", e);
+            assertTrue(Files.exists(socket), "the running monmux keeps its socket");
+        }
+        assertFalse(Files.exists(socket));
+    }
+
+    @Test
+    void aFileThatIsNotASocketIsNeverRemoved() throws Exception {
+        Path file = dir.resolve("precious.txt");
+        Files.writeString(file, "data");
+        String e = assertThrows(IllegalStateException.class, () -> MonmuxFixture.start(config(file))).getMessage();
+        assertTrue(e.endsWith(file + " exists and is not a socket"), e);
+        assertEquals("data", Files.readString(file));
+    }
+
+    @Test
+    void aClientOfAVmThatStaysDownIsClosedAfterTheHandshakeTimeoutWithoutAGreeting() throws Exception {
+        Path socket = dir.resolve("vm1.qmp");
+        try (MonmuxFixture mx = MonmuxFixture.start(config(socket));
+             QmpLineClient c = QmpLineClient.unix(socket)) {
+            c.send("{\"execute\": \"qmp_capabilities\"}\n");
+            assertEquals(null, c.readLine(), "closed, nothing sent: there is no QEMU to greet for");
+        }
+    }
+}
