@@ -147,6 +147,15 @@ public final class Bench {
                     (cpu1 - cpu0) / (double) hmp[0].count(), (cpu2 - cpu1) / (double) qmp[0].count()));
             report.p1("HMP `info status`: monmux raw telnet vs direct `human-monitor-command`", hmp[0], hmp[1]);
             report.p1("`query-status` as a raw QMP line on monmux's telnet vs direct `query-status`", qmp[0], qmp[1]);
+            try (QmpSync front = QmpSync.connectMonmux(m.qmpSocket)) {
+                Step nativeMux = front::queryStatus;
+                for (int i = 0; i < 3 * o.p1Warmup; i++) { // this path was not part of the general warm-up
+                    nativeMux.run();
+                    qmpDirect.run();
+                }
+                Stats[] nat = alternate(nativeMux, qmpDirect);
+                report.p1("`query-status` from a QMP client: monmux's QMP front end vs QEMU's socket", nat[0], nat[1]);
+            }
         }
     }
 

@@ -25,11 +25,14 @@ final class MonmuxChild implements AutoCloseable {
 
     final int port;
     final Path dir;
+    /** monmux's QMP front end for vm0 (a unix socket in {@link #dir}). */
+    final Path qmpSocket;
     private final Process process;
 
     private MonmuxChild(int port, Path dir, Process process) {
         this.port = port;
         this.dir = dir;
+        this.qmpSocket = dir.toAbsolutePath().resolve("vm0-qmp.sock");
         this.process = process;
     }
 
@@ -45,7 +48,14 @@ final class MonmuxChild implements AutoCloseable {
         y.append("listeners:\n  telnet:\n    - {bind: 127.0.0.1, port: ").append(port).append(", mode: raw}\n");
         y.append("vms:\n");
         for (int i = 0; i < vmQmp.size(); i++) {
-            y.append("  - {name: vm").append(i).append(", qmp: \"").append(vmQmp.get(i)).append("\"}\n");
+            y.append("  - {name: vm").append(i).append(", qmp: \"").append(vmQmp.get(i)).append('"');
+            if (i == 0) {
+                // monmux's QMP front end for QMP clients (P1's native query-status row)
+                Files.deleteIfExists(dir.toAbsolutePath().resolve("vm0-qmp.sock"));
+                y.append(", qmpListen: [{unix: \"").append(dir.toAbsolutePath().resolve("vm0-qmp.sock"))
+                        .append("\", role: admin}]");
+            }
+            y.append("}\n");
         }
         y.append("qmp:\n  maxPending: 100000\n");
         y.append("limits:\n  maxClients: 20000\n  maxClientsPerAddress: 20000\n  maxQueuedLines: 1000\n");
