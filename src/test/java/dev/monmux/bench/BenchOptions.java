@@ -15,14 +15,14 @@ final class BenchOptions {
     int p1Warmup = 1000;
     int p1Block = 250;
     double p2Seconds = 10;
-    List<Integer> p2Clients = List.of(1, 8, 64);
+    List<Integer> p2Clients = List.of(1, 8, 64, 256);
     int p2Window = 8;
     int directWindow = 8;
     int p3Clients = 1000;
     int p3Events = 100;
     int p4Vms = 500;
-    List<Integer> p4Clients = List.of(2500, 5000, 10000);
-    List<Integer> p4VmCurve = List.of(1, 100, 500);
+    List<Integer> p4Clients = List.of(1000, 2500, 5000, 10000);
+    List<Integer> p4VmCurve = List.of(1, 100, 250, 500);
     Path jar = Path.of("target/monmux.jar");
     Path out;
     Path workDir = Path.of("target/bench");
@@ -36,13 +36,13 @@ final class BenchOptions {
             "  --warmup-seconds S        run monmux hot this long before measuring (default 20)",
             "  --p1-commands N           P1: commands per path (default 5000)",
             "  --p2-seconds S            P2: seconds per measured phase (default 10)",
-            "  --p2-clients 1,8,64       P2: client counts",
+            "  --p2-clients 1,8,64,256   P2: client counts",
             "  --p2-window N             P2 pipelined: lines in flight per client (default 8 = limits.commandsInFlight)",
             "  --p3-clients N            P3: clients receiving the events (default 1000)",
             "  --p3-events N             P3: events triggered (even; default 100)",
             "  --p4-vms N                P4: fake VMs for the client curve (default 500)",
-            "  --p4-clients 2500,5000,10000   P4: idle clients at each measuring point",
-            "  --p4-vm-curve 1,100,500   P4: VM counts measured with no clients",
+            "  --p4-clients 1000,2500,5000,10000   P4: idle clients at each measuring point",
+            "  --p4-vm-curve 1,100,250,500   P4: VM counts measured with no clients",
             "  --jar PATH                monmux jar (default target/monmux.jar)",
             "  --out FILE                append a markdown section to FILE (e.g. docs/benchmarks.md)",
             "  --monmux-flags 'F ...'    extra JVM flags for monmux (experiments; recorded in the report)",

@@ -66,7 +66,7 @@ final class MonmuxChild implements AutoCloseable {
         cmd.addAll(PRODUCTION_JVM_FLAGS);
         cmd.addAll(extraFlags);
         if (jfr != null) {
-            cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
+            cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,jdk.ExecutionSample#period=1ms,dumponexit=true");
         }
         cmd.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
