@@ -1,7 +1,7 @@
-# monmux — see README.md. Targets: build, run, test, clean.
+# monmux — see README.md. Targets: build, run, test, fuzz, check-dashboard, clean.
 MVN ?= mvn -B -q
 
-.PHONY: build run test clean bench bench-quick
+.PHONY: build run test fuzz check-dashboard clean bench bench-quick
 
 ## build: compile and package the runnable jar (target/monmux.jar)
 build:
@@ -11,9 +11,21 @@ build:
 run: build
 	./scripts/run-demo.sh
 
-## test: the whole test suite (unit, end-to-end against real QEMU)
+## test: the whole test suite (unit, end-to-end against real QEMU), then every fuzz test for 30 s
 test:
 	$(MVN) verify
+	MVN="$(MVN)" ./scripts/fuzz.sh 30s
+
+## fuzz: every fuzz test for 10 minutes each (FUZZ_TIME=1h for longer)
+FUZZ_TIME ?= 10m
+fuzz:
+	$(MVN) -DskipTests test-compile
+	MVN="$(MVN)" ./scripts/fuzz.sh $(FUZZ_TIME)
+
+## check-dashboard: evaluate every query of grafana/monmux-dashboard.json on a real Prometheus
+## scraping monmux in front of a real QEMU, and lint a scrape with promtool
+check-dashboard:
+	MONMUX_REQUIRE_QEMU=1 $(MVN) test -Dtest=DashboardPrometheusTest -Dsurefire.failIfNoSpecifiedTests=false
 
 ## bench: monmux vs direct QMP side by side (P1-P4, several minutes); appends to docs/benchmarks.md
 bench:

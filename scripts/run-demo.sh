@@ -29,6 +29,8 @@ listeners:
 vms:
   - name: demo
     qmp: unix:$RUN_DIR/demo.qmp
+audit: {path: $RUN_DIR/audit.jsonl}
+metrics: {bind: 127.0.0.1, port: ${METRICS_PORT:-9464}}
 YAML
 
 # QEMU gets its own session so Ctrl-C reaches monmux only; QEMU is stopped after monmux exits.
@@ -54,6 +56,7 @@ done
 
 echo "monmux demo: QEMU pid $QEMU_PID, QMP socket $RUN_DIR/demo.qmp"
 echo "monmux demo: connect with:  telnet 127.0.0.1 $PORT     (or: nc 127.0.0.1 $PORT)"
+echo "monmux demo: audit log $RUN_DIR/audit.jsonl, metrics http://127.0.0.1:${METRICS_PORT:-9464}/metrics"
 echo "monmux demo: Ctrl-C stops monmux and QEMU"
 java ${MONMUX_JAVA_OPTS:-} -jar target/monmux.jar run --config "$RUN_DIR/monmux.yaml" &
 JAVA_PID=$!

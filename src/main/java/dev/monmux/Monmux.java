@@ -10,17 +10,24 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.monmux.acl.AccessControl;
+import dev.monmux.acl.VmLocks;
+import dev.monmux.auth.Authenticator;
+import dev.monmux.auth.LoginThrottle;
+import dev.monmux.auth.UserDirectory;
 import dev.monmux.command.ActivityListener;
-import dev.monmux.command.CommandGate;
 import dev.monmux.command.CommandObserver;
-import dev.monmux.command.FallbackHmpPlanner;
-import dev.monmux.command.HmpPlanner;
 import dev.monmux.command.QmpRequestPlanner;
+import dev.monmux.config.AuthMode;
 import dev.monmux.config.ListenerConfig;
 import dev.monmux.config.MonmuxConfig;
+import dev.monmux.config.UserConfig;
 import dev.monmux.config.VmConfig;
+import dev.monmux.hmp.HmpCompleter;
+import dev.monmux.hmp.HmpEngine;
 import dev.monmux.net.ConnectionLimiter;
 import dev.monmux.qmp.VmLink;
+import dev.monmux.session.Access;
 import dev.monmux.qmpserver.QmpListeners;
 import dev.monmux.qmpserver.QmpServerContext;
 import dev.monmux.session.BuiltinCommands;
@@ -51,8 +58,12 @@ public final class Monmux implements AutoCloseable {
     private final VmDirectory vms = new VmDirectory();
     private final SessionRegistry sessions = new SessionRegistry();
     private final SessionContext sessionContext;
+    private final HmpCompleter hmpCompleter;
     private final List<Channel> listeners = new ArrayList<>();
     private final EventFormatter events = new EventFormatter(ZoneId.systemDefault());
+    private final Observability observability;
+    private final UserDirectory users;
+    private final Authenticator authenticator;
     private final QmpListeners qmpListeners;
     private volatile boolean closing;
 
@@ -60,10 +71,18 @@ public final class Monmux implements AutoCloseable {
         this.config = config;
         this.acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
-        HmpPlanner hmp = new FallbackHmpPlanner();
+        this.observability = new Observability(config, sessions, workers);
+        HmpEngine hmp = HmpEngine.from(config.hmp());
+        this.hmpCompleter = new HmpCompleter(hmp.table());
+        this.users = new UserDirectory(config.users().stream().map(UserConfig::toUser).toList());
+        this.authenticator = config.auth() == AuthMode.PASSWORD ? new Authenticator(users,
+                new LoginThrottle(config.login().failureDelay(), config.login().maxFailureDelay())) : null;
+        VmLocks locks = new VmLocks();
+        Access access = new Access(authenticator, config.login(), locks, config.confirmDangerous());
         this.sessionContext = new SessionContext(vms, sessions, new BuiltinCommands(), hmp,
-                new QmpRequestPlanner(hmp), CommandGate.OPEN, CommandObserver.NONE, ActivityListener.NONE,
-                config.limits().commandsInFlight(), config.limits().maxQueuedLines());
+                new QmpRequestPlanner(hmp), new AccessControl(users, locks, ZoneId.systemDefault()),
+                observability.observer(), observability.activity(),
+                config.limits().commandsInFlight(), config.limits().maxQueuedLines(), access);
         this.qmpListeners = new QmpListeners(acceptors, workers, new QmpServerContext(sessionContext.qmp(),
                 sessionContext.gate(), sessionContext.observer(), sessionContext.activity(),
                 config.limits().commandsInFlight(), config.limits().maxQueuedLines(), config.qmp().handshakeTimeout(),
@@ -76,6 +95,7 @@ public final class Monmux implements AutoCloseable {
         try {
             m.startVms();
             m.bindListeners();
+            m.observability.startServer(m.vms);
         } catch (RuntimeException | InterruptedException e) {
             m.close();
             throw e;
@@ -86,7 +106,9 @@ public final class Monmux implements AutoCloseable {
     private void startVms() {
         for (VmConfig vc : config.vms()) {
             VmLink link = new VmLink(vc.name(), vc.qmp(), config.qmp(), vc.commandTimeout(), workers.next());
-            vms.add(new SharedVm(link, events));
+            SharedVm vm = new SharedVm(link, events, sessionContext.activity());
+            vms.add(vm);
+            observability.watch(vm);
             link.start();
         }
     }
@@ -142,16 +164,23 @@ public final class Monmux implements AutoCloseable {
         return vm != null && vm.link() instanceof VmLink link ? link.eventLoop() : workers;
     }
 
+    /** Builtin commands and {@code .attach} VM names, then HMP commands from QEMU's table. */
     private LineEditor.Completer completer() {
         return before -> {
             String word = before.substring(before.lastIndexOf(' ') + 1);
-            if (!before.equals(word)) {
-                if (before.startsWith(".attach ")) {
-                    return vms.names().stream().filter(n -> n.startsWith(word)).sorted().toList();
+            if (before.stripLeading().startsWith(".")) {
+                if (!before.equals(word)) {
+                    if (before.startsWith(".attach ")) {
+                        return vms.names().stream().filter(n -> n.startsWith(word)).sorted().toList();
+                    }
+                    if (before.startsWith(".lock ") && "force".startsWith(word)) {
+                        return List.of("force");
+                    }
+                    return List.of();
                 }
-                return List.of();
+                return BuiltinCommands.NAMES.stream().filter(n -> n.startsWith(word)).toList();
             }
-            return BuiltinCommands.NAMES.stream().filter(n -> n.startsWith(word)).toList();
+            return hmpCompleter.complete(before);
         };
     }
 
@@ -179,6 +208,16 @@ public final class Monmux implements AutoCloseable {
         return ((InetSocketAddress) listeners.get(index).localAddress()).getPort();
     }
 
+    /** The port of the metrics listener, or -1 when it is off. */
+    public int metricsPort() {
+        return observability.metricsPort();
+    }
+
+    /** SIGHUP: reopen the audit log (logrotate). */
+    public void hangup() {
+        observability.reopenLogs();
+    }
+
     /** The QMP listeners, in config order. */
     public QmpListeners qmpListeners() {
         return qmpListeners;
@@ -194,6 +233,7 @@ public final class Monmux implements AutoCloseable {
             return;
         }
         closing = true;
+        observability.stopServer();
         for (Channel l : listeners) {
             l.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
@@ -221,7 +261,11 @@ public final class Monmux implements AutoCloseable {
         } catch (Exception e) {
             log.warn("VM links did not close cleanly: {}", e.toString());
         }
+        if (authenticator != null) {
+            authenticator.close();
+        }
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        observability.close();
         acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         log.info("monmux stopped");
     }

@@ -34,9 +34,22 @@ public final class QmpRequestPlanner {
      */
     public CommandPlan plan(ObjectNode request, String text, java.util.function.Function<QmpCaller,
             java.util.concurrent.CompletableFuture<CommandResult>> send) {
+        return plan(request, text, Set.of(), send);
+    }
+
+    /**
+     * @param qemuCommands the commands the VM's QEMU has (empty if unknown): a command QEMU does
+     *                     not have can do nothing (QEMU answers {@code CommandNotFound}), so it is
+     *                     a query named {@code unknown}, not a dangerous command only admins may try
+     */
+    public CommandPlan plan(ObjectNode request, String text, Set<String> qemuCommands,
+                            java.util.function.Function<QmpCaller, java.util.concurrent.CompletableFuture<CommandResult>> send) {
         String command = request.hasNonNull("execute") ? request.path("execute").asText()
                 : request.path("exec-oob").asText();
         ObjectNode args = request.get("arguments") instanceof ObjectNode o ? o : null;
+        if (!qemuCommands.isEmpty() && !qemuCommands.contains(command)) {
+            return new CommandPlan(text, "unknown", Effect.QUERY, Path.QMP, command, args, send::apply);
+        }
         Effect effect = effectOf(command, args);
         return new CommandPlan(text, boundedName(command), effect, Path.QMP, command, args, send::apply);
     }

@@ -59,20 +59,61 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage());
         }
-        return parse(text, file.toString());
+        Path dir = file.toAbsolutePath().getParent();
+        return parse(text, file.toString(), dir);
     }
 
-    /** Parses YAML text; {@code source} names it in error messages. */
+    /** Parses YAML text; {@code source} names it in error messages; a usersFile is relative to the working directory. */
     public MonmuxConfig parse(String yaml, String source) throws ConfigException {
+        return parse(yaml, source, Path.of(""));
+    }
+
+    /** Parses YAML text; a relative {@code usersFile} is read from {@code baseDir}. */
+    public MonmuxConfig parse(String yaml, String source, Path baseDir) throws ConfigException {
         if (yaml.isBlank()) {
             throw new ConfigException(source + ": the file is empty (at least 'vms:' is required)");
         }
-        try {
-            MonmuxConfig c = mapper.readValue(yaml, MonmuxConfig.class);
-            if (c == null) {
-                throw new ConfigException(source + ": the file is empty (at least 'vms:' is required)");
+        MonmuxConfig c = read(yaml, source, MonmuxConfig.class);
+        if (c == null) {
+            throw new ConfigException(source + ": the file is empty (at least 'vms:' is required)");
+        }
+        if (c.usersFile() != null) {
+            Path file = baseDir.resolve(c.usersFile());
+            try {
+                c = c.withUsers(loadUsers(file, source));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(file + ": " + e.getMessage());
             }
-            return c;
+        }
+        return c;
+    }
+
+    /** The file a {@code usersFile:} key names: {@code users: [{name, password, role, vms}, ...]}. */
+    public record UsersFile(List<UserConfig> users) {
+        public UsersFile {
+            users = users == null ? List.of() : List.copyOf(users);
+        }
+    }
+
+    private List<UserConfig> loadUsers(Path file, String referrer) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(referrer + ": usersFile " + file + ": no such file");
+        } catch (IOException e) {
+            throw new ConfigException(referrer + ": usersFile " + file + ": cannot read: " + e.getMessage());
+        }
+        UsersFile u = text.isBlank() ? null : read(text, file.toString(), UsersFile.class);
+        if (u == null || u.users().isEmpty()) {
+            throw new ConfigException(file + ": no users (expected 'users:' with at least one entry)");
+        }
+        return u.users();
+    }
+
+    private <T> T read(String yaml, String source, Class<T> type) throws ConfigException {
+        try {
+            return mapper.readValue(yaml, type);
         } catch (UnrecognizedPropertyException e) {
             String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
                     .map(Object::toString).sorted().collect(Collectors.joining(", "));

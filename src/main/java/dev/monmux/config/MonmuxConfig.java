@@ -1,6 +1,7 @@
 package dev.monmux.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -8,7 +9,9 @@ import java.util.Set;
 
 /** The whole configuration file, immutable. See README "Configuration reference". */
 public record MonmuxConfig(ListenersConfig listeners, List<VmConfig> vms, QmpLinkConfig qmp,
-                           LimitsConfig limits, HmpConfig hmp, Duration shutdownGrace) {
+                           LimitsConfig limits, HmpConfig hmp, Duration shutdownGrace, AuditConfig audit,
+                           MetricsConfig metrics, AuthMode auth, List<UserConfig> users, String usersFile,
+                           LoginConfig login, Boolean confirmDangerous) {
     public MonmuxConfig {
         shutdownGrace = QmpLinkConfig.positive("shutdownGrace", shutdownGrace, Duration.ofSeconds(10));
         listeners = listeners == null ? ListenersConfig.defaults() : listeners;
@@ -16,6 +19,11 @@ public record MonmuxConfig(ListenersConfig listeners, List<VmConfig> vms, QmpLin
         qmp = qmp == null ? QmpLinkConfig.defaults() : qmp;
         limits = limits == null ? LimitsConfig.defaults() : limits;
         hmp = hmp == null ? HmpConfig.defaults() : hmp;
+        audit = audit == null ? AuditConfig.defaults() : audit;
+        metrics = metrics == null ? MetricsConfig.defaults() : metrics;
+        users = users == null ? List.of() : List.copyOf(users);
+        login = login == null ? LoginConfig.defaults() : login;
+        confirmDangerous = confirmDangerous == null ? Boolean.TRUE : confirmDangerous;
         if (vms.isEmpty()) {
             throw new IllegalArgumentException("vms: at least one VM is required");
         }
@@ -25,9 +33,65 @@ public record MonmuxConfig(ListenersConfig listeners, List<VmConfig> vms, QmpLin
                 throw new IllegalArgumentException("vms[" + i + "].name: duplicate VM name '" + vms.get(i).name() + "'");
             }
         }
+        auth = checkAuth(auth, users, usersFile, clientListeners(listeners, vms));
+    }
+
+    /** The same config with the users read from {@code usersFile}. */
+    public MonmuxConfig withUsers(List<UserConfig> loaded) {
+        return new MonmuxConfig(listeners, vms, qmp, limits, hmp, shutdownGrace, audit, metrics, auth, loaded, null, login,
+                confirmDangerous);
     }
 
     public Optional<VmConfig> vm(String name) {
         return vms.stream().filter(v -> v.name().equals(name)).findFirst();
+    }
+
+    /** Every listener clients connect to, with the key that configures it. */
+    private static List<java.util.Map.Entry<String, ListenerConfig>> clientListeners(ListenersConfig listeners,
+                                                                                     List<VmConfig> vms) {
+        List<java.util.Map.Entry<String, ListenerConfig>> all = new ArrayList<>();
+        for (int i = 0; i < listeners.telnet().size(); i++) {
+            all.add(java.util.Map.entry("listeners.telnet[" + i + "]", listeners.telnet().get(i)));
+        }
+        for (int i = 0; i < vms.size(); i++) {
+            if (vms.get(i).telnet() != null) {
+                all.add(java.util.Map.entry("vms[" + i + "].telnet", vms.get(i).telnet()));
+            }
+        }
+        return all;
+    }
+
+    /**
+     * {@code auth} defaults to {@code password} when users are configured and {@code none}
+     * otherwise; {@code none} is refused unless every client listener is on loopback, where only
+     * local users (who could reach QEMU's socket anyway) can connect.
+     */
+    private static AuthMode checkAuth(AuthMode auth, List<UserConfig> users, String usersFile,
+                                      List<java.util.Map.Entry<String, ListenerConfig>> clientListeners) {
+        if (!users.isEmpty() && usersFile != null) {
+            throw new IllegalArgumentException("users and usersFile: give the users in one place, not both");
+        }
+        boolean haveUsers = !users.isEmpty() || usersFile != null;
+        AuthMode mode = auth != null ? auth : haveUsers ? AuthMode.PASSWORD : AuthMode.NONE;
+        if (mode == AuthMode.PASSWORD && !haveUsers) {
+            throw new IllegalArgumentException("auth: password needs at least one entry in users (or a usersFile)");
+        }
+        if (mode == AuthMode.NONE) {
+            for (var l : clientListeners) {
+                if (!l.getValue().isLoopback()) {
+                    throw new IllegalArgumentException("auth: none is allowed only when every client listener is "
+                            + "bound to loopback, but " + l.getKey() + " binds " + l.getValue().bind()
+                            + " (anyone who can reach it would get admin rights); set auth: password and add users, "
+                            + "or bind to 127.0.0.1");
+                }
+            }
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < users.size(); i++) {
+            if (!names.add(users.get(i).name())) {
+                throw new IllegalArgumentException("users[" + i + "].name: duplicate user '" + users.get(i).name() + "'");
+            }
+        }
+        return mode;
     }
 }

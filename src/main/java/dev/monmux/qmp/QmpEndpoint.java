@@ -23,6 +23,14 @@ public interface QmpEndpoint extends QmpCaller {
     /** The greeting of the current (or last) QEMU, or null if none was ever received. */
     QmpGreeting greeting();
 
+    /**
+     * The QMP commands the current QEMU has ({@code query-commands}, read when the link comes
+     * up); empty while unknown.
+     */
+    default java.util.Set<String> commands() {
+        return java.util.Set.of();
+    }
+
     /** Why the link is not up, or null. */
     String lastError();
 

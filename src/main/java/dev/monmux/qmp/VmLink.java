@@ -44,7 +44,9 @@ public final class VmLink implements QmpEndpoint {
     private static final Logger log = LoggerFactory.getLogger(VmLink.class);
     private static final String CAPS_ID = "monmux-qmp-capabilities";
 
-    private enum Phase { IDLE, AWAIT_GREETING, AWAIT_CAPABILITIES, UP }
+    private static final String COMMANDS_ID = "monmux-query-commands";
+
+    private enum Phase { IDLE, AWAIT_GREETING, AWAIT_CAPABILITIES, AWAIT_COMMANDS, UP }
 
     private final String name;
     private final QmpAddress address;
@@ -59,6 +61,7 @@ public final class VmLink implements QmpEndpoint {
 
     private volatile State state = State.DOWN;
     private volatile QmpGreeting greeting;
+    private volatile java.util.Set<String> commands = java.util.Set.of();
     private volatile String lastError = "not connected yet";
     private volatile boolean closed;
 
@@ -142,6 +145,11 @@ public final class VmLink implements QmpEndpoint {
     /** Starts connecting; returns at once. */
     public void start() {
         loop.execute(this::connect);
+    }
+
+    /** How many commands were sent and await their reply (read on the link's event loop). */
+    public CompletableFuture<Integer> pendingCount() {
+        return CompletableFuture.supplyAsync(pending::size, loop);
     }
 
     /** Closes the connection for good; pending commands fail with "connection lost". */
@@ -304,6 +312,7 @@ public final class VmLink implements QmpEndpoint {
         switch (phase) {
             case AWAIT_GREETING -> greeted(ch, msg);
             case AWAIT_CAPABILITIES -> negotiated(ch, msg);
+            case AWAIT_COMMANDS -> commandsListed(ch, msg);
             case UP -> dispatch(msg);
             default -> { }
         }
@@ -338,6 +347,25 @@ public final class VmLink implements QmpEndpoint {
             ch.close();
             return;
         }
+        // Which commands this QEMU has: one that it lacks can do nothing, whoever sends it.
+        ObjectNode list = QmpJson.object().put("execute", "query-commands");
+        list.set("id", TextNode.valueOf(COMMANDS_ID));
+        phase = Phase.AWAIT_COMMANDS;
+        ch.writeAndFlush(QmpJson.encodeLine(ch.alloc(), list), ch.voidPromise());
+    }
+
+    private void commandsListed(Channel ch, ObjectNode msg) {
+        if (msg.has("event")) {
+            return;
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        if (COMMANDS_ID.equals(msg.path("id").asText()) && msg.path("return").isArray()) {
+            msg.path("return").forEach(c -> names.add(c.path("name").asText()));
+        } else {
+            log.warn("VM '{}': query-commands failed ({}); judging QMP commands without QEMU's list",
+                    name, QmpJson.compact(msg));
+        }
+        commands = java.util.Set.copyOf(names);
         phase = Phase.UP;
         cancelHandshakeTimer();
         backoff.reset();
@@ -349,6 +377,11 @@ public final class VmLink implements QmpEndpoint {
         for (VmLinkListener l : listeners) {
             l.onUp(this, greeting);
         }
+    }
+
+    @Override
+    public java.util.Set<String> commands() {
+        return commands;
     }
 
     private void dispatch(ObjectNode msg) {

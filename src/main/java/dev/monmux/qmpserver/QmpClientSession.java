@@ -318,7 +318,7 @@ final class QmpClientSession implements VmLinkListener {
     private CompletableFuture<String> forward(ObjectNode req, JsonNode id) {
         String vm = link.name();
         long t0 = System.nanoTime();
-        CommandPlan plan = ctx.planner().plan(req, QmpJson.compact(req), caller -> InOrder.execute(link, req, channel.eventLoop())
+        CommandPlan plan = ctx.planner().plan(req, QmpJson.compact(req), link.commands(), caller -> InOrder.execute(link, req, channel.eventLoop())
                 .thenApply(QmpClientSession::result)
                 .exceptionally(err -> linkFailure(err, id)));
         var refusal = ctx.gate().refuse(actor, vm, plan);

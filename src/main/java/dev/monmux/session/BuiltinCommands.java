@@ -1,7 +1,15 @@
 package dev.monmux.session;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Optional;
 
+import dev.monmux.acl.VmLock;
+import dev.monmux.acl.VmLocks;
+import dev.monmux.auth.Role;
 import dev.monmux.qmp.QmpEndpoint;
 
 /**
@@ -15,6 +23,10 @@ public final class BuiltinCommands {
             ".attach NAME       talk to VM NAME",
             ".detach            talk to no VM",
             ".events [on|off]   show QMP events above the prompt (default on)",
+            ".who               the operators on this VM: user, address, role, since, idle",
+            ".lock [force]      take exclusive control of this VM (others: queries only); admins may force",
+            ".unlock            give the lock back",
+            ".say TEXT          send a message to the other operators on this VM",
             ".quit              leave monmux (Ctrl-D on an empty line does too)",
             "") ;
 
@@ -28,6 +40,10 @@ public final class BuiltinCommands {
             case ".attach" -> attach(s, w);
             case ".detach" -> detach(s);
             case ".events" -> events(s, w);
+            case ".who" -> who(s);
+            case ".lock" -> lock(s, w);
+            case ".unlock" -> unlock(s, w);
+            case ".say" -> say(s, line.strip());
             case ".quit", ".exit" -> {
                 s.console().close();
                 yield "";
@@ -40,6 +56,9 @@ public final class BuiltinCommands {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("%-2s %-20s %-11s %-8s %-7s %s\r\n", "", "NAME", "STATE", "QEMU", "CLIENTS", "QMP"));
         for (SharedVm vm : s.context().vms().all()) {
+            if (s.roleOn(vm).isEmpty()) {
+                continue;
+            }
             QmpEndpoint link = vm.link();
             String qemu = link.greeting() == null ? "-" : link.greeting().version();
             String mark = vm == s.attached() ? "*" : "";
@@ -57,7 +76,7 @@ public final class BuiltinCommands {
         if (w.length != 2) {
             return "Error: usage: .attach NAME ('.vms' lists them)\r\n";
         }
-        return s.context().vms().get(w[1]).map(vm -> {
+        return s.context().vms().get(w[1]).filter(vm -> s.roleOn(vm).isPresent()).map(vm -> {
             s.attach(vm);
             String state = vm.link().state() == QmpEndpoint.State.UP ? "" : "; the VM is down, reconnecting";
             return "attached to VM '" + vm.name() + "' (" + vm.describeQemu() + state + ")\r\n";
@@ -84,7 +103,128 @@ public final class BuiltinCommands {
         return "Error: usage: .events [on|off]\r\n";
     }
 
+    private static final DateTimeFormatter SINCE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    /** Operators attached to this VM, oldest first; {@code *} marks you, {@code lock} the lock holder. */
+    private static String who(OperatorSession s) {
+        SharedVm vm = s.attached();
+        if (vm == null) {
+            return "Error: no VM attached\r\n";
+        }
+        Optional<VmLock> lock = s.context().access().locks().holder(vm.name());
+        Instant now = Instant.now();
+        ZoneId zone = ZoneId.systemDefault();
+        java.util.List<String[]> rows = new java.util.ArrayList<>();
+        rows.add(new String[] {"", "USER", "ADDRESS", "ROLE", "SINCE", "IDLE", "LOCK"});
+        vm.sessions().stream().sorted(java.util.Comparator.comparing(OperatorSession::attachedSince)).forEach(o ->
+                rows.add(new String[] {o == s ? "*" : "", o.user().name(), o.remote(),
+                        o.roleOn(vm).map(Role::label).orElse("-"), SINCE.format(o.attachedSince().atZone(zone)),
+                        idle(Duration.between(o.lastInput(), now)),
+                        lock.isPresent() && lock.get().sessionId().equals(o.id()) ? "lock" : ""}));
+        int[] width = new int[rows.get(0).length];
+        for (String[] r : rows) {
+            for (int i = 0; i < r.length; i++) {
+                width[i] = Math.max(width[i], r[i].length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String[] r : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < r.length; i++) {
+                line.append(r[i]).append(" ".repeat(width[i] - r[i].length() + 2));
+            }
+            sb.append(line.toString().stripTrailing()).append("\r\n");
+        }
+        return sb.toString();
+    }
+
+    /** {@code 5s}, {@code 3m07s}, {@code 2h05m}, {@code 3d04h}: short enough for a column. */
+    static String idle(Duration d) {
+        long sec = Math.max(0, d.toSeconds());
+        if (sec < 60) {
+            return sec + "s";
+        }
+        if (sec < 3600) {
+            return String.format("%dm%02ds", sec / 60, sec % 60);
+        }
+        if (sec < 86400) {
+            return String.format("%dh%02dm", sec / 3600, sec % 3600 / 60);
+        }
+        return String.format("%dd%02dh", sec / 86400, sec % 86400 / 3600);
+    }
+
+    private static String lock(OperatorSession s, String[] w) {
+        SharedVm vm = s.attached();
+        if (vm == null) {
+            return "Error: no VM attached\r\n";
+        }
+        boolean force = w.length == 2 && w[1].equalsIgnoreCase("force");
+        if (w.length > 2 || (w.length == 2 && !force)) {
+            return "Error: usage: .lock [force]\r\n";
+        }
+        Role role = s.roleOn(vm).orElse(Role.VIEWER);
+        Role needed = force ? Role.ADMIN : Role.OPERATOR;
+        if (!role.atLeast(needed)) {
+            return "permission denied: '.lock" + (force ? " force" : "") + "' needs role " + needed.label()
+                    + " on VM '" + vm.name() + "'\r\n";
+        }
+        VmLocks locks = s.context().access().locks();
+        VmLocks.Acquired r = locks.acquire(vm.name(), s.id(), s.who(), force);
+        if (r instanceof VmLocks.Acquired.AlreadyYours) {
+            return "you already hold the lock of VM '" + vm.name() + "'\r\n";
+        }
+        if (r instanceof VmLocks.Acquired.HeldByOther h) {
+            return "Error: VM '" + vm.name() + "' is already locked by " + h.holder().who()
+                    + (role == Role.ADMIN ? "; '.lock force' takes it over" : "") + "\r\n";
+        }
+        VmLock previous = ((VmLocks.Acquired.Taken) r).previous();
+        if (previous != null) {
+            vm.broadcast("[monmux] " + s.who() + " took over the lock of VM '" + vm.name() + "' from "
+                    + previous.who() + "; only queries are allowed for others", s);
+            s.context().activity().lockChanged(s.actor(), vm.name(), "force", previous.who());
+            return "lock of VM '" + vm.name() + "' taken over from " + previous.who() + "\r\n";
+        }
+        vm.broadcast("[monmux] " + s.who() + " locked VM '" + vm.name() + "'; only queries are allowed for others",
+                s);
+        s.context().activity().lockChanged(s.actor(), vm.name(), "lock", null);
+        return "VM '" + vm.name() + "' locked: others can only run queries until you '.unlock' or leave\r\n";
+    }
+
+    private static String unlock(OperatorSession s, String[] w) {
+        SharedVm vm = s.attached();
+        if (vm == null) {
+            return "Error: no VM attached\r\n";
+        }
+        if (w.length != 1) {
+            return "Error: usage: .unlock\r\n";
+        }
+        VmLocks locks = s.context().access().locks();
+        if (locks.release(vm.name(), s.id()).isEmpty()) {
+            return locks.holder(vm.name()).map(h -> "Error: VM '" + vm.name() + "' is locked by " + h.who()
+                    + ", not by you\r\n").orElse("Error: VM '" + vm.name() + "' is not locked\r\n");
+        }
+        vm.broadcast("[monmux] " + s.who() + " unlocked VM '" + vm.name() + "'", s);
+        s.context().activity().lockChanged(s.actor(), vm.name(), "unlock", s.who());
+        return "VM '" + vm.name() + "' unlocked\r\n";
+    }
+
+    private static String say(OperatorSession s, String line) {
+        SharedVm vm = s.attached();
+        if (vm == null) {
+            return "Error: no VM attached\r\n";
+        }
+        int space = line.indexOf(' ');
+        String text = space < 0 ? "" : SharedVm.printable(line.substring(space + 1).strip());
+        if (text.isEmpty()) {
+            return "Error: usage: .say TEXT\r\n";
+        }
+        int others = vm.sessionCount() - 1;
+        vm.broadcast("[" + s.who() + " says] " + text, s);
+        s.context().activity().said(s.actor(), vm.name(), text);
+        return "said to " + others + " other operator" + (others == 1 ? "" : "s") + " on VM '" + vm.name() + "'\r\n";
+    }
+
     /** Names for tab completion. */
-    public static final java.util.List<String> NAMES =
-            java.util.List.of(".attach", ".detach", ".events", ".help", ".quit", ".vms");
+    public static final java.util.List<String> NAMES = java.util.List.of(".attach", ".detach", ".events", ".help",
+            ".lock", ".quit", ".say", ".unlock", ".vms", ".who");
 }

@@ -13,6 +13,14 @@ public interface Console {
     void output(String text);
 
     /**
+     * Prints {@code text}, then {@code question} instead of the prompt; the next line entered is
+     * the answer. With {@code hidden} the answer is not shown as typed (a password): an
+     * interactive client does not echo (monmux said {@code WILL ECHO}) and monmux draws nothing;
+     * a raw client's own terminal may still show it.
+     */
+    void ask(String text, String question, boolean hidden);
+
+    /**
      * Prints one line above the prompt, keeping the half-typed input intact.
      *
      * @param droppable true for events, which a client that stopped reading may lose (counted)

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,14 +15,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.monmux.Version;
+import dev.monmux.acl.VmLock;
+import dev.monmux.auth.Role;
+import dev.monmux.auth.User;
 import dev.monmux.command.Actor;
 import dev.monmux.command.CommandPlan;
 import dev.monmux.command.CommandResult;
+import dev.monmux.command.Effect;
 import dev.monmux.command.Outcome;
 import dev.monmux.qmp.InOrder;
 import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.qmp.QmpJson;
 import dev.monmux.qmp.VmLinkException;
+import io.netty.util.concurrent.EventExecutor;
 
 /**
  * One operator's conversation with monmux, whatever the transport: the attached VM, HMP state
@@ -59,7 +64,7 @@ public final class OperatorSession {
     private final SessionContext ctx;
     private final SharedVm fixedVm;
     private final Console console;
-    private final Executor loop;
+    private final EventExecutor loop;
 
     private final ArrayDeque<Input> waiting = new ArrayDeque<>();
     private final ArrayDeque<Slot> slots = new ArrayDeque<>();
@@ -75,9 +80,14 @@ public final class OperatorSession {
     private boolean inputPaused;
     private CompletableFuture<Void> drained;
     private volatile Instant lastInput = Instant.now();
+    private volatile User user = User.ANONYMOUS;
+    private volatile Instant attachedSince = Instant.now();
+    private LoginDialog login;
+    private volatile boolean authenticated;
+    private CompletableFuture<Boolean> confirmation;
 
     public OperatorSession(String id, String remote, String listener, SessionContext ctx, SharedVm fixedVm,
-                           Console console, Executor loop) {
+                           Console console, EventExecutor loop) {
         this.id = id;
         this.remote = remote;
         this.listener = listener;
@@ -107,6 +117,26 @@ public final class OperatorSession {
         return lastInput;
     }
 
+    /** The logged-in user ({@link User#ANONYMOUS} when authentication is off). */
+    public User user() {
+        return user;
+    }
+
+    /** When this session attached to its current VM. */
+    public Instant attachedSince() {
+        return attachedSince;
+    }
+
+    /** How other operators see this one: {@code alice@10.0.0.5}, or the address alone without login. */
+    public String who() {
+        return user.anonymous() ? remote : user.name() + "@" + LoginDialog.host(remote);
+    }
+
+    /** This session's role on {@code vm}, empty when its user has no grant there. */
+    public Optional<Role> roleOn(SharedVm vm) {
+        return user.roleOn(vm.name());
+    }
+
     public SharedVm attached() {
         return attached;
     }
@@ -127,11 +157,38 @@ public final class OperatorSession {
         return ctx;
     }
 
-    /** Attaches (dedicated port or single VM) and prints the banner and first prompt. */
+    /** Asks for a login when authentication is on, then attaches and prints the banner and first prompt. */
     public void start() {
         ctx.sessions().add(this);
+        authenticated = !ctx.access().loginRequired();
+        user = authenticated ? User.ANONYMOUS : User.NOBODY;
         ctx.activity().sessionOpened(actor());
+        if (!authenticated) {
+            login = new LoginDialog(this, console, loop, ctx.access(), this::loggedIn);
+            login.begin();
+            return;
+        }
+        enter();
+    }
+
+    private void loggedIn(User u) {
+        user = u;
+        authenticated = true;
+        ctx.activity().loginSucceeded(actor());
+        enter();
+    }
+
+    private void enter() {
         SharedVm vm = fixedVm != null ? fixedVm : ctx.vms().only().orElse(null);
+        if (vm != null && roleOn(vm).isEmpty()) {
+            if (fixedVm != null) {
+                console.ask("permission denied: user '" + user.name() + "' has no access to VM '" + vm.name()
+                        + "'\r\n", "", false);
+                console.close();
+                return;
+            }
+            vm = null;
+        }
         if (vm != null) {
             attach(vm);
         }
@@ -145,13 +202,31 @@ public final class OperatorSession {
             return "monmux " + Version.get() + " \u2014 " + attached.describeQemu() + " monitor on VM '"
                     + attached.name() + "'" + state + " - type 'help' for more information";
         }
-        return "monmux " + Version.get() + " \u2014 VMs: " + String.join(", ", ctx.vms().names())
+        return "monmux " + Version.get() + " \u2014 VMs: " + String.join(", ", visibleVmNames())
                 + " - type '.attach NAME' to pick one, '.help' for monmux commands";
+    }
+
+    /** The VMs this session's user has a grant on, in config order. */
+    java.util.List<String> visibleVmNames() {
+        return ctx.vms().all().stream().filter(v -> roleOn(v).isPresent()).map(SharedVm::name).toList();
     }
 
     /** A line the operator entered. */
     public void onLine(String line) {
         lastInput = Instant.now();
+        if (!authenticated) {
+            // Until a login succeeds every line belongs to the login dialog; after it gave up, to no one.
+            if (login != null && !login.done()) {
+                login.onLine(line);
+            }
+            return;
+        }
+        if (confirmation != null) {
+            CompletableFuture<Boolean> c = confirmation;
+            confirmation = null;
+            c.complete(line.strip().equals("yes"));
+            return;
+        }
         waiting.add(new Input(line, 0));
         advance();
         if (!inputPaused && waiting.size() >= ctx.maxQueuedLines()) {
@@ -163,6 +238,16 @@ public final class OperatorSession {
     /** The operator entered a line over the limit; it was discarded. */
     public void onLineTooLong(int maxBytes) {
         lastInput = Instant.now();
+        if (!authenticated) {
+            if (login != null && !login.done()) {
+                login.onLineTooLong();
+            }
+            return;
+        }
+        if (confirmation != null) {
+            onLine("");
+            return;
+        }
         waiting.add(new Input(null, maxBytes));
         advance();
     }
@@ -172,6 +257,14 @@ public final class OperatorSession {
      * lines already received, print their output, then close.
      */
     public void endOfInput() {
+        if (!authenticated) {
+            if (login != null && !login.done()) {
+                login.endOfInput();
+            } else {
+                console.close();
+            }
+            return;
+        }
         inputEnded = true;
         advance();
     }
@@ -198,6 +291,13 @@ public final class OperatorSession {
             return;
         }
         closed = true;
+        if (login != null) {
+            login.cancel();
+        }
+        if (confirmation != null) {
+            confirmation.complete(false);
+            confirmation = null;
+        }
         detach();
         ctx.sessions().remove(this);
         ctx.activity().sessionClosed(actor(), drained != null ? "shutdown" : "client");
@@ -228,16 +328,33 @@ public final class OperatorSession {
         });
     }
 
+    /**
+     * The console did not deliver {@code count} events because the client is not reading (for
+     * the metrics; the operator is told by the console).
+     */
+    public void eventsDropped(int count) {
+        SharedVm vm = attached;
+        ctx.activity().eventsDropped(vm == null ? "-" : vm.name(), count);
+    }
+
     void attach(SharedVm vm) {
         detach();
         attached = vm;
+        attachedSince = Instant.now();
         cpuIndex = null;
         vm.join(this);
     }
 
+    /** Leaves the VM; a lock this session holds on it is released and the others are told. */
     void detach() {
         if (attached != null) {
-            attached.leave(this);
+            SharedVm vm = attached;
+            vm.leave(this);
+            Optional<VmLock> released = ctx.access().locks().release(vm.name(), id);
+            if (released.isPresent()) {
+                vm.broadcast("[monmux] " + who() + " left; VM '" + vm.name() + "' is unlocked", this);
+                ctx.activity().lockChanged(actor(), vm.name(), "released", who());
+            }
             attached = null;
             cpuIndex = null;
         }
@@ -307,7 +424,7 @@ public final class OperatorSession {
                 out = CompletableFuture.failedFuture(e);
             }
             out.whenComplete((text, err) -> {
-                if (loop instanceof io.netty.util.concurrent.EventExecutor ex && !ex.inEventLoop()) {
+                if (!loop.inEventLoop()) {
                     loop.execute(() -> finish(slot, text, err));
                 } else {
                     finish(slot, text, err);
@@ -361,7 +478,11 @@ public final class OperatorSession {
 
     /** The user, role and address this session's commands are recorded under. */
     public Actor actor() {
-        return new Actor(id, "-", "admin", remote, listener);
+        if (!authenticated) {
+            return new Actor(id, "-", "-", remote, listener);   // not logged in (yet): no role at all
+        }
+        Role role = attached == null ? user.role() : roleOn(attached).orElse(user.role());
+        return new Actor(id, user.name(), role.label(), remote, listener);
     }
 
     /**
@@ -369,8 +490,32 @@ public final class OperatorSession {
      * its output is printed only once its outcome is.
      */
     private CompletableFuture<String> execute(CommandPlan plan) {
-        Actor actor = actor();
         SharedVm vm = attached;
+        // Only commands known to be dangerous are confirmed: a typo ('unknown') goes to QEMU, which says so.
+        if (plan.effect() == Effect.DANGEROUS && !"unknown".equals(plan.name()) && ctx.access().confirmDangerous()
+                && console.interactive() && ctx.gate().refuse(actor(), vm.name(), plan).isEmpty()) {
+            confirmation = new CompletableFuture<>();
+            CompletableFuture<Boolean> answer = confirmation;
+            String what = confirmName(plan);
+            console.ask("", "Really " + what + " VM '" + vm.name() + "'? (yes/no) ", false);
+            // Asked again after the answer: a lock may have been taken meanwhile.
+            return answer.thenCompose(yes -> yes && !closed && attached == vm ? gateAndRun(plan, vm)
+                    : done("'" + what + "' was not run\r\n"));
+        }
+        return gateAndRun(plan, vm);
+    }
+
+    /** What the question names: the command, or the HMP command a raw {@code human-monitor-command} wraps. */
+    private String confirmName(CommandPlan plan) {
+        if ("human-monitor-command".equals(plan.qmpCommand()) && plan.path() == dev.monmux.command.Path.QMP
+                && plan.qmpArguments() != null && plan.qmpArguments().path("command-line").isTextual()) {
+            return ctx.hmp().plan(plan.qmpArguments().path("command-line").asText(), null).name();
+        }
+        return plan.name();
+    }
+
+    private CompletableFuture<String> gateAndRun(CommandPlan plan, SharedVm vm) {
+        Actor actor = actor();
         long t0 = System.nanoTime();
         var refusal = ctx.gate().refuse(actor, vm.name(), plan);
         CompletableFuture<CommandResult> result;
@@ -378,19 +523,44 @@ public final class OperatorSession {
             result = CompletableFuture.completedFuture(
                     new CommandResult(refusal.get() + "\r\n", Outcome.DENIED, null, refusal.get()));
         } else {
-            result = ctx.observer().started(actor, vm.name(), plan).handle((ok, err) -> err)
-                    .thenCompose(err -> err == null ? plan.run(InOrder.caller(vm.link(), loop))
+            result = onLoop(ctx.observer().started(actor, vm.name(), plan)).handle((ok, err) -> err)
+                    .thenCompose(err -> err == null ? announceAndRun(plan, vm)
                             : CompletableFuture.completedFuture(CommandResult.refused(Outcome.REFUSED,
                                     "command refused: " + rootMessage(err))));
         }
-        return result.thenCompose(r -> ctx.observer()
-                .finished(actor, vm.name(), plan, r, Duration.ofNanos(System.nanoTime() - t0))
+        return result.thenCompose(r -> onLoop(ctx.observer()
+                .finished(actor, vm.name(), plan, r, Duration.ofNanos(System.nanoTime() - t0)))
                 .handle((ok, err) -> {
                     if (err != null) {
                         log.warn("session {}: outcome of '{}' not recorded: {}", id, plan.name(), rootMessage(err));
                     }
                     return r.text();
                 }));
+    }
+
+    /**
+     * An observer's future, continued on this session's event loop (the audit log completes its
+     * futures on its writer thread, which must not end up sending commands).
+     */
+    private <T> CompletableFuture<T> onLoop(CompletableFuture<T> f) {
+        if (f.isDone()) {
+            return f;
+        }
+        CompletableFuture<T> r = new CompletableFuture<>();
+        f.whenComplete((v, e) -> loop.execute(() -> {
+            if (e != null) {
+                r.completeExceptionally(e);
+            } else {
+                r.complete(v);
+            }
+        }));
+        return r;
+    }
+
+    /** Others on the VM see who changed it, like an event: {@code [alice@10.0.0.5] stop}. */
+    private CompletableFuture<CommandResult> announceAndRun(CommandPlan plan, SharedVm vm) {
+        vm.announceCommand(who(), plan, this);
+        return plan.run(InOrder.caller(vm.link(), loop));
     }
 
     private static String rootMessage(Throwable err) {
@@ -422,7 +592,7 @@ public final class OperatorSession {
             return done("Error: a QMP command is an object with \"execute\", e.g. {\"execute\": \"query-status\"}\r\n");
         }
         QmpEndpoint link = attached.link();
-        return execute(ctx.qmp().plan(obj, text,
+        return execute(ctx.qmp().plan(obj, text, link.commands(),
                 vm -> InOrder.execute(link, obj, loop).thenApply(OperatorSession::qmpResult)));
     }
 

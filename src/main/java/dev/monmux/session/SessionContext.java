@@ -9,9 +9,10 @@ import dev.monmux.command.QmpRequestPlanner;
 /**
  * What every operator session shares: the VMs, the other sessions, the proxy's own commands, how
  * lines are understood (HMP and raw QMP planners), who may run them (gate), who watches them
- * (observer and activity: audit, metrics), plus per-session limits.
+ * (observer and activity: audit, metrics), per-session limits, and how operators log in and share
+ * a VM (access).
  */
 public record SessionContext(VmDirectory vms, SessionRegistry sessions, BuiltinCommands builtins, HmpPlanner hmp,
                              QmpRequestPlanner qmp, CommandGate gate, CommandObserver observer, ActivityListener activity,
-                             int commandsInFlight, int maxQueuedLines) {
+                             int commandsInFlight, int maxQueuedLines, Access access) {
 }

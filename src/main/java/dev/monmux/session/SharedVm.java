@@ -1,9 +1,14 @@
 package dev.monmux.session;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.monmux.command.ActivityListener;
+import dev.monmux.command.CommandPlan;
+import dev.monmux.command.Effect;
+import dev.monmux.command.Path;
 import dev.monmux.qmp.QmpEvent;
 import dev.monmux.qmp.QmpGreeting;
 import dev.monmux.qmp.QmpEndpoint;
@@ -16,11 +21,18 @@ import dev.monmux.qmp.VmLinkListener;
 public final class SharedVm implements VmLinkListener {
     private final QmpEndpoint link;
     private final EventFormatter formatter;
+    private final ActivityListener activity;
     private final Set<OperatorSession> sessions = ConcurrentHashMap.newKeySet();
 
     public SharedVm(QmpEndpoint link, EventFormatter formatter) {
+        this(link, formatter, ActivityListener.NONE);
+    }
+
+    /** @param activity told about every event fanned out, and the link going up and down */
+    public SharedVm(QmpEndpoint link, EventFormatter formatter, ActivityListener activity) {
         this.link = link;
         this.formatter = formatter;
+        this.activity = activity;
         link.addListener(this);
     }
 
@@ -64,21 +76,61 @@ public final class SharedVm implements VmLinkListener {
         }
     }
 
+    /**
+     * Tells the operators on this VM, except {@code except}, that {@code who} runs a control or
+     * dangerous command: {@code [alice@10.0.0.5] stop}. Queries are not announced. For any
+     * front end (a QMP client may pass its own description as {@code who}).
+     */
+    public void announceCommand(String who, CommandPlan plan, OperatorSession except) {
+        if (plan.effect() != Effect.QUERY) {
+            broadcast("[" + who + "] " + describe(plan), except);
+        }
+    }
+
+    /**
+     * The line as typed, except where it may carry a secret the other operators (viewers
+     * included) must not read: raw QMP arguments ({@code object-add} of a secret, ...) and
+     * password commands are shown by name only. Control characters are dropped.
+     */
+    static String describe(CommandPlan plan) {
+        String line = plan.line().strip();
+        if (plan.path() == Path.QMP) {
+            return plan.name() + " (QMP)";
+        }
+        if (line.toLowerCase(Locale.ROOT).contains("password") || plan.name().contains("password")) {
+            return plan.name() + " ...";
+        }
+        return printable(line);
+    }
+
+    /** Drops control characters, so one operator's text cannot drive another's terminal. */
+    public static String printable(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        s.codePoints().filter(cp -> cp >= 0x20 && cp != 0x7F && !(cp >= 0x80 && cp < 0xA0))
+                .forEach(sb::appendCodePoint);
+        return sb.toString();
+    }
+
     @Override
     public void onEvent(QmpEndpoint l, QmpEvent event) {
         String line = formatter.format(event);
+        int n = 0;
         for (OperatorSession s : sessions) {
             s.event(line);
+            n++;
         }
+        activity.eventFannedOut(name(), event.name(), n);
     }
 
     @Override
     public void onUp(QmpEndpoint l, QmpGreeting greeting) {
+        activity.vmUp(name(), greeting.version());
         broadcast("[monmux] VM '" + name() + "' is up (QEMU " + greeting.version() + ")", null);
     }
 
     @Override
     public void onDown(QmpEndpoint l, String reason) {
+        activity.vmDown(name(), reason);
         broadcast("[monmux] VM '" + name() + "' is down, reconnecting", null);
     }
 }

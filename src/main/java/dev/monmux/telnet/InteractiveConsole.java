@@ -82,6 +82,20 @@ final class InteractiveConsole extends TelnetConsole {
 
     @Override
     public void output(String text) {
+        editor.endQuestion();
+        showPrompt(text);
+    }
+
+    @Override
+    public void ask(String text, String question, boolean hidden) {
+        if (hidden) {
+            channel.pipeline().fireUserEventTriggered(TelnetNegotiationHandler.HIDE_INPUT);
+        }
+        editor.ask(question, hidden);
+        showPrompt(text);
+    }
+
+    private void showPrompt(String text) {
         out.append(text);
         editor.drawPromptAndLine(out);
         busy = false;

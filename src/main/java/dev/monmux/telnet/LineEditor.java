@@ -42,7 +42,10 @@ public final class LineEditor {
 
     static final String ERASE_TO_END = "\033[K";
 
-    private final String prompt;
+    private final String defaultPrompt;
+    private String prompt;
+    private boolean asking;        // a one-off question (login, confirmation): no history, no completion
+    private boolean hidden;        // a password: nothing drawn while typing
     private final int maxBytes;
     private final int historySize;
     private final Completer completer;
@@ -56,6 +59,7 @@ public final class LineEditor {
     private boolean echo = true;
 
     public LineEditor(String prompt, int maxBytes, int historySize, Completer completer) {
+        this.defaultPrompt = prompt;
         this.prompt = prompt;
         this.maxBytes = maxBytes;
         this.historySize = historySize;
@@ -69,6 +73,25 @@ public final class LineEditor {
     /** With echo off (the client echoes locally) nothing is drawn while typing. */
     public void setEcho(boolean on) {
         this.echo = on;
+    }
+
+    /**
+     * The next line answers a question: {@code prompt} replaces the usual one, the answer goes
+     * to no history and gets no completion, and with {@code hidden} nothing typed is drawn (the
+     * client, told {@code WILL ECHO} at connect, does not echo either). {@link #endQuestion}
+     * goes back to the usual prompt.
+     */
+    public void ask(String question, boolean hide) {
+        reset();
+        this.prompt = question;
+        this.asking = true;
+        this.hidden = hide;
+    }
+
+    public void endQuestion() {
+        this.prompt = defaultPrompt;
+        this.asking = false;
+        this.hidden = false;
     }
 
     public String text() {
@@ -86,7 +109,7 @@ public final class LineEditor {
     /** The prompt and the current line, with the cursor put back where it was. */
     public void drawPromptAndLine(StringBuilder out) {
         out.append(prompt);
-        if (echo) {
+        if (echoing()) {
             out.append(line);
             moveLeft(out, codePoints(cursor, line.length()));
         }
@@ -98,7 +121,7 @@ public final class LineEditor {
      * terminal reported its width; otherwise clears the current row only.
      */
     public void erasePromptAndLine(StringBuilder out) {
-        if (width > 0 && echo) {
+        if (width > 0 && echoing()) {
             int col = prompt.length() + codePoints(0, cursor);
             int rowsUp = col / width;
             if (rowsUp > 0) {
@@ -154,7 +177,7 @@ public final class LineEditor {
             }
             case CTRL_K -> {
                 line.setLength(cursor);
-                if (echo) {
+                if (echoing()) {
                     out.append(ERASE_TO_END);
                 }
                 overflow = false;
@@ -179,9 +202,21 @@ public final class LineEditor {
                 out.append("\033[H\033[2J");
                 drawPromptAndLine(out);
             }
-            case UP -> recall(historyIndex - 1, out);
-            case DOWN -> recall(historyIndex + 1, out);
-            case TAB -> complete(out);
+            case UP -> {
+                if (!asking) {
+                    recall(historyIndex - 1, out);
+                }
+            }
+            case DOWN -> {
+                if (!asking) {
+                    recall(historyIndex + 1, out);
+                }
+            }
+            case TAB -> {
+                if (!asking) {
+                    complete(out);
+                }
+            }
             default -> { }
         }
         return Result.NONE;
@@ -196,7 +231,7 @@ public final class LineEditor {
         String s = new String(Character.toChars(cp));
         line.insert(cursor, s);
         cursor += s.length();
-        if (!echo) {
+        if (!echoing()) {
             return;
         }
         out.append(s);
@@ -213,7 +248,9 @@ public final class LineEditor {
         if (tooLong) {
             return new Result.TooLong(maxBytes);
         }
-        addHistory(text);
+        if (!asking) {
+            addHistory(text);
+        }
         return new Result.Line(text);
     }
 
@@ -256,7 +293,7 @@ public final class LineEditor {
         line.append(text);
         cursor = line.length();
         overflow = false;
-        if (echo) {
+        if (echoing()) {
             out.append(line).append(ERASE_TO_END);
         }
     }
@@ -286,7 +323,7 @@ public final class LineEditor {
 
     /** Redraws from the cursor to the end of line after {@code removed} chars went away. */
     private void redrawTail(StringBuilder out, int removed) {
-        if (!echo) {
+        if (!echoing()) {
             return;
         }
         String tail = line.substring(cursor);
@@ -352,19 +389,23 @@ public final class LineEditor {
     }
 
     private void moveLeft(StringBuilder out, int n) {
-        if (echo && n > 0) {
+        if (echoing() && n > 0) {
             out.append("\033[").append(n).append('D');
         }
     }
 
     private void moveRight(StringBuilder out, int n) {
-        if (echo && n > 0) {
+        if (echoing() && n > 0) {
             out.append("\033[").append(n).append('C');
         }
     }
 
     private int codePoints(int from, int to) {
         return line.codePointCount(from, to);
+    }
+
+    private boolean echoing() {
+        return echo && !hidden;
     }
 
     private static int utf8Length(CharSequence s) {

@@ -42,6 +42,13 @@ final class RawConsole extends TelnetConsole {
         promptShown = true;
     }
 
+    /** The question without a line end, like the prompt; nothing can be hidden from a raw client. */
+    @Override
+    public void ask(String text, String question, boolean hidden) {
+        write(text + question);
+        promptShown = true;
+    }
+
     @Override
     void printNotice(String line) {
         // No escape sequences here. A carriage return lets the notice overwrite a prompt on a

@@ -47,6 +47,9 @@ abstract class TelnetConsole implements Console {
     public final void notice(String line, boolean droppable) {
         if (droppable && !channel.isWritable()) {
             droppedEvents++;
+            if (session != null) {
+                session.eventsDropped(1);
+            }
             return;
         }
         if (droppedEvents > 0) {

@@ -48,6 +48,7 @@ public final class TelnetNegotiationHandler extends ChannelInboundHandlerAdapter
     private final BitSet usPending = new BitSet(256);
     private final BitSet himPending = new BitSet(256);
     private boolean decided;
+    private boolean interactive;
     private ScheduledFuture<?> detectTimer;
 
     public TelnetNegotiationHandler(TelnetMode mode, Duration detectTimeout) {
@@ -114,10 +115,28 @@ public final class TelnetNegotiationHandler extends ChannelInboundHandlerAdapter
             return;
         }
         decided = true;
+        this.interactive = interactive;
         if (detectTimer != null) {
             detectTimer.cancel(false);
         }
         ctx.fireUserEventTriggered(new ClientMode(interactive));
+    }
+
+    /**
+     * {@link #HIDE_INPUT} from the console: a password is next. A telnet client that declined
+     * our {@code WILL ECHO} would echo it locally; offer again, as login daemons do, so it stops.
+     * Raw clients never get telnet bytes.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == HIDE_INPUT) {
+            if (decided && interactive && !us.get(OPT_ECHO) && !usPending.get(OPT_ECHO)) {
+                usPending.set(OPT_ECHO);
+                send(ctx, WILL, OPT_ECHO);
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     /** Telnet's editing commands, sent by clients in line mode, mapped to the keys they mean. */
@@ -205,4 +224,12 @@ public final class TelnetNegotiationHandler extends ChannelInboundHandlerAdapter
 
     /** User event: whether the server should echo what the client types. */
     public enum EchoChange { ON, OFF }
+
+    /** User event towards this handler: the next line is a password (see {@link #userEventTriggered}). */
+    public static final Object HIDE_INPUT = new Object() {
+        @Override
+        public String toString() {
+            return "HIDE_INPUT";
+        }
+    };
 }

@@ -43,7 +43,7 @@ class ConfigLoaderTest {
         MonmuxConfig c = parse("""
                 listeners:
                   telnet:
-                    - {bind: 0.0.0.0, port: 4444}
+                    - {bind: 127.0.0.2, port: 4444}
                     - {port: 4445, mode: raw}
                 qmp:
                   commandTimeout: 5s

@@ -45,6 +45,9 @@ class TelnetQemuEndToEndTest {
             assertTrue(aSees.matches("(?s)stop\r\n\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}] event STOP\r\n\\(qemu\\) "),
                     TelnetTestClient.show(aSees));
             String bSees = b.await("(qemu) info sta");
+            // First who stopped it (a notice, like an event), then QEMU's event.
+            assertTrue(bSees.matches("\r\033\\[K\\[127\\.0\\.0\\.1:\\d+] stop\r\n\\(qemu\\) info sta"), TelnetTestClient.show(bSees));
+            bSees = b.await("(qemu) info sta");
             assertTrue(bSees.matches("\r\033\\[K\\[[-0-9 :.]+] event STOP\r\n\\(qemu\\) info sta"), TelnetTestClient.show(bSees));
             b.line("tus");
             assertEquals("tus\r\nVM status: paused\r\n(qemu) ", b.await("(qemu) "));

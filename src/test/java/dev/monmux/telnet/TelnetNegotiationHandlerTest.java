@@ -120,6 +120,34 @@ class TelnetNegotiationHandlerTest {
     }
 
     @Test
+    void beforeAPasswordEchoIsOfferedAgainToAClientThatRefusedIt() {
+        Sink sink = new Sink();
+        EmbeddedChannel ch = channel(TelnetMode.TELNET, sink);
+        written(ch);
+        ch.writeInbound(Unpooled.wrappedBuffer(b(255, 254, 1)));    // DONT ECHO: the client echoes locally
+        ch.pipeline().fireUserEventTriggered(TelnetNegotiationHandler.HIDE_INPUT);
+        assertArrayEquals(b(255, 251, 1), written(ch), "WILL ECHO again");
+        ch.pipeline().fireUserEventTriggered(TelnetNegotiationHandler.HIDE_INPUT);
+        assertEquals(0, written(ch).length, "asked once while the answer is pending");
+        ch.writeInbound(Unpooled.wrappedBuffer(b(255, 253, 1)));    // DO ECHO: it stops echoing
+        assertEquals(0, written(ch).length);
+        assertEquals(TelnetNegotiationHandler.EchoChange.ON, sink.events.get(sink.events.size() - 1));
+        ch.pipeline().fireUserEventTriggered(TelnetNegotiationHandler.HIDE_INPUT);
+        assertEquals(0, written(ch).length, "nothing to ask while we echo");
+        assertTrue(!sink.events.contains(TelnetNegotiationHandler.HIDE_INPUT), "consumed here");
+    }
+
+    @Test
+    void aRawClientIsNeverSentTelnetBytesBeforeAPassword() {
+        Sink sink = new Sink();
+        EmbeddedChannel ch = channel(TelnetMode.AUTO, sink);
+        written(ch);
+        ch.writeInbound(Unpooled.wrappedBuffer("alice\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        ch.pipeline().fireUserEventTriggered(TelnetNegotiationHandler.HIDE_INPUT);
+        assertEquals(0, written(ch).length);
+    }
+
+    @Test
     void autoModeClientThatAnswersIsInteractive() {
         Sink sink = new Sink();
         EmbeddedChannel ch = channel(TelnetMode.AUTO, sink);

@@ -8,6 +8,7 @@ import dev.monmux.config.LimitsConfig;
 import dev.monmux.config.TelnetMode;
 import dev.monmux.net.ConnectionLimiter;
 import dev.monmux.session.BuiltinCommands;
+import dev.monmux.session.Console;
 import dev.monmux.session.EventFormatter;
 import dev.monmux.session.OperatorSession;
 import dev.monmux.command.ActivityListener;
@@ -33,16 +34,24 @@ public final class EmbeddedTelnet {
     private final EmbeddedChannel channel;
     private final ScriptedVm vm;
     private final SessionRegistry sessions = new SessionRegistry();
+    private boolean quitBySession;
 
     public EmbeddedTelnet(TelnetMode mode, LimitsConfig limits) {
+        this(mode, limits, CommandGate.OPEN, CommandObserver.NONE, ActivityListener.NONE);
+    }
+
+    /** With the given gate and observers (ACL, audit and metrics tests). */
+    public EmbeddedTelnet(TelnetMode mode, LimitsConfig limits, CommandGate gate, CommandObserver observer,
+                          ActivityListener activity) {
         this.vm = new ScriptedVm("vm1");
         VmDirectory vms = new VmDirectory();
-        vms.add(new SharedVm(vm, new EventFormatter(ZoneId.of("UTC"))));
+        vms.add(new SharedVm(vm, new EventFormatter(ZoneId.of("UTC")), activity));
         SessionContext ctx = new SessionContext(vms, sessions, new BuiltinCommands(), new FallbackHmpPlanner(),
-                new QmpRequestPlanner(new FallbackHmpPlanner()), CommandGate.OPEN, CommandObserver.NONE, ActivityListener.NONE,
-                limits.commandsInFlight(), limits.maxQueuedLines());
+                new QmpRequestPlanner(new FallbackHmpPlanner()), gate, observer, activity,
+                limits.commandsInFlight(), limits.maxQueuedLines(), dev.monmux.session.Access.open());
         TelnetSessionHandler.SessionFactory factory = (ch, console) ->
-                new OperatorSession(sessions.nextId(), "embedded", "telnet:embedded", ctx, null, console, ch.eventLoop());
+                new OperatorSession(sessions.nextId(), "embedded", "telnet:embedded", ctx, null,
+                        new QuitRecorder(console), ch.eventLoop());
         var consoleSettings = new TelnetSessionHandler.ConsoleSettings(limits.lineBytes(), limits.historySize(),
                 limits.typeAheadKeys(), before -> List.of());
         channel = new EmbeddedChannel(new TelnetChannelInitializer(mode, limits,
@@ -53,6 +62,10 @@ public final class EmbeddedTelnet {
 
     public EmbeddedChannel channel() {
         return channel;
+    }
+
+    public SessionRegistry sessions() {
+        return sessions;
     }
 
     public ScriptedVm vm() {
@@ -92,6 +105,56 @@ public final class EmbeddedTelnet {
             }
         }
         return sb.append('\'').toString();
+    }
+
+    /** True once the session itself closed the connection ({@code .quit}, {@code .exit}). */
+    public boolean quitBySession() {
+        return quitBySession;
+    }
+
+    /** Passes everything through, noting when the session (not the transport) closes. */
+    private final class QuitRecorder implements Console {
+        private final Console inner;
+
+        QuitRecorder(Console inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public boolean interactive() {
+            return inner.interactive();
+        }
+
+        @Override
+        public void output(String text) {
+            inner.output(text);
+        }
+
+        @Override
+        public void notice(String line, boolean droppable) {
+            inner.notice(line, droppable);
+        }
+
+        @Override
+        public void ask(String text, String question, boolean hidden) {
+            inner.ask(text, question, hidden);
+        }
+
+        @Override
+        public boolean hasPendingInput() {
+            return inner.hasPendingInput();
+        }
+
+        @Override
+        public void pauseInput(boolean paused) {
+            inner.pauseInput(paused);
+        }
+
+        @Override
+        public void close() {
+            quitBySession = true;
+            inner.close();
+        }
     }
 
     public boolean isOpen() {

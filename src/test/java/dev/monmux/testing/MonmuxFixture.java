@@ -15,6 +15,9 @@ public final class MonmuxFixture implements AutoCloseable {
     }
 
     public static MonmuxFixture start(String yaml) throws Exception {
+        if (!yaml.contains("metrics:")) {
+            yaml += "\nmetrics: {port: 0}\n";   // never the default 9464: tests run side by side
+        }
         MonmuxConfig c = new ConfigLoader().parse(yaml, "test.yaml");
         return new MonmuxFixture(Monmux.start(c));
     }
@@ -31,6 +34,11 @@ public final class MonmuxFixture implements AutoCloseable {
 
     public int telnetPort() {
         return monmux.telnetPort(0);
+    }
+
+    /** The metrics listener's port (-1 when it is off). */
+    public int metricsPort() {
+        return monmux.metricsPort();
     }
 
     /** Waits until every VM link is up. */

@@ -123,6 +123,23 @@ public final class QemuProcess implements AutoCloseable {
         }
     }
 
+    /** SIGSTOP: QEMU keeps its sockets open and answers nothing, as a hung QEMU does. */
+    public void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #freeze}. */
+    public void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     /** kill -9, as when QEMU crashes; waits until the process is gone. */
     public void kill9() {
         process.destroyForcibly();

@@ -170,6 +170,11 @@ public final class TelnetTestClient implements AutoCloseable {
         }
     }
 
+    /** True once the server has closed the connection. */
+    public boolean isClosed() {
+        return eof;
+    }
+
     /** Waits until the server closes the connection. */
     public boolean awaitClosed(long timeoutMs) throws InterruptedException {
         reader.join(timeoutMs);

@@ -1,0 +1,172 @@
+package dev.monmux.hmp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+import dev.monmux.command.CommandPlan;
+import dev.monmux.command.CommandResult;
+import dev.monmux.command.Effect;
+import dev.monmux.command.Outcome;
+import dev.monmux.command.Path;
+import dev.monmux.qmp.QmpCaller;
+import dev.monmux.qmp.QmpErrorException;
+import dev.monmux.qmp.QmpJson;
+
+class HmpEngineTest {
+    private final HmpEngine engine = new HmpEngine(HmpTable.qemu72(), true);
+    private final HmpEngine fallbackOnly = new HmpEngine(HmpTable.qemu72(), false);
+
+    @Test
+    void namesEffectsAndPaths() {
+        check(engine.plan("q", null), "quit", Effect.DANGEROUS, Path.NATIVE, "quit");
+        check(engine.plan("info status", null), "info status", Effect.QUERY, Path.NATIVE, "query-status");
+        check(engine.plan("c", null), "cont", Effect.CONTROL, Path.NATIVE, "cont");
+        check(engine.plan("sendkey ctrl-alt-f1", null), "sendkey", Effect.CONTROL, Path.NATIVE, "send-key");
+        check(engine.plan("pmemsave 0 10 /tmp/x", null), "pmemsave", Effect.DANGEROUS, Path.FALLBACK,
+                "human-monitor-command");
+        check(engine.plan("info registers", null), "info registers", Effect.QUERY, Path.FALLBACK,
+                "human-monitor-command");
+        check(engine.plan("migrate tcp:127.0.0.1:4000", null), "migrate", Effect.CONTROL, Path.FALLBACK,
+                "human-monitor-command");
+        check(engine.plan("migrate \"exec:cat > /tmp/x\"", null), "migrate", Effect.DANGEROUS, Path.FALLBACK,
+                "human-monitor-command");
+        check(engine.plan("frobnicate now", null), "unknown", Effect.DANGEROUS, Path.FALLBACK,
+                "human-monitor-command");
+        check(engine.plan("info frobnicate", null), "unknown", Effect.DANGEROUS, Path.FALLBACK,
+                "human-monitor-command");
+        check(engine.plan("help", null), "help", Effect.QUERY, Path.NATIVE, null);
+    }
+
+    @Test
+    void nativeOffSendsEverythingThroughHumanMonitorCommandButStillNamesIt() {
+        for (String line : List.of("q", "info status", "stop", "help", "eject")) {
+            CommandPlan p = fallbackOnly.plan(line, 2);
+            assertEquals(Path.FALLBACK, p.path(), line);
+            assertEquals("human-monitor-command", p.qmpCommand());
+            assertEquals(line, p.qmpArguments().path("command-line").asText());
+            assertEquals(2, p.qmpArguments().path("cpu-index").asInt());
+        }
+        assertEquals("quit", fallbackOnly.plan("q", null).name());
+        assertEquals(Effect.DANGEROUS, fallbackOnly.plan("q", null).effect());
+        assertEquals("info status", fallbackOnly.plan("info status", null).name());
+    }
+
+    @Test
+    void argumentsBecomeQmpArguments() {
+        assertEquals("{\"device\":\"cd0\",\"force\":true}", engine.plan("eject -f cd0", null).qmpArguments().toString());
+        assertEquals("{\"value\":33554432}", engine.plan("balloon 32", null).qmpArguments().toString());
+        assertEquals("{\"keys\":[{\"type\":\"qcode\",\"data\":\"ctrl\"},{\"type\":\"number\",\"data\":30},"
+                + "{\"type\":\"qcode\",\"data\":\"less\"}],\"hold-time\":50}",
+                engine.plan("sendkey ctrl-0x1e-< 50", null).qmpArguments().toString());
+        assertEquals("{\"device\":\"cd0\",\"filename\":\"/x.iso\",\"format\":\"raw\",\"force\":false,"
+                + "\"read-only-mode\":\"retain\"}",
+                engine.plan("change cd0 /x.iso raw retain", null).qmpArguments().toString());
+        assertEquals("{\"filename\":\"/s.png\",\"device\":\"vga\",\"head\":0,\"format\":\"png\"}",
+                engine.plan("screendump /s.png -f png vga", null).qmpArguments().toString());
+    }
+
+    @Test
+    void badArgumentsOfNativeCommandsAreAnsweredWithoutSending() {
+        Recorder vm = new Recorder(null);
+        CommandResult r = engine.plan("eject", null).run(vm).join();
+        assertEquals("eject: block device name expected\r\nTry \"help eject\" for more information\r\n", r.text());
+        assertEquals(Outcome.ERROR, r.outcome());
+        assertEquals("eject: block device name expected", r.errorText());
+        r = engine.plan("sendkey ctrl-nokey", null).run(vm).join();
+        assertEquals("invalid parameter: nokey\r\n", r.text());
+        assertEquals(Outcome.ERROR, r.outcome());
+        assertEquals(List.of(), vm.sent);
+    }
+
+    @Test
+    void qmpErrorsReadAsHmpErrorsExceptWhereQemuIgnoresThem() {
+        Recorder failing = new Recorder(new QmpErrorException("GenericError", "Device 'x' not found"));
+        CommandResult r = engine.plan("eject x", null).run(failing).join();
+        assertEquals("Error: Device 'x' not found\r\n", r.text());
+        assertEquals(Outcome.ERROR, r.outcome());
+        // hmp_stop passes no Error: QEMU shows nothing
+        assertEquals(CommandResult.ok(""), engine.plan("stop", null).run(failing).join());
+    }
+
+    @Test
+    void infoCpusMarksTheSessionsCpu() {
+        JsonNode cpus = QmpJson.MAPPER.createArrayNode()
+                .add(QmpJson.object().put("cpu-index", 0).put("thread-id", 11))
+                .add(QmpJson.object().put("cpu-index", 1).put("thread-id", 12));
+        assertEquals("* CPU #0: thread_id=11\r\n  CPU #1: thread_id=12\r\n",
+                engine.plan("info cpus", null).run(new Recorder(cpus)).join().text());
+        assertEquals("  CPU #0: thread_id=11\r\n* CPU #1: thread_id=12\r\n",
+                engine.plan("info cpus", 1).run(new Recorder(cpus)).join().text());
+    }
+
+    @Test
+    void fallbackOutputIsJudgedButShownUnchanged() {
+        String text = "unknown command: 'info nonsense'\r\n";
+        CommandResult r = engine.plan("info nonsense", null).run(new Recorder(TextNode.valueOf(text))).join();
+        assertEquals(text, r.text());
+        assertEquals(Outcome.ERROR, r.outcome());
+        assertEquals("unknown command: 'info nonsense'", r.errorText());
+        r = engine.plan("info registers", null).run(new Recorder(TextNode.valueOf("EAX=00000000\r\n"))).join();
+        assertEquals(CommandResult.ok("EAX=00000000\r\n"), r);
+    }
+
+    @Test
+    void helpIsRenderedFromTheTable() {
+        CommandResult r = engine.plan("help q", null).run(new Recorder(null)).join();
+        assertEquals("quit|q  -- quit the emulator\r\n", r.text());
+        r = engine.plan("help info nope", null).run(new Recorder(null)).join();
+        assertEquals(Outcome.ERROR, r.outcome());
+        assertEquals(Path.FALLBACK, engine.plan("help log", null).path(), "QEMU's log items are QEMU's");
+    }
+
+    @Test
+    void outcomeDetection() {
+        for (String e : List.of("unknown command: 'x'\r\n", "Error: boom\r\n", "Could not open '/x'\r\n",
+                "Parameter 'device' is missing\r\n", "eject: block device name expected\r\nTry \"help eject\" for more information\r\n",
+                "invalid char 'a' in expression\r\nTry \"help balloon\" for more information\r\n",
+                "invalid parameter: foo\r\n")) {
+            assertEquals(Outcome.ERROR, HmpOutcome.judge(e).outcome(), e);
+            assertEquals(e, HmpOutcome.judge(e).text());
+        }
+        assertEquals("boom", HmpOutcome.errorLine("Error: boom\r\n"));
+        for (String ok : List.of("", "VM status: running\r\n", "balloon: actual=64\r\n")) {
+            assertNull(HmpOutcome.errorLine(ok), ok);
+        }
+    }
+
+    private static void check(CommandPlan p, String name, Effect effect, Path path, String qmp) {
+        assertEquals(name, p.name(), p.line());
+        assertEquals(effect, p.effect(), p.line());
+        assertEquals(path, p.path(), p.line());
+        assertEquals(qmp, p.qmpCommand(), p.line());
+    }
+
+    /** Answers every call with one value (or fails with one exception) and records what was sent. */
+    private static final class Recorder implements QmpCaller {
+        final List<String> sent = new ArrayList<>();
+        private final Object answer;
+
+        Recorder(Object answer) {
+            this.answer = answer;
+        }
+
+        @Override
+        public CompletableFuture<JsonNode> call(String command, ObjectNode arguments) {
+            sent.add(command);
+            if (answer instanceof RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            return CompletableFuture.completedFuture(answer == null ? QmpJson.object() : (JsonNode) answer);
+        }
+    }
+}
