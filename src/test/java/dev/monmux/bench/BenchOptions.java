@@ -46,6 +46,7 @@ final class BenchOptions {
             "  --jar PATH                monmux jar (default target/monmux.jar)",
             "  --out FILE                append a markdown section to FILE (e.g. docs/benchmarks.md)",
             "  --monmux-flags 'F ...'    extra JVM flags for monmux (experiments; recorded in the report)",
+            "  --no-audit                monmux without its audit log (on by default, as in production)",
             "  --jfr                     record a JFR profile of monmux per phase (in the work dir)",
             "  --command TEXT            the command line to record in the report");
 
@@ -82,6 +83,7 @@ final class BenchOptions {
                 case "--out" -> o.out = Path.of(args[++i]);
                 case "--work" -> o.workDir = Path.of(args[++i]);
                 case "--jfr" -> o.jfr = true;
+                case "--no-audit" -> MonmuxChild.audit = false;
                 case "--monmux-flags" -> MonmuxChild.extraFlags = List.of(args[++i].trim().split("\\s+"));
                 case "--command" -> o.command = args[++i];
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'\n" + USAGE);

@@ -22,6 +22,8 @@ final class MonmuxChild implements AutoCloseable {
 
     /** Extra monmux JVM flags for experiments ({@code --monmux-flags}); recorded in the report. */
     static List<String> extraFlags = List.of();
+    /** Whether monmux writes its audit log (as in production; {@code --no-audit} for comparison). */
+    static boolean audit = true;
 
     final int port;
     final Path dir;
@@ -58,6 +60,11 @@ final class MonmuxChild implements AutoCloseable {
             y.append("}\n");
         }
         y.append("qmp:\n  maxPending: 100000\n");
+        // As in production: metrics served, every command in the audit log (default fsync: batch).
+        y.append("metrics: {enabled: true, bind: 127.0.0.1, port: ").append(freePort()).append("}\n");
+        if (audit) {
+            y.append("audit: {path: \"").append(dir.toAbsolutePath().resolve("audit.jsonl")).append("\"}\n");
+        }
         y.append("limits:\n  maxClients: 20000\n  maxClientsPerAddress: 20000\n  maxQueuedLines: 1000\n");
         Path config = dir.resolve("monmux.yaml");
         Files.writeString(config, y);

@@ -92,6 +92,9 @@ final class Report {
         sb.append("- QEMU: ").append(BenchQemu.version()).append('\n');
         sb.append("- monmux JVM flags: `").append(String.join(" ", MonmuxChild.PRODUCTION_JVM_FLAGS))
                 .append(MonmuxChild.extraFlags.isEmpty() ? "" : " " + String.join(" ", MonmuxChild.extraFlags)).append("`\n");
+        sb.append("- monmux config: one raw telnet listener, QMP front end on vm0, metrics on, audit log ")
+                .append(MonmuxChild.audit ? "on (default fsync: batch)" : "OFF (--no-audit)")
+                .append(", limits.maxClients/maxClientsPerAddress 20000\n");
         sb.append("- load average before / after: ").append(loadBefore).append(" / ").append(loadAfter).append('\n');
         if (!p1.isEmpty()) {
             sb.append("\n### P1 latency: one client, one command at a time (").append(o.p1Commands)
