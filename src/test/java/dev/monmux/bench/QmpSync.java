@@ -132,8 +132,8 @@ final class QmpSync implements AutoCloseable {
     /** {@code query-status}, one round trip, reply checked. */
     void queryStatus() throws IOException {
         long id = ++nextId;
-        send("{\"execute\": \"query-status\", \"id\": " + id + "}");
-        expect("{\"return\": {\"status\": \"running\", \"singlestep\": false, \"running\": true}, \"id\": " + id + "}");
+        send(queryStatusRequest(id));
+        expect(queryStatusReply(id));
     }
 
     /** A command whose reply is {@code {}} (stop, cont), reply checked; events seen are kept. */
@@ -161,6 +161,20 @@ final class QmpSync implements AutoCloseable {
      * that time. Every reply is checked; at the end the replies still in flight are awaited.
      */
     long pipelined(long nanos, int window) throws IOException, InterruptedException {
+        return pipelined(nanos, window, id -> hmpRequest("info status", id), id -> hmpReply(INFO_STATUS, id));
+    }
+
+    static String queryStatusRequest(long id) {
+        return "{\"execute\": \"query-status\", \"id\": " + id + "}";
+    }
+
+    static String queryStatusReply(long id) {
+        return "{\"return\": {\"status\": \"running\", \"singlestep\": false, \"running\": true}, \"id\": " + id + "}";
+    }
+
+    /** As {@link #pipelined(long, int)} with any request and its exact expected reply. */
+    long pipelined(long nanos, int window, java.util.function.LongFunction<String> request,
+                   java.util.function.LongFunction<String> reply) throws IOException, InterruptedException {
         Semaphore credits = new Semaphore(window);
         AtomicLong answered = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -174,7 +188,7 @@ final class QmpSync implements AutoCloseable {
                     if (l == null) {
                         throw new BenchFailure("QEMU closed the QMP connection");
                     }
-                    if (!l.equals(hmpReply(INFO_STATUS, id))) {
+                    if (!l.equals(reply.apply(id))) {
                         onOther(l, "reply " + id);
                         continue;
                     }
@@ -195,7 +209,7 @@ final class QmpSync implements AutoCloseable {
             if (!credits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
                 continue;
             }
-            send(hmpRequest("info status", ++nextId));
+            send(request.apply(++nextId));
             sent[0]++;
         }
         counted = answered.get();

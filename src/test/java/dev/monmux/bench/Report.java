@@ -107,7 +107,7 @@ final class Report {
         if (!p2.isEmpty()) {
             sb.append("\n### P2 throughput: `info status`, ").append(o.p2Seconds)
                     .append(" s per monmux phase; direct = one QMP client with ").append(o.directWindow)
-                    .append(" requests in flight, half before and half after each monmux phase\n\n");
+                    .append(" `query-status` requests in flight, half before and half after each monmux phase\n\n");
             sb.append("| clients | in flight per client | monmux cmd/s | direct cmd/s | monmux / direct "
                     + "| monmux CPU µs/cmd | load generator CPU µs/cmd |\n");
             sb.append("|---|---|---|---|---|---|---|\n");
