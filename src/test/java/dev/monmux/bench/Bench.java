@@ -45,6 +45,9 @@ public final class Bench {
             System.exit(2);
             return;
         }
+        // Ctrl-C or a timeout: take QEMU and monmux down too (normal exits close them in order).
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+                ProcessHandle.current().children().forEach(ProcessHandle::destroy), "bench-children"));
         Bench b = new Bench(o);
         int code = 0;
         try {
