@@ -1,7 +1,7 @@
-# monmux — see README.md. Targets: build, run, test, fuzz, check-dashboard, clean.
+# monmux — see README.md. Targets: build, run, test, fuzz, check-dashboard, install, bench, bench-quick, clean.
 MVN ?= mvn -B -q
 
-.PHONY: build run test fuzz check-dashboard clean bench bench-quick
+.PHONY: build run test fuzz check-dashboard install clean bench bench-quick
 
 ## build: compile and package the runnable jar (target/monmux.jar)
 build:
@@ -26,6 +26,34 @@ fuzz:
 ## scraping monmux in front of a real QEMU, and lint a scrape with promtool
 check-dashboard:
 	MONMUX_REQUIRE_QEMU=1 $(MVN) test -Dtest=DashboardPrometheusTest -Dsurefire.failIfNoSpecifiedTests=false
+
+## install: the jar, the bin/monmux launcher, the systemd unit, the docs and an example config.
+## PREFIX=/usr puts the unit in /usr/lib/systemd/system; otherwise in $(PREFIX)/share/monmux.
+## /etc/monmux/monmux.yaml is installed only if it does not exist. DESTDIR= stages it (packaging).
+## JAR= installs a jar built elsewhere (default: target/monmux.jar, built by `make build`).
+PREFIX ?= /usr/local
+SYSCONFDIR ?= /etc
+DESTDIR ?=
+JAR ?= target/monmux.jar
+ifeq ($(PREFIX),/usr)
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+else
+UNITDIR ?= $(PREFIX)/share/monmux
+endif
+install:
+	@test -f "$(JAR)" || { echo "make install: $(JAR) is missing; run 'make build' first" >&2; exit 1; }
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/monmux" \
+		"$(DESTDIR)$(PREFIX)/share/doc/monmux" "$(DESTDIR)$(UNITDIR)" "$(DESTDIR)$(SYSCONFDIR)/monmux"
+	install -m 0644 "$(JAR)" "$(DESTDIR)$(PREFIX)/share/monmux/monmux.jar"
+	install -m 0755 bin/monmux "$(DESTDIR)$(PREFIX)/bin/monmux"
+	sed -e 's|/usr/local/|$(PREFIX)/|g' -e 's|/etc/monmux/|$(SYSCONFDIR)/monmux/|g' config/monmux.service \
+		> "$(DESTDIR)$(UNITDIR)/monmux.service"
+	chmod 0644 "$(DESTDIR)$(UNITDIR)/monmux.service"
+	install -m 0644 README.md config/monmux.yaml config/prometheus.yml grafana/monmux-dashboard.json \
+		"$(DESTDIR)$(PREFIX)/share/doc/monmux/"
+	test -e "$(DESTDIR)$(SYSCONFDIR)/monmux/monmux.yaml" \
+		|| install -m 0640 config/monmux.yaml "$(DESTDIR)$(SYSCONFDIR)/monmux/monmux.yaml"
+	@echo "installed monmux in $(DESTDIR)$(PREFIX); unit: $(DESTDIR)$(UNITDIR)/monmux.service"
 
 ## bench: monmux vs direct QMP side by side (P1-P4, several minutes); appends to docs/benchmarks.md
 bench:

@@ -39,8 +39,9 @@ setsid "$QEMU" -M pc -m 64 -nodefaults -display none -name demo \
 QEMU_PID=$!
 JAVA_PID=""
 cleanup() {
-    if [ -n "$JAVA_PID" ]; then kill "$JAVA_PID" 2>/dev/null; wait "$JAVA_PID" 2>/dev/null || true; fi
-    kill "$QEMU_PID" 2>/dev/null; wait "$QEMU_PID" 2>/dev/null || true
+    # Either may be gone already (an operator's `quit` ends QEMU): that is fine.
+    if [ -n "$JAVA_PID" ]; then kill "$JAVA_PID" 2>/dev/null || true; wait "$JAVA_PID" 2>/dev/null || true; fi
+    kill "$QEMU_PID" 2>/dev/null || true; wait "$QEMU_PID" 2>/dev/null || true
     echo "monmux demo: stopped monmux and QEMU"
 }
 trap cleanup EXIT

@@ -15,6 +15,7 @@ import dev.monmux.auth.PasswordHash;
 import dev.monmux.config.ConfigException;
 import dev.monmux.config.ConfigLoader;
 import dev.monmux.config.MonmuxConfig;
+import dev.monmux.tls.TlsContexts;
 
 /**
  * The command line. Exit codes: 0 success, 1 runtime failure (e.g. a port in use), 2 bad usage
@@ -26,18 +27,39 @@ public final class Main {
     static final int USAGE = 2;
 
     static final String HELP = String.join("\n",
-            "Usage: monmux [run] --config FILE     run the proxy",
-            "       monmux check-config FILE       validate a config file and exit",
+            "Usage: monmux run --config FILE [--log-level LEVEL]",
+            "       monmux --config FILE [--log-level LEVEL]",
+            "       monmux check-config FILE...",
             "       monmux hash-password [--iterations N]",
-            "                                      read a password (prompt without echo, or one line",
-            "                                      from stdin) and print its hash for users[].password",
-            "       monmux version | --version     print the version",
-            "       monmux help | --help           this text",
+            "       monmux version | --version",
+            "       monmux help | --help",
             "",
-            "monmux keeps one QMP connection per QEMU VM and lets many operators share it over",
-            "telnet (HMP, as at QEMU's '(qemu) ' prompt). See README.md.",
+            "monmux keeps one QMP connection per QEMU VM and lets many operators (telnet, nc: HMP as at",
+            "QEMU's '(qemu) ' prompt) and QMP clients share it. See README.md.",
             "",
-            "Exit codes: 0 ok, 1 runtime failure, 2 bad usage or invalid config.",
+            "Commands:",
+            "  run                  run in the foreground until SIGTERM or SIGINT (then stop gracefully)",
+            "  check-config FILE... validate each config file, print 'FILE: OK (N VMs)' or the error",
+            "  hash-password        read a password (prompt without echo, or one line from stdin) and",
+            "                       print its hash for users[].password",
+            "  version              print the version",
+            "  help                 print this text",
+            "",
+            "Options:",
+            "  -c, --config FILE    the config file (YAML); 'monmux --config FILE' is 'monmux run --config FILE'",
+            "  --log-level LEVEL    error, warn, info, debug or trace; overrides MONMUX_LOG_LEVEL and log.level",
+            "  --iterations N       hash-password: PBKDF2 iterations (default " + PasswordHash.DEFAULT_ITERATIONS + ")",
+            "  -h, --help           print this text",
+            "  -V, --version        print the version",
+            "",
+            "Environment:",
+            "  MONMUX_LOG_LEVEL     the log level when --log-level is not given",
+            "  JAVA_OPTS            JVM options, read by the bin/monmux wrapper script",
+            "",
+            "Exit codes:",
+            "  0  success; run: stopped by SIGTERM or SIGINT",
+            "  1  runtime failure, e.g. a port already in use",
+            "  2  bad usage, or a config file that does not validate (the message names the key and line)",
             "");
 
     private Main() {
@@ -54,6 +76,11 @@ public final class Main {
 
     /** Runs a command; for {@code run} it blocks until the process is told to stop. */
     static int run(List<String> args, InputStream in, PrintStream out, PrintStream err) {
+        return run(args, in, out, err, System.getenv(Logging.ENV));
+    }
+
+    /** As {@link #run(List, InputStream, PrintStream, PrintStream)} with {@code MONMUX_LOG_LEVEL} given. */
+    static int run(List<String> args, InputStream in, PrintStream out, PrintStream err, String logLevelEnv) {
         if (args.isEmpty()) {
             err.print(HELP);
             return USAGE;
@@ -61,29 +88,103 @@ public final class Main {
         String cmd = args.get(0);
         switch (cmd) {
             case "--help", "-h", "help":
+                if (args.size() > 1) {
+                    return usage(err, "help takes no arguments");
+                }
                 out.print(HELP);
                 return OK;
-            case "--version", "version":
+            case "--version", "-V", "version":
+                if (args.size() > 1) {
+                    return usage(err, cmd + " takes no arguments");
+                }
                 out.println("monmux " + Version.get());
                 return OK;
             case "check-config":
-                if (args.size() != 2) {
-                    err.println("monmux: usage: monmux check-config FILE");
-                    return USAGE;
+                if (args.size() < 2) {
+                    return usage(err, "usage: monmux check-config FILE...");
                 }
-                return checkConfig(Path.of(args.get(1)), out, err);
+                return checkConfig(args.subList(1, args.size()), out, err);
             case "hash-password":
                 return hashPassword(args.subList(1, args.size()), in, out, err);
-            case "run", "--config":
-                List<String> rest = cmd.equals("run") ? args.subList(1, args.size()) : args;
-                if (rest.size() != 2 || !rest.get(0).equals("--config")) {
-                    err.println("monmux: usage: monmux run --config FILE");
-                    return USAGE;
-                }
-                return serve(Path.of(rest.get(1)), err);
+            case "run":
+                return run(args.subList(1, args.size()), err, logLevelEnv);
             default:
-                err.println("monmux: unknown command '" + cmd + "' (see monmux --help)");
-                return USAGE;
+                if (cmd.startsWith("-")) {
+                    return run(args, err, logLevelEnv);   // `monmux --config FILE`
+                }
+                return usage(err, "unknown command '" + cmd + "' (see monmux --help)");
+        }
+    }
+
+    private static int usage(PrintStream err, String message) {
+        err.println("monmux: " + message);
+        return USAGE;
+    }
+
+    private static int run(List<String> options, PrintStream err, String logLevelEnv) {
+        RunOptions o;
+        try {
+            o = RunOptions.parse(options);
+        } catch (IllegalArgumentException e) {
+            return usage(err, e.getMessage());
+        }
+        MonmuxConfig config;
+        try {
+            config = new ConfigLoader().load(o.config());
+            TlsContexts.load(config, o.config().toAbsolutePath().getParent());
+        } catch (ConfigException e) {
+            err.println("monmux: " + e.getMessage());
+            return USAGE;
+        }
+        try {
+            Logging.apply(Logging.level(o.logLevel(), logLevelEnv, config.log()));
+        } catch (IllegalArgumentException e) {
+            return usage(err, e.getMessage());
+        }
+        return serve(config, o.config(), err);
+    }
+
+    /** The options of {@code run}: {@code --config FILE} (required) and {@code --log-level LEVEL}. */
+    record RunOptions(Path config, String logLevel) {
+        static RunOptions parse(List<String> args) {
+            String config = null;
+            String level = null;
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i);
+                String name = a.contains("=") && a.startsWith("--") ? a.substring(0, a.indexOf('=')) : a;
+                String value;
+                if (!name.equals(a)) {
+                    value = a.substring(a.indexOf('=') + 1);
+                } else if (i + 1 < args.size() && !args.get(i + 1).startsWith("-")) {
+                    value = args.get(++i);
+                } else {
+                    value = null;
+                }
+                switch (name) {
+                    case "--config", "-c" -> {
+                        if (value == null || value.isEmpty()) {
+                            throw new IllegalArgumentException(name + " needs a FILE");
+                        }
+                        if (config != null) {
+                            throw new IllegalArgumentException("--config given twice");
+                        }
+                        config = value;
+                    }
+                    case "--log-level" -> {
+                        if (value == null || value.isEmpty()) {
+                            throw new IllegalArgumentException("--log-level needs a LEVEL (error, warn, info, debug, trace)");
+                        }
+                        level = value;
+                    }
+                    default -> throw new IllegalArgumentException(a.startsWith("-")
+                            ? "unknown option '" + a + "' (see monmux --help)"
+                            : "unexpected argument '" + a + "' (see monmux --help)");
+                }
+            }
+            if (config == null) {
+                throw new IllegalArgumentException("usage: monmux run --config FILE [--log-level LEVEL]");
+            }
+            return new RunOptions(Path.of(config), level);
         }
     }
 
@@ -148,46 +249,47 @@ public final class Main {
         return OK;
     }
 
-    private static int checkConfig(Path file, PrintStream out, PrintStream err) {
-        try {
-            MonmuxConfig c = new ConfigLoader().load(file);
-            out.println(file + ": OK (" + c.vms().size() + " VM" + (c.vms().size() == 1 ? "" : "s") + ")");
-            return OK;
-        } catch (ConfigException e) {
-            err.println("monmux: " + e.getMessage());
-            return USAGE;
+    /** Checks every file (not only up to the first bad one); exit 2 if any does not validate. */
+    private static int checkConfig(List<String> files, PrintStream out, PrintStream err) {
+        int code = OK;
+        for (String f : files) {
+            Path file = Path.of(f);
+            try {
+                MonmuxConfig c = new ConfigLoader().load(file);
+                TlsContexts.load(c, file.toAbsolutePath().getParent());
+                out.println(file + ": OK (" + c.vms().size() + " VM" + (c.vms().size() == 1 ? "" : "s") + ")");
+            } catch (ConfigException e) {
+                err.println("monmux: " + e.getMessage());
+                code = USAGE;
+            }
         }
+        return code;
     }
 
-    private static int serve(Path file, PrintStream err) {
-        MonmuxConfig config;
-        try {
-            config = new ConfigLoader().load(file);
-        } catch (ConfigException e) {
-            err.println("monmux: " + e.getMessage());
-            return USAGE;
-        }
+    private static int serve(MonmuxConfig config, Path file, PrintStream err) {
+        // Handle SIGTERM from before the listeners are bound: a stop that comes as soon as the
+        // port answers (systemctl stop right after start) is still an orderly stop, exit 0.
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runnable restoreSignals = Signals.onTerminate(stopped::countDown);
         Monmux monmux;
         try {
-            monmux = Monmux.start(config);
-        } catch (IllegalStateException e) {
+            monmux = Monmux.start(config, file);
+        } catch (RuntimeException e) {
+            restoreSignals.run();
             err.println("monmux: " + e.getMessage());
             return FAILURE;
         } catch (InterruptedException e) {
+            restoreSignals.run();
             Thread.currentThread().interrupt();
             return FAILURE;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
         Signals.onHangup(monmux::hangup);
-        Signals.onTerminate(() -> {
-            monmux.close();
-            stopped.countDown();
-        });
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        monmux.close();
         return OK;
     }
 }

@@ -4,7 +4,10 @@ import java.net.InetSocketAddress;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -19,6 +22,10 @@ import dev.monmux.command.ActivityListener;
 import dev.monmux.command.CommandObserver;
 import dev.monmux.command.QmpRequestPlanner;
 import dev.monmux.config.AuthMode;
+import dev.monmux.config.ConfigDiff;
+import dev.monmux.config.ConfigException;
+import dev.monmux.tls.TlsContexts;
+import dev.monmux.tls.TlsPeer;
 import dev.monmux.config.ListenerConfig;
 import dev.monmux.config.MonmuxConfig;
 import dev.monmux.config.UserConfig;
@@ -52,14 +59,18 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 public final class Monmux implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Monmux.class);
 
-    private final MonmuxConfig config;
+    private volatile MonmuxConfig config;
+    private final java.nio.file.Path configFile;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final VmDirectory vms = new VmDirectory();
     private final SessionRegistry sessions = new SessionRegistry();
     private final SessionContext sessionContext;
     private final HmpCompleter hmpCompleter;
-    private final List<Channel> listeners = new ArrayList<>();
+    /** The telnet listeners bound now, and the sessions that came in through each. */
+    private final Map<ConfigDiff.Listener, TelnetListener> listeners = new ConcurrentHashMap<>();
+    private final Reloader reloader;
+    private final TlsContexts tls;
     private final EventFormatter events = new EventFormatter(ZoneId.systemDefault());
     private final Observability observability;
     private final UserDirectory users;
@@ -67,8 +78,17 @@ public final class Monmux implements AutoCloseable {
     private final QmpListeners qmpListeners;
     private volatile boolean closing;
 
-    private Monmux(MonmuxConfig config) {
+    private record TelnetListener(Channel channel, Set<OperatorSession> sessions) {
+    }
+
+    private Monmux(MonmuxConfig config, java.nio.file.Path configFile) {
         this.config = config;
+        this.configFile = configFile;
+        try {
+            this.tls = TlsContexts.load(config, baseDir());
+        } catch (ConfigException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
         this.acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
         this.observability = new Observability(config, sessions, workers);
@@ -79,7 +99,8 @@ public final class Monmux implements AutoCloseable {
                 new LoginThrottle(config.login().failureDelay(), config.login().maxFailureDelay())) : null;
         VmLocks locks = new VmLocks();
         Access access = new Access(authenticator, config.login(), locks, config.confirmDangerous());
-        this.sessionContext = new SessionContext(vms, sessions, new BuiltinCommands(), hmp,
+        this.reloader = new Reloader(this);
+        this.sessionContext = new SessionContext(vms, sessions, new BuiltinCommands(who -> reloader.reload(who)), hmp,
                 new QmpRequestPlanner(hmp), new AccessControl(users, locks, ZoneId.systemDefault()),
                 observability.observer(), observability.activity(),
                 config.limits().commandsInFlight(), config.limits().maxQueuedLines(), access);
@@ -91,11 +112,19 @@ public final class Monmux implements AutoCloseable {
 
     /** Starts the VM links and binds every listener; fails if a port cannot be bound. */
     public static Monmux start(MonmuxConfig config) throws InterruptedException {
-        Monmux m = new Monmux(config);
+        return start(config, null);
+    }
+
+    /**
+     * Starts from {@code config}, read from {@code file}, which SIGHUP and {@code .reload} read
+     * again (null: nothing to reload).
+     */
+    public static Monmux start(MonmuxConfig config, java.nio.file.Path file) throws InterruptedException {
+        Monmux m = new Monmux(config, file);
         try {
             m.startVms();
             m.bindListeners();
-            m.observability.startServer(m.vms);
+            m.observability.startServer(m.vms, m.tls.get(config.metrics().tls()));
         } catch (RuntimeException | InterruptedException e) {
             m.close();
             throw e;
@@ -105,32 +134,144 @@ public final class Monmux implements AutoCloseable {
 
     private void startVms() {
         for (VmConfig vc : config.vms()) {
-            VmLink link = new VmLink(vc.name(), vc.qmp(), config.qmp(), vc.commandTimeout(), workers.next());
-            SharedVm vm = new SharedVm(link, events, sessionContext.activity());
-            vms.add(vm);
-            observability.watch(vm);
-            link.start();
+            addVm(vc);
         }
     }
 
-    private void bindListeners() throws InterruptedException {
-        for (ListenerConfig lc : config.listeners().telnet()) {
-            listeners.add(bindTelnet(lc, null));
-        }
-        for (VmConfig vc : config.vms()) {
-            if (vc.telnet() != null) {
-                listeners.add(bindTelnet(vc.telnet(), vms.get(vc.name()).orElseThrow()));
+    /** Starts linking to a VM (at start, and when a reload adds it). */
+    SharedVm addVm(VmConfig vc) {
+        VmLink link = new VmLink(vc.name(), vc.qmp(), config.qmp(), vc.commandTimeout(), workers.next());
+        SharedVm vm = new SharedVm(link, events, sessionContext.activity());
+        vms.add(vm);
+        observability.watch(vm);
+        link.start();
+        return vm;
+    }
+
+    /**
+     * A reload changed a VM's {@code qmp} or {@code commandTimeout}: a new link replaces the old
+     * one under the same name; operators attached through a shared port move to it, those on its
+     * own port and its QMP clients are disconnected (their listeners are bound again).
+     */
+    void replaceVm(VmConfig vc) {
+        vms.get(vc.name()).ifPresent(old -> {
+            qmpListeners.unbindVm(vc.name());
+            sessionContext.access().locks().clear(vc.name());
+            observability.unwatch(vc.name());
+            try {
+                // QEMU serves one QMP client: let go of it before the new link connects.
+                old.link().close().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.warn("VM '{}': the old QMP link did not close cleanly: {}", vc.name(), e.toString());
             }
-            for (var qc : vc.qmpListen()) {
-                qmpListeners.bind(vms.get(vc.name()).orElseThrow().link(), qc);
+            SharedVm fresh = addVm(vc);
+            for (OperatorSession s : sessions.all()) {
+                s.vmReplaced(old, fresh);
             }
+            log.info("VM '{}' reconnects with new settings ({})", vc.name(), vc.qmp());
+        });
+    }
+
+    /**
+     * A reload removed the VM: its operators are told (detached, or closed on its own port), its
+     * QMP clients disconnected, its lock dropped and its link closed.
+     */
+    void removeVm(String name) {
+        vms.remove(name).ifPresent(vm -> {
+            qmpListeners.unbindVm(name);
+            for (OperatorSession s : sessions.all()) {
+                s.vmRemoved(vm);
+            }
+            sessionContext.access().locks().clear(name);
+            observability.unwatch(name);
+            vm.link().close();
+            log.info("VM '{}' removed", name);
+        });
+    }
+
+    private void bindListeners() {
+        for (ConfigDiff.Listener l : ConfigDiff.listeners(config)) {
+            bind(l);
         }
     }
 
-    private Channel bindTelnet(ListenerConfig lc, SharedVm fixedVm) throws InterruptedException {
+    /** Binds one listener; fails with a one-line reason. */
+    void bind(ConfigDiff.Listener l) {
+        if (l instanceof ConfigDiff.Listener.SharedTelnet t) {
+            listeners.put(l, bindTelnet(t.config(), null));
+        } else if (l instanceof ConfigDiff.Listener.VmTelnet t) {
+            listeners.put(l, bindTelnet(t.config(), vms.get(t.vm()).orElseThrow()));
+        } else if (l instanceof ConfigDiff.Listener.VmQmp q) {
+            qmpListeners.bind(vms.get(q.vm()).orElseThrow().link(), q.config(), tls.get(q.config().tls()));
+        }
+    }
+
+    /**
+     * Stops listening. The clients that came in through it are told and closed, unless
+     * {@code tell} is false: the listener was a removed or changed VM's own port, whose sessions
+     * the VM's removal already told and closed.
+     */
+    void unbind(ConfigDiff.Listener l, boolean tell) {
+        if (l instanceof ConfigDiff.Listener.VmQmp q) {
+            qmpListeners.unbind(q.vm(), q.config());
+            return;
+        }
+        TelnetListener t = listeners.remove(l);
+        if (t != null) {
+            t.channel().close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            for (OperatorSession s : t.sessions()) {
+                if (tell) {
+                    s.listenerRemoved();
+                }
+            }
+            log.info("{} closed", l);
+        }
+    }
+
+    /** A reload changed the users: existing sessions take their account's current role. */
+    void replaceUsers(List<UserConfig> list) {
+        users.replace(list.stream().map(UserConfig::toUser).toList());
+        for (OperatorSession s : sessions.all()) {
+            s.usersReloaded(users);
+        }
+    }
+
+    void configure(MonmuxConfig effective) {
+        this.config = effective;
+    }
+
+    java.nio.file.Path configFile() {
+        return configFile;
+    }
+
+    /** Where relative file names in the config (TLS files) are read from: the config file's directory. */
+    java.nio.file.Path baseDir() {
+        return configFile == null ? java.nio.file.Path.of("") : configFile.toAbsolutePath().getParent();
+    }
+
+    TlsContexts tls() {
+        return tls;
+    }
+
+    ActivityListener activity() {
+        return sessionContext.activity();
+    }
+
+    /** Re-reads the config file (SIGHUP, {@code .reload}); completes with the one-line result. */
+    public CompletableFuture<Reloader.Result> reload() {
+        return reloader.reload();
+    }
+
+    private TelnetListener bindTelnet(ListenerConfig lc, SharedVm fixedVm) {
         String name = "telnet:" + lc.bind() + ":" + lc.port();
-        TelnetSessionHandler.SessionFactory factory = (ch, console) -> new OperatorSession(sessions.nextId(),
-                describe(ch.remoteAddress()), name, sessionContext, fixedVm, console, ch.eventLoop());
+        Set<OperatorSession> came = ConcurrentHashMap.newKeySet();
+        TelnetSessionHandler.SessionFactory factory = (ch, console) -> {
+            OperatorSession s = new OperatorSession(sessions.nextId(), describe(ch.remoteAddress()), name,
+                    sessionContext, fixedVm, console, ch.eventLoop(), TlsPeer.commonName(ch).orElse(null));
+            came.removeIf(OperatorSession::isClosed);
+            came.add(s);
+            return s;
+        };
         var consoleSettings = new TelnetSessionHandler.ConsoleSettings(config.limits().lineBytes(),
                 config.limits().historySize(), config.limits().typeAheadKeys(), completer());
         ServerBootstrap b = new ServerBootstrap()
@@ -143,12 +284,15 @@ public final class Monmux implements AutoCloseable {
                 .childHandler(new TelnetChannelInitializer(lc.mode(), config.limits(),
                         new ConnectionLimiter(config.limits().maxClients(), config.limits().maxClientsPerAddress(),
                                 () -> { }),
-                        factory, consoleSettings, () -> { }));
+                        factory, consoleSettings, () -> { }, tls.get(lc.tls())));
         try {
             Channel ch = b.bind(lc.bind(), lc.port()).sync().channel();
             log.info("telnet listener on {}{}", ch.localAddress(),
                     fixedVm == null ? "" : " (VM '" + fixedVm.name() + "')");
-            return ch;
+            return new TelnetListener(ch, came);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding " + lc.bind() + ":" + lc.port(), e);
         } catch (Exception e) {
             throw new IllegalStateException("cannot listen on " + lc.bind() + ":" + lc.port() + ": " + e.getMessage(), e);
         }
@@ -205,7 +349,9 @@ public final class Monmux implements AutoCloseable {
 
     /** The port a telnet listener is bound to, in config order (shared listeners first). */
     public int telnetPort(int index) {
-        return ((InetSocketAddress) listeners.get(index).localAddress()).getPort();
+        List<ConfigDiff.Listener> telnet = ConfigDiff.listeners(config).stream()
+                .filter(l -> !(l instanceof ConfigDiff.Listener.VmQmp)).toList();
+        return ((InetSocketAddress) listeners.get(telnet.get(index)).channel().localAddress()).getPort();
     }
 
     /** The port of the metrics listener, or -1 when it is off. */
@@ -213,9 +359,12 @@ public final class Monmux implements AutoCloseable {
         return observability.metricsPort();
     }
 
-    /** SIGHUP: reopen the audit log (logrotate). */
+    /** SIGHUP: reopen the audit log (logrotate) and reload the configuration file. */
     public void hangup() {
         observability.reopenLogs();
+        if (configFile != null) {
+            reload();
+        }
     }
 
     /** The QMP listeners, in config order. */
@@ -234,8 +383,9 @@ public final class Monmux implements AutoCloseable {
         }
         closing = true;
         observability.stopServer();
-        for (Channel l : listeners) {
-            l.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        reloader.close();
+        for (TelnetListener l : listeners.values()) {
+            l.channel().close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
         List<CompletableFuture<Void>> drains = new ArrayList<>();
         for (OperatorSession s : sessions.all()) {

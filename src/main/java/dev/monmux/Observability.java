@@ -91,10 +91,14 @@ final class Observability implements AutoCloseable {
         metrics.watch(vm);
     }
 
+    void unwatch(String vm) {
+        metrics.unwatch(vm);
+    }
+
     /** Binds the metrics listener unless {@code metrics.enabled: false}. */
-    void startServer(VmDirectory vms) throws InterruptedException {
+    void startServer(VmDirectory vms, dev.monmux.tls.ServerTls tls) throws InterruptedException {
         if (config.metrics().enabled()) {
-            server = MetricsServer.start(config.metrics(), registry, metrics, vms);
+            server = MetricsServer.start(config.metrics(), registry, metrics, vms, tls);
         } else {
             log.info("metrics: HTTP listener off (metrics.enabled: false)");
         }

@@ -1,6 +1,7 @@
 package dev.monmux;
 
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * POSIX signals. The JVM's own handling of SIGTERM runs shutdown hooks but exits with 143; an
@@ -10,10 +11,17 @@ final class Signals {
     private Signals() {
     }
 
-    /** Runs {@code action} on its own thread when SIGTERM or SIGINT arrives. */
-    static void onTerminate(Runnable action) {
-        Signal.handle(new Signal("TERM"), sig -> start(action, "monmux-" + sig.getName()));
-        Signal.handle(new Signal("INT"), sig -> start(action, "monmux-" + sig.getName()));
+    /**
+     * Runs {@code action} on its own thread when SIGTERM or SIGINT arrives; the returned
+     * {@code Runnable} puts the previous handlers back.
+     */
+    static Runnable onTerminate(Runnable action) {
+        SignalHandler term = Signal.handle(new Signal("TERM"), sig -> start(action, "monmux-" + sig.getName()));
+        SignalHandler intr = Signal.handle(new Signal("INT"), sig -> start(action, "monmux-" + sig.getName()));
+        return () -> {
+            Signal.handle(new Signal("TERM"), term);
+            Signal.handle(new Signal("INT"), intr);
+        };
     }
 
     /** Runs {@code action} on its own thread when SIGHUP arrives. */

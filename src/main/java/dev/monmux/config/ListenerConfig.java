@@ -9,8 +9,9 @@ import java.net.UnknownHostException;
  * @param bind address to bind, default {@code 127.0.0.1}
  * @param port TCP port (0 picks a free one, for tests)
  * @param mode {@code auto} (default), {@code telnet} or {@code raw}
+ * @param tls  optional implicit TLS (clients such as {@code openssl s_client}, {@code socat OPENSSL:})
  */
-public record ListenerConfig(String bind, Integer port, TelnetMode mode) {
+public record ListenerConfig(String bind, Integer port, TelnetMode mode, TlsConfig tls) {
     public static final String DEFAULT_BIND = "127.0.0.1";
 
     public ListenerConfig {
@@ -25,7 +26,7 @@ public record ListenerConfig(String bind, Integer port, TelnetMode mode) {
     }
 
     public static ListenerConfig of(String bind, int port, TelnetMode mode) {
-        return new ListenerConfig(bind, port, mode);
+        return new ListenerConfig(bind, port, mode, null);
     }
 
     /** True when the bind address is a loopback address (127.0.0.0/8, ::1, localhost). */

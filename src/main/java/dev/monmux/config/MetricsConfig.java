@@ -7,8 +7,9 @@ package dev.monmux.config;
  * @param enabled default true; false = no HTTP listener (metrics are still counted)
  * @param bind    address to bind, default {@code 127.0.0.1}
  * @param port    TCP port, default 9464 (0 picks a free one, for tests)
+ * @param tls     optional HTTPS (with client certificates if {@code clientCa} is set)
  */
-public record MetricsConfig(Boolean enabled, String bind, Integer port) {
+public record MetricsConfig(Boolean enabled, String bind, Integer port, TlsConfig tls) {
     public MetricsConfig {
         enabled = enabled == null ? Boolean.TRUE : enabled;
         bind = bind == null ? ListenerConfig.DEFAULT_BIND : bind;
@@ -19,6 +20,6 @@ public record MetricsConfig(Boolean enabled, String bind, Integer port) {
     }
 
     public static MetricsConfig defaults() {
-        return new MetricsConfig(null, null, null);
+        return new MetricsConfig(null, null, null, null);
     }
 }

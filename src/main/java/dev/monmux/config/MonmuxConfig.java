@@ -11,7 +11,7 @@ import java.util.Set;
 public record MonmuxConfig(ListenersConfig listeners, List<VmConfig> vms, QmpLinkConfig qmp,
                            LimitsConfig limits, HmpConfig hmp, Duration shutdownGrace, AuditConfig audit,
                            MetricsConfig metrics, AuthMode auth, List<UserConfig> users, String usersFile,
-                           LoginConfig login, Boolean confirmDangerous) {
+                           LoginConfig login, Boolean confirmDangerous, LogConfig log) {
     public MonmuxConfig {
         shutdownGrace = QmpLinkConfig.positive("shutdownGrace", shutdownGrace, Duration.ofSeconds(10));
         listeners = listeners == null ? ListenersConfig.defaults() : listeners;
@@ -24,6 +24,7 @@ public record MonmuxConfig(ListenersConfig listeners, List<VmConfig> vms, QmpLin
         users = users == null ? List.of() : List.copyOf(users);
         login = login == null ? LoginConfig.defaults() : login;
         confirmDangerous = confirmDangerous == null ? Boolean.TRUE : confirmDangerous;
+        log = log == null ? LogConfig.defaults() : log;
         if (vms.isEmpty()) {
             throw new IllegalArgumentException("vms: at least one VM is required");
         }
@@ -39,7 +40,7 @@ public record MonmuxConfig(ListenersConfig listeners, List<VmConfig> vms, QmpLin
     /** The same config with the users read from {@code usersFile}. */
     public MonmuxConfig withUsers(List<UserConfig> loaded) {
         return new MonmuxConfig(listeners, vms, qmp, limits, hmp, shutdownGrace, audit, metrics, auth, loaded, null, login,
-                confirmDangerous);
+                confirmDangerous, log);
     }
 
     public Optional<VmConfig> vm(String name) {

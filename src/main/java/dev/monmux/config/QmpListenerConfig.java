@@ -13,8 +13,9 @@ import java.util.Set;
  * @param tcp  {@code host:port} to bind; loopback only (port 0 picks a free one, for tests)
  * @param mode the unix socket's file mode, octal (default {@code 0600})
  * @param role the role of every client of this listener: {@code viewer}, {@code operator} or {@code admin}
+ * @param tls  optional TLS for a TCP listener; with {@code clientAuth: require} it may bind any address
  */
-public record QmpListenerConfig(String unix, String tcp, String mode, String role) {
+public record QmpListenerConfig(String unix, String tcp, String mode, String role, TlsConfig tls) {
     public static final Set<String> ROLES = Set.of("viewer", "operator", "admin");
 
     public QmpListenerConfig {
@@ -37,13 +38,17 @@ public record QmpListenerConfig(String unix, String tcp, String mode, String rol
         if (!mode.matches("0?[0-7]{3}")) {
             throw new IllegalArgumentException("mode '" + mode + "' must be octal like \"0600\" (quote it in YAML)");
         }
+        if (tls != null && tcp == null) {
+            throw new IllegalArgumentException("tls applies to tcp listeners only");
+        }
         if (tcp != null) {
             String host = host(tcp);
             port(tcp);
-            if (!isLoopback(host)) {
-                throw new IllegalArgumentException("tcp '" + tcp + "' is not a loopback address: QMP listeners have no "
-                        + "authentication yet (TLS client certificates come in a later release); bind to 127.0.0.1 "
-                        + "or use a unix socket");
+            boolean certified = tls != null && tls.clientAuth() == TlsConfig.ClientAuth.REQUIRE;
+            if (!isLoopback(host) && !certified) {
+                throw new IllegalArgumentException("tcp '" + tcp + "' is not a loopback address: a QMP listener "
+                        + "elsewhere needs TLS client certificates (tls: {cert, key, clientCa, clientAuth: require}); "
+                        + "bind to 127.0.0.1 or use a unix socket");
             }
         }
     }

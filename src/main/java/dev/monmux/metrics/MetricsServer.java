@@ -42,6 +42,12 @@ public final class MetricsServer implements AutoCloseable {
 
     public static MetricsServer start(MetricsConfig c, PrometheusMeterRegistry registry, MonmuxMetrics metrics,
                                       VmDirectory vms) throws InterruptedException {
+        return start(c, registry, metrics, vms, null);
+    }
+
+    /** @param tls HTTPS (null: plain HTTP) */
+    public static MetricsServer start(MetricsConfig c, PrometheusMeterRegistry registry, MonmuxMetrics metrics,
+                                      VmDirectory vms, dev.monmux.tls.ServerTls tls) throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
@@ -50,6 +56,9 @@ public final class MetricsServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(new ReadTimeoutHandler(60, TimeUnit.SECONDS),
                                 new HttpServerCodec(4096, 8192, 8192),
                                 new HttpObjectAggregator(64 * 1024),
@@ -61,7 +70,7 @@ public final class MetricsServer implements AutoCloseable {
                 });
         try {
             Channel ch = b.bind(c.bind(), c.port()).sync().channel();
-            log.info("metrics on http://{}/metrics (health: /healthz)", describe(ch));
+            log.info("metrics on {}://{}/metrics (health: /healthz)", tls == null ? "http" : "https", describe(ch));
             return new MetricsServer(group, ch);
         } catch (Exception e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -76,6 +76,16 @@ public final class MonmuxMetrics implements CommandObserver, ActivityListener, V
     }
 
     /**
+     * A reload removed the VM: its link gauge goes (the link is closed; a VM added again under the
+     * same name gets a gauge of its new link). Its counters keep their totals.
+     */
+    public void unwatch(String vm) {
+        for (io.micrometer.core.instrument.Meter m : registry.find("monmux.qmp.link.up").tag("vm", vm).meters()) {
+            registry.remove(m);
+        }
+    }
+
+    /**
      * The audit log's counters (or zeros when there is none), so the dashboard's panels always
      * have a series.
      */

@@ -4,6 +4,8 @@ import dev.monmux.config.LimitsConfig;
 import dev.monmux.net.ConnectionLimiter;
 import dev.monmux.net.SlowClientGuard;
 import dev.monmux.qmp.QmpEndpoint;
+import dev.monmux.tls.ServerTls;
+import dev.monmux.tls.TlsHandshakeGate;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.WriteBufferWaterMark;
@@ -15,9 +17,17 @@ public final class QmpChannelInitializer extends ChannelInitializer<Channel> {
     private final LimitsConfig limits;
     private final ConnectionLimiter limiter;
     private final String role;
+    private final ServerTls tls;
 
     public QmpChannelInitializer(QmpEndpoint link, QmpServerContext ctx, LimitsConfig limits,
                                  ConnectionLimiter limiter, String role) {
+        this(link, ctx, limits, limiter, role, null);
+    }
+
+    /** @param tls TLS for every connection (null: plain) */
+    public QmpChannelInitializer(QmpEndpoint link, QmpServerContext ctx, LimitsConfig limits,
+                                 ConnectionLimiter limiter, String role, ServerTls tls) {
+        this.tls = tls;
         this.link = link;
         this.ctx = ctx;
         this.limits = limits;
@@ -31,8 +41,11 @@ public final class QmpChannelInitializer extends ChannelInitializer<Channel> {
                 limits.outboundHighWaterBytes()));
         QmpServerHandler session = new QmpServerHandler(link, ctx, role);
         // No idle timeout: QMP clients (monitoring agents) legitimately sit silent, waiting for events.
+        ch.pipeline().addLast("limit", limiter);
+        if (tls != null) {
+            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc())).addLast("tls-gate", new TlsHandshakeGate());
+        }
         ch.pipeline()
-                .addLast("limit", limiter)
                 .addLast("guard", new SlowClientGuard(limits.stuckClientTimeout(), limits.idleTimeout(), session::stuck))
                 .addLast("json", new QmpInputDecoder(ctx.maxMessageBytes()))
                 .addLast("session", session);

@@ -37,7 +37,7 @@ public final class QmpListeners implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QmpListeners.class);
 
     /** One bound listener. */
-    public record Bound(String vm, QmpListenerConfig config, Channel channel) {
+    public record Bound(String vm, QmpListenerConfig config, Channel channel, ChannelGroup clients) {
         /** The TCP port actually bound (for port 0), or -1 for a unix socket. */
         public int port() {
             return channel.localAddress() instanceof InetSocketAddress i ? i.getPort() : -1;
@@ -48,7 +48,7 @@ public final class QmpListeners implements AutoCloseable {
     private final EventLoopGroup workers;
     private final QmpServerContext ctx;
     private final LimitsConfig limits;
-    private final List<Bound> bound = new ArrayList<>();
+    private final List<Bound> bound = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ChannelGroup clients = new DefaultChannelGroup("qmp-clients", GlobalEventExecutor.INSTANCE);
 
     public QmpListeners(EventLoopGroup acceptors, EventLoopGroup workers, QmpServerContext ctx, LimitsConfig limits) {
@@ -60,8 +60,14 @@ public final class QmpListeners implements AutoCloseable {
 
     /** Binds one listener for {@code link}; fails with a one-line reason. */
     public Bound bind(QmpEndpoint link, QmpListenerConfig lc) {
+        return bind(link, lc, null);
+    }
+
+    /** Binds one listener for {@code link}, with TLS when {@code tls} is not null. */
+    public Bound bind(QmpEndpoint link, QmpListenerConfig lc, dev.monmux.tls.ServerTls tls) {
         QmpChannelInitializer init = new QmpChannelInitializer(link, ctx, limits,
-                new ConnectionLimiter(limits.maxClients(), limits.maxClientsPerAddress(), () -> { }), lc.role());
+                new ConnectionLimiter(limits.maxClients(), limits.maxClientsPerAddress(), () -> { }), lc.role(), tls);
+        ChannelGroup mine = new DefaultChannelGroup("qmp-clients-" + lc, GlobalEventExecutor.INSTANCE);
         ServerBootstrap b = new ServerBootstrap()
                 // The clients live on the VM link's thread: no hand-over between threads per
                 // command (see docs/benchmarks.md).
@@ -70,6 +76,7 @@ public final class QmpListeners implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         clients.add(ch);
+                        mine.add(ch);
                         ch.pipeline().addLast(init);
                     }
                 });
@@ -96,7 +103,7 @@ public final class QmpListeners implements AutoCloseable {
             throw new IllegalStateException("VM '" + link.name() + "': cannot listen for QMP on " + lc + ": "
                     + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
         }
-        Bound bd = new Bound(link.name(), lc, ch);
+        Bound bd = new Bound(link.name(), lc, ch, mine);
         bound.add(bd);
         log.info("QMP listener on {} (VM '{}', role {})", lc.unix() != null ? lc.unix() : ch.localAddress(),
                 link.name(), lc.role());
@@ -126,6 +133,42 @@ public final class QmpListeners implements AutoCloseable {
             }
             log.info("removing stale QMP socket {}", path);
             Files.deleteIfExists(path);
+        }
+    }
+
+    /**
+     * A reload removed the listener: it stops listening, its clients are disconnected (with reason
+     * {@code reload}) and a unix socket file is deleted.
+     */
+    public void unbind(String vm, QmpListenerConfig lc) {
+        for (Bound b : bound) {
+            if (b.vm().equals(vm) && b.config().equals(lc)) {
+                bound.remove(b);
+                close(b, "reload");
+                log.info("QMP listener on {} (VM '{}') closed", lc, vm);
+            }
+        }
+    }
+
+    /** A reload removed the VM: every QMP listener of it is closed with its clients. */
+    public void unbindVm(String vm) {
+        for (Bound b : bound) {
+            if (b.vm().equals(vm)) {
+                unbind(vm, b.config());
+            }
+        }
+    }
+
+    private static void close(Bound b, String reason) {
+        b.channel().close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        b.clients().forEach(ch -> ch.attr(QmpClientSession.CLOSE_REASON).set(reason));
+        b.clients().close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        if (b.config().unix() != null) {
+            try {
+                Files.deleteIfExists(b.config().unixPath().toAbsolutePath());
+            } catch (IOException e) {
+                log.warn("cannot delete QMP socket {}: {}", b.config().unix(), e.getMessage());
+            }
         }
     }
 

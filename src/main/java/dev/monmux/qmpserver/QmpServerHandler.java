@@ -29,7 +29,10 @@ public final class QmpServerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext c) {
-        Actor actor = new Actor(ctx.sessionIds().get(), "-", role, remote(c), "qmp");
+        // A verified client certificate names the client: its CN is the user recorded, and when that
+        // is a configured user, the ACL applies the user's own role and grants instead of the listener's.
+        String user = dev.monmux.tls.TlsPeer.commonName(c.channel()).orElse("-");
+        Actor actor = new Actor(ctx.sessionIds().get(), user, role, remote(c), "qmp");
         session = new QmpClientSession(c.channel(), link, ctx, actor);
         session.open();
         c.fireChannelActive();
@@ -71,7 +74,7 @@ public final class QmpServerHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
         // Never a stack trace to the client; the connection ends and the others carry on.
-        log.warn("QMP client {}: closing after error: {}", c.channel().remoteAddress(), cause.toString(), cause);
+        dev.monmux.net.ConnectionErrors.log(log, "QMP client " + c.channel().remoteAddress(), cause);
         c.close();
     }
 

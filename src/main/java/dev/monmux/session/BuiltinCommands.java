@@ -6,10 +6,12 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import dev.monmux.acl.VmLock;
 import dev.monmux.acl.VmLocks;
 import dev.monmux.auth.Role;
+import dev.monmux.command.Actor;
 import dev.monmux.qmp.QmpEndpoint;
 
 /**
@@ -27,8 +29,44 @@ public final class BuiltinCommands {
             ".lock [force]      take exclusive control of this VM (others: queries only); admins may force",
             ".unlock            give the lock back",
             ".say TEXT          send a message to the other operators on this VM",
+            ".reload            re-read the configuration file (admin)",
             ".quit              leave monmux (Ctrl-D on an empty line does too)",
             "") ;
+
+    /** Re-reads the configuration; completes with one line saying what changed, or why nothing did. */
+    @FunctionalInterface
+    public interface ConfigReload {
+        CompletableFuture<String> reload(Actor who);
+    }
+
+    private final ConfigReload reloader;
+
+    /** Without a configuration file to re-read ({@code .reload} says so). */
+    public BuiltinCommands() {
+        this(who -> CompletableFuture.completedFuture("Error: this monmux has no configuration file to reload"));
+    }
+
+    public BuiltinCommands(ConfigReload reloader) {
+        this.reloader = reloader;
+    }
+
+    /**
+     * Runs {@code line} (which starts with '.'); {@code .reload} completes later (it binds and
+     * closes listeners, which must not happen on the session's event loop).
+     */
+    public CompletableFuture<String> runAsync(OperatorSession s, String line) {
+        String[] w = line.strip().split("\\s+");
+        if (!w[0].equalsIgnoreCase(".reload")) {
+            return CompletableFuture.completedFuture(run(s, line));
+        }
+        if (w.length != 1) {
+            return CompletableFuture.completedFuture("Error: usage: .reload\r\n");
+        }
+        if (!s.user().role().atLeast(Role.ADMIN)) {
+            return CompletableFuture.completedFuture("permission denied: '.reload' needs role admin\r\n");
+        }
+        return reloader.reload(s.actor()).thenApply(text -> text + "\r\n");
+    }
 
     /** Runs {@code line} (which starts with '.') and returns its output. */
     public String run(OperatorSession s, String line) {
@@ -226,5 +264,5 @@ public final class BuiltinCommands {
 
     /** Names for tab completion. */
     public static final java.util.List<String> NAMES = java.util.List.of(".attach", ".detach", ".events", ".help",
-            ".lock", ".quit", ".say", ".unlock", ".vms", ".who");
+            ".lock", ".quit", ".reload", ".say", ".unlock", ".vms", ".who");
 }

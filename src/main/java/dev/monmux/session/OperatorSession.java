@@ -85,9 +85,20 @@ public final class OperatorSession {
     private LoginDialog login;
     private volatile boolean authenticated;
     private CompletableFuture<Boolean> confirmation;
+    private final String certificateName;
 
     public OperatorSession(String id, String remote, String listener, SessionContext ctx, SharedVm fixedVm,
                            Console console, EventExecutor loop) {
+        this(id, remote, listener, ctx, fixedVm, console, loop, null);
+    }
+
+    /**
+     * @param certificateName the common name of the client's verified TLS certificate, or null;
+     *                        when it names a configured user, that user is logged in without a password
+     */
+    public OperatorSession(String id, String remote, String listener, SessionContext ctx, SharedVm fixedVm,
+                           Console console, EventExecutor loop, String certificateName) {
+        this.certificateName = certificateName;
         this.id = id;
         this.remote = remote;
         this.listener = listener;
@@ -163,6 +174,15 @@ public final class OperatorSession {
         authenticated = !ctx.access().loginRequired();
         user = authenticated ? User.ANONYMOUS : User.NOBODY;
         ctx.activity().sessionOpened(actor());
+        if (!authenticated && certificateName != null) {
+            Optional<User> certified = ctx.access().authenticator().users().get(certificateName);
+            if (certified.isPresent()) {
+                loggedIn(certified.get());
+                return;
+            }
+            console.notice("[monmux] client certificate '" + SharedVm.printable(certificateName)
+                    + "' names no user; log in with a password", false);
+        }
         if (!authenticated) {
             login = new LoginDialog(this, console, loop, ctx.access(), this::loggedIn);
             login.begin();
@@ -329,6 +349,81 @@ public final class OperatorSession {
     }
 
     /**
+     * The VM was removed from the configuration (any thread): a session attached to it through a
+     * shared listener is told and detached; one on the VM's own port is told and closed.
+     */
+    public void vmRemoved(SharedVm vm) {
+        vmReplaced(vm, null);
+    }
+
+    /**
+     * A reload changed the VM's QMP address or timeout, so it has a new link (any thread): a
+     * session attached through a shared listener moves to {@code replacement}; one on the VM's own
+     * port is closed (its port is bound again). With a null replacement the VM is gone.
+     */
+    public void vmReplaced(SharedVm vm, SharedVm replacement) {
+        loop.execute(() -> {
+            if (closed) {
+                return;
+            }
+            String notice = "[monmux] VM '" + vm.name() + "' was "
+                    + (replacement == null ? "removed from" : "changed in") + " the configuration";
+            if (fixedVm == vm) {
+                console.notice(notice + "; disconnecting", false);
+                console.close();
+            } else if (attached == vm && replacement != null) {
+                console.notice(notice + "; reattached (" + replacement.describeQemu() + ")", false);
+                attach(replacement);
+            } else if (attached == vm) {
+                console.notice(notice + "; detached ('.vms' lists the others)", false);
+                detach();
+            }
+        });
+    }
+
+    /** The listener this session came in through was removed from the configuration (any thread). */
+    public void listenerRemoved() {
+        loop.execute(() -> {
+            if (!closed) {
+                console.notice("[monmux] listener " + listener + " was removed from the configuration; disconnecting",
+                        false);
+                console.close();
+            }
+        });
+    }
+
+    /**
+     * The users were reloaded (any thread): a logged-in session keeps its login and takes the
+     * account's current role and grants; a session whose account is gone is closed, and one whose
+     * account lost the attached VM is detached (closed on the VM's own port).
+     */
+    public void usersReloaded(dev.monmux.auth.UserDirectory users) {
+        loop.execute(() -> {
+            if (closed || !authenticated || user.anonymous()) {
+                return;
+            }
+            Optional<User> now = users.get(user.name());
+            if (now.isEmpty()) {
+                console.notice("[monmux] user '" + user.name() + "' was removed from the configuration; disconnecting",
+                        false);
+                console.close();
+                return;
+            }
+            user = now.get();
+            if (attached != null && roleOn(attached).isEmpty()) {
+                String notice = "[monmux] user '" + user.name() + "' no longer has access to VM '" + attached.name() + "'";
+                if (fixedVm != null) {
+                    console.notice(notice + "; disconnecting", false);
+                    console.close();
+                } else {
+                    console.notice(notice + "; detached", false);
+                    detach();
+                }
+            }
+        });
+    }
+
+    /**
      * The console did not deliver {@code count} events because the client is not reading (for
      * the metrics; the operator is told by the console).
      */
@@ -454,7 +549,7 @@ public final class OperatorSession {
             return done("");
         }
         if (t.startsWith(".")) {
-            return done(ctx.builtins().run(this, t));
+            return ctx.builtins().runAsync(this, t);
         }
         if (attached == null) {
             return done("Error: no VM attached; type '.attach NAME' ('.vms' lists them)\r\n");

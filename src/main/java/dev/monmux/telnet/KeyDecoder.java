@@ -58,7 +58,12 @@ public final class KeyDecoder {
             case ESC -> escape(b);
             case CSI -> csi(b);
             case CSI_DISCARD -> {
-                if (b >= 0x40 && b <= 0x7E) {
+                if (b < 0x20) {
+                    // A control byte (Enter, Ctrl-C, ESC) ends a broken sequence and counts itself:
+                    // no terminal puts one inside a sequence, and it must not swallow the line.
+                    state = State.NORMAL;
+                    normal(b);
+                } else if (b >= 0x40 && b <= 0x7E) {
                     state = State.NORMAL;
                 }
             }
@@ -142,7 +147,12 @@ public final class KeyDecoder {
             return;
         }
         state = State.NORMAL;
+        if (b < 0x20) {
+            normal(b);   // as above: a control byte is never part of the sequence
+            return;
+        }
         if (b < 0x40 || b > 0x7E) {
+            state = State.CSI_DISCARD;   // intermediate bytes: a sequence we do not know, to its end
             return;
         }
         if (b == '~') {

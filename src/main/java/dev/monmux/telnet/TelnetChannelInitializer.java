@@ -6,6 +6,8 @@ import dev.monmux.config.LimitsConfig;
 import dev.monmux.config.TelnetMode;
 import dev.monmux.net.ConnectionLimiter;
 import dev.monmux.net.SlowClientGuard;
+import dev.monmux.tls.ServerTls;
+import dev.monmux.tls.TlsHandshakeGate;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -19,11 +21,21 @@ public final class TelnetChannelInitializer extends ChannelInitializer<Channel> 
     private final TelnetSessionHandler.ConsoleSettings consoleSettings;
     private final ConnectionLimiter limiter;
     private final Runnable onStuckDisconnect;
+    private final ServerTls tls;
 
     public TelnetChannelInitializer(TelnetMode mode, LimitsConfig limits, ConnectionLimiter limiter,
                                     TelnetSessionHandler.SessionFactory sessions,
                                     TelnetSessionHandler.ConsoleSettings consoleSettings,
                                     Runnable onStuckDisconnect) {
+        this(mode, limits, limiter, sessions, consoleSettings, onStuckDisconnect, null);
+    }
+
+    /** @param tls implicit TLS for every connection (null: plain TCP) */
+    public TelnetChannelInitializer(TelnetMode mode, LimitsConfig limits, ConnectionLimiter limiter,
+                                    TelnetSessionHandler.SessionFactory sessions,
+                                    TelnetSessionHandler.ConsoleSettings consoleSettings,
+                                    Runnable onStuckDisconnect, ServerTls tls) {
+        this.tls = tls;
         this.mode = mode;
         this.limits = limits;
         this.limiter = limiter;
@@ -37,6 +49,9 @@ public final class TelnetChannelInitializer extends ChannelInitializer<Channel> 
         ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(limits.outboundLowWaterBytes(),
                 limits.outboundHighWaterBytes()));
         ch.pipeline().addLast("limit", limiter);
+        if (tls != null) {
+            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc())).addLast("tls-gate", new TlsHandshakeGate());
+        }
         if (limits.idleTimeoutEnabled()) {
             ch.pipeline().addLast("idle", new IdleStateHandler(limits.idleTimeout().toMillis(), 0, 0,
                     TimeUnit.MILLISECONDS));

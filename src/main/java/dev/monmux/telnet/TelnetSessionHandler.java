@@ -97,7 +97,7 @@ public final class TelnetSessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Never a stack trace to the client; the connection is closed and the others carry on.
-        log.warn("telnet client {}: closing after error: {}", ctx.channel().remoteAddress(), cause.toString(), cause);
+        dev.monmux.net.ConnectionErrors.log(log, "telnet client " + ctx.channel().remoteAddress(), cause);
         ctx.close();
     }
 }

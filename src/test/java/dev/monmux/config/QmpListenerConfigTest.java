@@ -49,7 +49,7 @@ class QmpListenerConfigTest {
     void aNonLoopbackTcpListenerIsRefusedSayingWhy() {
         String e = error("[{tcp: \"0.0.0.0:4445\", role: viewer}]");
         assertTrue(e.contains("line 4") && e.contains("vms[0].qmpListen[0]") && e.contains("not a loopback address")
-                && e.contains("TLS client certificates come in a later release"), e);
+                && e.contains("needs TLS client certificates (tls: {cert, key, clientCa, clientAuth: require})"), e);
     }
 
     @Test
@@ -60,7 +60,7 @@ class QmpListenerConfigTest {
         assertTrue(error("[{unix: /a, mode: \"999\", role: admin}]").contains("must be octal"));
         assertTrue(error("[{tcp: \"127.0.0.1:1\", mode: \"0600\", role: admin}]").contains("unix sockets only"));
         String unknown = error("[{unix: /a, role: admin, perms: \"0600\"}]");
-        assertTrue(unknown.contains("unknown key 'perms'") && unknown.contains("known keys: mode, role, tcp, unix"), unknown);
+        assertTrue(unknown.contains("unknown key 'perms'") && unknown.contains("known keys: mode, role, tcp, tls, unix"), unknown);
     }
 
     @Test

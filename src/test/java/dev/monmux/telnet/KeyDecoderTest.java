@@ -84,4 +84,19 @@ class KeyDecoderTest {
         // The whole sequence, final byte included, is swallowed; what follows is typed normally.
         assertEquals(List.of(Key.ch('y')), feed("\033[" + "1".repeat(100) + "xy"));
     }
+
+    @Test
+    void aControlByteEndsABrokenSequenceAndStillCounts() {
+        // Found by the fuzzer: an unterminated sequence swallowed Enter, Ctrl-C and the next key.
+        assertEquals(List.of(k(Type.CTRL_C), k(Type.ENTER), Key.ch('i')),
+                feed("\033[" + "2".repeat(40) + "+22\003\r\ni"));
+        keys.clear();
+        assertEquals(List.of(k(Type.ENTER), Key.ch('x')), feed("\033[12\rx"));
+    }
+
+    @Test
+    void privateAndIntermediateSequencesAreSwallowedWhole() {
+        // DECSET-style "ESC [ ? 25 h" and "ESC [ 1 SP q": nothing of them is typed.
+        assertEquals(List.of(Key.ch('a')), feed("\033[?25h\033[1 qa"));
+    }
 }

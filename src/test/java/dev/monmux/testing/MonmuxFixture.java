@@ -22,6 +22,20 @@ public final class MonmuxFixture implements AutoCloseable {
         return new MonmuxFixture(Monmux.start(c));
     }
 
+    /**
+     * Starts monmux from a config FILE, as {@code monmux run --config FILE} does, so that
+     * {@link #reload} (and SIGHUP) can read it again. Add {@code metrics: {port: 0}} to the file.
+     */
+    public static MonmuxFixture startFile(java.nio.file.Path file) throws Exception {
+        MonmuxConfig c = new ConfigLoader().load(file);
+        return new MonmuxFixture(Monmux.start(c, file));
+    }
+
+    /** Re-reads the config file, as SIGHUP does; returns the result. */
+    public dev.monmux.Reloader.Result reload() throws Exception {
+        return monmux.reload().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     /** One VM named {@code vm1} at {@code qmpAddress}, one shared telnet listener on a free port. */
     public static MonmuxFixture oneVm(String qmpAddress, String extraYaml) throws Exception {
         return start("listeners: {telnet: {port: 0}}\n"

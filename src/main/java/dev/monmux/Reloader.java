@@ -1,0 +1,152 @@
+package dev.monmux;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.monmux.command.Actor;
+import dev.monmux.config.ConfigDiff;
+import dev.monmux.config.ConfigException;
+import dev.monmux.config.ConfigLoader;
+import dev.monmux.config.MonmuxConfig;
+import dev.monmux.config.VmConfig;
+import dev.monmux.tls.TlsContexts;
+
+/**
+ * Applies a re-read config file to a running monmux (SIGHUP, {@code .reload}), one reload at a
+ * time on a thread of its own (it binds and closes listeners, which event loops must not wait
+ * for). A file that does not validate changes nothing. Otherwise, in this order: VMs that went away
+ * are removed (their operators told), listeners that went away are closed (their clients told
+ * and closed), the users are replaced (sessions take their account's current role), new VMs
+ * start linking and new listeners are bound. Keys that need a restart are logged and named.
+ */
+public final class Reloader implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Reloader.class);
+
+    /** @param ok false when the file was refused or something could not be applied; {@code detail} says what */
+    public record Result(boolean ok, String detail) {
+        /** What {@code .reload} prints. */
+        public String line() {
+            return ok ? "configuration reloaded: " + detail : "Error: configuration not reloaded: " + detail;
+        }
+    }
+
+    private final Monmux monmux;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "monmux-reload");
+        t.setDaemon(true);
+        return t;
+    });
+
+    Reloader(Monmux monmux) {
+        this.monmux = monmux;
+    }
+
+    /** For {@code .reload}: the line to print. */
+    CompletableFuture<String> reload(Actor who) {
+        log.info("configuration reload requested by {} ({})", who.user(), who.remote());
+        return reload().thenApply(Result::line);
+    }
+
+    CompletableFuture<Result> reload() {
+        try {
+            return CompletableFuture.supplyAsync(this::apply, thread);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(new Result(false, "monmux is stopping"));
+        }
+    }
+
+    private Result apply() {
+        Result r;
+        try {
+            r = applyOrFail();
+        } catch (RuntimeException e) {
+            log.error("configuration reload failed", e);
+            r = new Result(false, "internal error: " + e);
+        }
+        if (r.ok()) {
+            log.info("configuration reloaded: {}", r.detail());
+        } else {
+            log.warn("configuration not reloaded: {}", r.detail());
+        }
+        monmux.activity().configReloaded(r.ok(), r.detail());
+        return r;
+    }
+
+    private Result applyOrFail() {
+        if (monmux.configFile() == null) {
+            return new Result(false, "this monmux has no configuration file to reload");
+        }
+        MonmuxConfig running = monmux.config();
+        MonmuxConfig next;
+        MonmuxConfig effective;
+        try {
+            next = new ConfigLoader().load(monmux.configFile());
+            effective = ConfigDiff.effective(running, next);
+        } catch (ConfigException e) {
+            return new Result(false, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return new Result(false, monmux.configFile() + ": " + e.getMessage());
+        }
+        TlsContexts tls;
+        try {
+            tls = TlsContexts.load(effective, monmux.baseDir());
+        } catch (ConfigException e) {
+            return new Result(false, monmux.configFile() + ": " + e.getMessage());
+        }
+        ConfigDiff diff = ConfigDiff.between(running, next);
+        if (!diff.needRestart().isEmpty()) {
+            log.warn("configuration reload: changed keys that need a restart (the running values stay): {}",
+                    String.join(", ", diff.needRestart()));
+        }
+        List<String> removedVms = diff.removedVms().stream().map(VmConfig::name).toList();
+        List<String> addedVms = diff.addedVms().stream().map(VmConfig::name).toList();
+        for (VmConfig vm : diff.removedVms()) {
+            if (!addedVms.contains(vm.name())) {
+                monmux.removeVm(vm.name());
+            }
+        }
+        for (VmConfig vm : diff.addedVms()) {
+            if (removedVms.contains(vm.name())) {
+                monmux.replaceVm(vm);
+            }
+        }
+        for (ConfigDiff.Listener l : diff.removedListeners()) {
+            // The clients of a removed or changed VM's own port were told about the VM already.
+            monmux.unbind(l, !removedVms.contains(l.vm()));
+        }
+        monmux.configure(effective);
+        monmux.tls().refresh(tls);
+        if (diff.usersChanged() && !diff.needRestart().contains("users")) {
+            monmux.replaceUsers(effective.users());
+        }
+        for (VmConfig vm : diff.addedVms()) {
+            if (!removedVms.contains(vm.name())) {
+                monmux.addVm(vm);
+            }
+        }
+        List<String> failed = new ArrayList<>();
+        for (ConfigDiff.Listener l : diff.addedListeners()) {
+            try {
+                monmux.bind(l);
+            } catch (IllegalStateException e) {
+                log.warn("configuration reload: {}", e.getMessage());
+                failed.add(e.getMessage());
+            }
+        }
+        if (!failed.isEmpty()) {
+            return new Result(false, diff.summary() + "; but " + String.join("; ", failed));
+        }
+        return new Result(true, diff.summary());
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}

@@ -1,0 +1,127 @@
+package dev.monmux.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code make install DESTDIR=... [PREFIX=...]} lays out the jar, the launcher, the systemd unit,
+ * the docs and the example config, and the installed launcher runs monmux. The jar installed here
+ * is built from target/classes with a Class-Path to the dependency jars (the shaded jar does not
+ * exist yet while the tests run), so it really runs.
+ */
+class MakeInstallTest {
+    @TempDir
+    static Path work;
+    static Path jar;
+
+    @BeforeAll
+    static void buildRunnableJar() throws IOException {
+        assertNotNull(Commands.onPath("make"), "make is not installed (apt-get install -y make)");
+        Path classes = Path.of("target", "classes").toAbsolutePath();
+        StringBuilder classPath = new StringBuilder();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (entry.endsWith(".jar")) {
+                classPath.append(classPath.length() == 0 ? "" : " ").append(Path.of(entry).toUri());
+            }
+        }
+        Manifest m = new Manifest();
+        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "dev.monmux.Main");
+        m.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath.toString());
+        jar = work.resolve("monmux-test.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), m);
+             Stream<Path> files = Files.walk(classes)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
+                Files.copy(f, out);
+                out.closeEntry();
+            }
+        }
+    }
+
+    private static Commands.Result make(String... vars) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("make", "-s", "--no-print-directory", "install"));
+        cmd.addAll(List.of(vars));
+        return Commands.run(cmd, Map.of());
+    }
+
+    private static Commands.Result monmux(Path launcher, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
+        cmd.addAll(List.of(args));
+        return Commands.run(cmd, Map.of("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "JAVA_OPTS", "-Xmx64m -XX:TieredStopAtLevel=1"));
+    }
+
+    @Test
+    void installsUnderUsrLocalAndTheLauncherRuns() throws Exception {
+        Path dest = Files.createDirectory(work.resolve("local"));
+        Commands.Result r = make("DESTDIR=" + dest, "JAR=" + jar);
+        assertEquals(0, r.code(), r.output());
+        Path prefix = dest.resolve("usr/local");
+        Path launcher = prefix.resolve("bin/monmux");
+        assertTrue(Files.isExecutable(launcher), "launcher");
+        assertEquals(-1, Files.mismatch(jar, prefix.resolve("share/monmux/monmux.jar")), "the jar");
+        for (String doc : List.of("README.md", "monmux.yaml", "prometheus.yml", "monmux-dashboard.json")) {
+            assertTrue(Files.isRegularFile(prefix.resolve("share/doc/monmux").resolve(doc)), doc);
+        }
+        Path unit = prefix.resolve("share/monmux/monmux.service");
+        assertTrue(Files.readString(unit).contains("\nExecStart=/usr/local/bin/monmux run --config /etc/monmux/monmux.yaml\n"));
+        Path config = dest.resolve("etc/monmux/monmux.yaml");
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(config)),
+                "the config may name a users file: not world-readable");
+
+        Commands.Result version = monmux(launcher, "--version");
+        assertEquals(0, version.code(), version.output());
+        assertTrue(version.output().matches("monmux \\d+\\.\\d+\\.\\d+\\S*\n"), version.output());
+        Commands.Result check = monmux(launcher, "check-config", config.toString());
+        assertEquals(config + ": OK (2 VMs)\n", check.output());
+        assertEquals(2, monmux(launcher, "--no-such-option").code(), "the launcher passes on the exit code");
+
+        // A second install keeps the operator's config.
+        Files.writeString(config, "# edited\n", java.nio.file.StandardOpenOption.APPEND);
+        assertEquals(0, make("DESTDIR=" + dest, "JAR=" + jar).code());
+        assertTrue(Files.readString(config).endsWith("# edited\n"), "an existing /etc/monmux/monmux.yaml is kept");
+    }
+
+    @Test
+    void prefixUsrPutsTheUnitWhereSystemdLooks() throws Exception {
+        Path dest = Files.createDirectory(work.resolve("usr"));
+        Commands.Result r = make("DESTDIR=" + dest, "PREFIX=/usr", "JAR=" + jar);
+        assertEquals(0, r.code(), r.output());
+        String unit = Files.readString(dest.resolve("usr/lib/systemd/system/monmux.service"));
+        assertTrue(unit.contains("\nExecStart=/usr/bin/monmux run --config /etc/monmux/monmux.yaml\n"), unit);
+        assertTrue(unit.contains("\nDocumentation=file:/usr/share/doc/monmux/README.md\n"), unit);
+        assertTrue(Files.isExecutable(dest.resolve("usr/bin/monmux")));
+        assertTrue(Files.isRegularFile(dest.resolve("usr/share/monmux/monmux.jar")));
+    }
+
+    @Test
+    void withoutAJarInstallSaysWhatToDo() throws Exception {
+        Path dest = Files.createDirectory(work.resolve("none"));
+        Commands.Result r = make("DESTDIR=" + dest, "JAR=" + work.resolve("missing.jar"));
+        assertNotEquals(0, r.code());
+        assertTrue(r.output().contains("missing.jar is missing; run 'make build' first"), r.output());
+        try (Stream<Path> s = Files.list(dest)) {
+            assertEquals(0, s.count(), "nothing installed");
+        }
+    }
+}
