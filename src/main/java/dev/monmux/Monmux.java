@@ -302,7 +302,9 @@ public final class Monmux implements AutoCloseable {
      * Where a listener's clients live. When they all talk to one VM (its dedicated port, or the
      * only VM), on that VM's link thread: a command then goes client → QEMU → client without
      * being handed between threads (2 context switches per command instead of 6, and a p50
-     * latency ratio to direct QMP about 0.1 lower; docs/benchmarks.md).
+     * latency ratio to direct QMP about 0.1 lower; docs/benchmarks.md). Decided when the listener
+     * is bound: VMs added later by a reload do not move the shared port's clients off the first
+     * VM's thread (correct, but one thread for them all until the listener is rebound).
      */
     private EventLoopGroup clientLoops(SharedVm vm) {
         return vm != null && vm.link() instanceof VmLink link ? link.eventLoop() : workers;
