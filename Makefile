@@ -1,7 +1,7 @@
-# monmux — see README.md. Targets: build, run, test, fuzz, check-dashboard, install, clean.
+# monmux — see README.md. Targets: build, run, test, fuzz, check-dashboard, install, bench, bench-quick, clean.
 MVN ?= mvn -B -q
 
-.PHONY: build run test fuzz check-dashboard install clean
+.PHONY: build run test fuzz check-dashboard install clean bench bench-quick
 
 ## build: compile and package the runnable jar (target/monmux.jar)
 build:
@@ -54,6 +54,14 @@ install:
 	test -e "$(DESTDIR)$(SYSCONFDIR)/monmux/monmux.yaml" \
 		|| install -m 0640 config/monmux.yaml "$(DESTDIR)$(SYSCONFDIR)/monmux/monmux.yaml"
 	@echo "installed monmux in $(DESTDIR)$(PREFIX); unit: $(DESTDIR)$(UNITDIR)/monmux.service"
+
+## bench: monmux vs direct QMP side by side (P1-P4, several minutes); appends to docs/benchmarks.md
+bench:
+	BENCH_COMMAND="make bench" ./scripts/bench.sh --out docs/benchmarks.md
+
+## bench-quick: the same with small sizes (about a minute); prints the table only
+bench-quick:
+	BENCH_COMMAND="make bench-quick" ./scripts/bench.sh --quick
 
 clean:
 	$(MVN) clean

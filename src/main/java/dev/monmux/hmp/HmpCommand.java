@@ -32,12 +32,19 @@ public record HmpCommand(String tableName, String argsType, String params, Strin
 
     /** QEMU's compare_cmd: an exact match with one of the names (no prefix matching). */
     public boolean answersTo(String typed) {
-        for (String n : names()) {
-            if (n.equals(typed)) {
+        // Called for every table entry on every line typed: no split, no allocation.
+        int start = 0;
+        while (true) {
+            int bar = tableName.indexOf('|', start);
+            int end = bar < 0 ? tableName.length() : bar;
+            if (end - start == typed.length() && tableName.startsWith(typed, start)) {
                 return true;
             }
+            if (bar < 0) {
+                return false;
+            }
+            start = bar + 1;
         }
-        return false;
     }
 
     public boolean hasSubCommands() {

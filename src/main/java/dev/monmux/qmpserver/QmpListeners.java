@@ -69,7 +69,9 @@ public final class QmpListeners implements AutoCloseable {
                 new ConnectionLimiter(limits.maxClients(), limits.maxClientsPerAddress(), () -> { }), lc.role(), tls);
         ChannelGroup mine = new DefaultChannelGroup("qmp-clients-" + lc, GlobalEventExecutor.INSTANCE);
         ServerBootstrap b = new ServerBootstrap()
-                .group(acceptors, workers)
+                // The clients live on the VM link's thread: no hand-over between threads per
+                // command (see docs/benchmarks.md).
+                .group(acceptors, link instanceof dev.monmux.qmp.VmLink v ? v.eventLoop() : workers)
                 .childHandler(new io.netty.channel.ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
