@@ -13,6 +13,7 @@ run: build
 
 ## test: the whole test suite (unit, end-to-end against real QEMU), then every fuzz test for 30 s
 test:
+	./scripts/test-deps.sh
 	$(MVN) verify
 	MVN="$(MVN)" ./scripts/fuzz.sh 30s
 

@@ -27,6 +27,7 @@ import dev.monmux.testing.OpensslClient;
 import dev.monmux.testing.QemuProcess;
 import dev.monmux.testing.TelnetTestClient;
 import dev.monmux.testing.TestPki;
+import dev.monmux.testing.Tools;
 
 /**
  * TLS with real tools against a real QEMU: {@code openssl s_client} on a telnet port and a QMP
@@ -49,6 +50,7 @@ class TlsEndToEndTest {
 
     @Test
     void telnetAndMetricsOverTls(@TempDir Path dir) throws Exception {
+        Tools.require("socat", "socat");
         TestPki pki = TestPki.create(dir);
         try (QemuProcess qemu = QemuProcess.start();
              MonmuxFixture mx = start(dir, "listeners: {telnet: {port: 0, tls: " + SERVER_TLS + "}}\n"
@@ -175,6 +177,7 @@ class TlsEndToEndTest {
 
     @Test
     void qmpOverTlsWithARequiredClientCertificate(@TempDir Path dir) throws Exception {
+        Tools.require("socat", "socat");
         TestPki pki = TestPki.create(dir);
         String alice = pki.client("alice");
         String vera = pki.client("vera");

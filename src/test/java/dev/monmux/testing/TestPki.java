@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Throw-away certificates made at test time with the {@code openssl} command line tool: a CA, a
@@ -75,17 +74,6 @@ public final class TestPki {
 
     /** Skips the calling test without openssl, or fails it when MONMUX_REQUIRE_QEMU=1 (CI has every tool). */
     public static void requireOpenssl() {
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String d : path.split(":")) {
-                if (Files.isExecutable(Path.of(d, "openssl"))) {
-                    return;
-                }
-            }
-        }
-        if ("1".equals(System.getenv("MONMUX_REQUIRE_QEMU"))) {
-            throw new AssertionError("openssl is not installed but MONMUX_REQUIRE_QEMU=1 (apt-get install -y openssl)");
-        }
-        Assumptions.abort("openssl not installed (apt-get install -y openssl)");
+        Tools.require("openssl", "openssl");
     }
 }
