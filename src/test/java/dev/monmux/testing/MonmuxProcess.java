@@ -86,7 +86,8 @@ public final class MonmuxProcess implements AutoCloseable {
 
     /** Sends a signal by name ({@code TERM}, {@code HUP}, {@code KILL}). */
     public void signal(String name) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        // bash's builtin kill: /usr/bin/kill (procps) is not on every minimal system.
+        Process kill = new ProcessBuilder("bash", "-c", "kill -" + name + " " + process.pid()).inheritIO().start();
         if (kill.waitFor() != 0) {
             throw new IOException("kill -" + name + " " + process.pid() + " failed");
         }
