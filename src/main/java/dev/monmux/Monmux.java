@@ -107,7 +107,8 @@ public final class Monmux implements AutoCloseable {
         this.qmpListeners = new QmpListeners(acceptors, workers, new QmpServerContext(sessionContext.qmp(),
                 sessionContext.gate(), sessionContext.observer(), sessionContext.activity(),
                 config.limits().commandsInFlight(), config.limits().maxQueuedLines(), config.qmp().handshakeTimeout(),
-                config.qmp().maxMessageBytes(), sessions::nextId), config.limits());
+                config.qmp().maxMessageBytes(), sessions::nextId,
+                (vm, who, plan) -> vms.get(vm).ifPresent(v -> v.announceCommand(who, plan, null))), config.limits());
     }
 
     /** Starts the VM links and binds every listener; fails if a port cannot be bound. */

@@ -332,7 +332,17 @@ final class QmpClientSession implements VmLinkListener {
                         return new CommandResult(QmpWire.line(QmpReplies.error(QmpReplies.GENERIC, reason, id)),
                                 Outcome.REFUSED, null, reason);
                     }
-                }, p -> p.run(link));
+                }, p -> {
+                    ctx.announcer().announce(link.name(), who(), p);
+                    return p.run(link);
+                });
+    }
+
+    /** How the telnet operators see this client in notices: {@code alice@10.0.0.5}, {@code qmp@unix}. */
+    private String who() {
+        String user = "-".equals(actor.user()) ? "qmp" : actor.user();
+        int colon = actor.remote().lastIndexOf(':');
+        return user + "@" + (colon > 0 ? actor.remote().substring(0, colon) : actor.remote());
     }
 
     private static CommandResult result(ObjectNode reply) {

@@ -35,7 +35,7 @@ public final class EmbeddedQmp {
         AtomicLong ids = new AtomicLong();
         QmpServerContext ctx = new QmpServerContext(new QmpRequestPlanner(new FallbackHmpPlanner()), gate, observer,
                 activity, limits.commandsInFlight(), limits.maxQueuedLines(), Duration.ofSeconds(10), maxMessageBytes,
-                () -> "q" + ids.incrementAndGet());
+                () -> "q" + ids.incrementAndGet(), QmpServerContext.Announcer.NONE);
         channel = new EmbeddedChannel(new QmpChannelInitializer(vm, ctx, limits,
                 new ConnectionLimiter(limits.maxClients(), limits.maxClientsPerAddress(), () -> { }), role));
         channel.runPendingTasks();
