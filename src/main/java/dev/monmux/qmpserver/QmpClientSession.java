@@ -1,6 +1,5 @@
 package dev.monmux.qmpserver;
 
-import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.monmux.command.Actor;
 import dev.monmux.command.CommandPipeline;
 import dev.monmux.command.CommandPlan;
+import dev.monmux.command.OrderedDispatch;
 import dev.monmux.command.CommandResult;
 import dev.monmux.command.Outcome;
 import dev.monmux.net.SlowClientGuard;
@@ -42,26 +42,17 @@ final class QmpClientSession implements VmLinkListener {
     /** Set on a client's channel by whoever closes it for a reason of its own (e.g. {@code shutdown}). */
     static final io.netty.util.AttributeKey<String> CLOSE_REASON = io.netty.util.AttributeKey.valueOf("monmux.qmp.closeReason");
 
-    private static final class Slot {
-        boolean done;
-        String text;
-    }
-
     private final Channel channel;
     private final QmpEndpoint link;
     private final QmpServerContext ctx;
     private final Actor actor;
-    private final ArrayDeque<QmpInput> waiting = new ArrayDeque<>();
-    private final ArrayDeque<Slot> slots = new ArrayDeque<>();
+    private final OrderedDispatch<QmpInput> queue;
 
     private boolean greeted;
     private boolean negotiated;
     private boolean oob;
     private boolean closed;
-    private boolean inputPaused;
     private boolean inputEnded;
-    private boolean advancing;
-    private boolean again;
     private String closeReason = "client";
     private ScheduledFuture<?> greetingTimer;
 
@@ -70,6 +61,7 @@ final class QmpClientSession implements VmLinkListener {
         this.link = link;
         this.ctx = ctx;
         this.actor = actor;
+        this.queue = new OrderedDispatch<>(new Requests(), channel.eventLoop(), ctx.commandsInFlight(), ctx.maxQueued());
     }
 
     Actor actor() {
@@ -106,7 +98,7 @@ final class QmpClientSession implements VmLinkListener {
             greetingTimer.cancel(false);
         }
         write(QmpWire.line(g.raw()));
-        advance();
+        queue.advance();
     }
 
     /** A message (or a parse error) from the client. */
@@ -123,17 +115,13 @@ final class QmpClientSession implements VmLinkListener {
             }));
             return;
         }
-        waiting.add(in);
-        advance();
-        if (!inputPaused && waiting.size() >= ctx.maxQueued()) {
-            pauseInput(true);
-        }
+        queue.add(in);
     }
 
     /** The client half-closed: answer what it sent, then close. */
     void endOfInput() {
         inputEnded = true;
-        advance();
+        queue.advance();
     }
 
     void closed() {
@@ -192,56 +180,40 @@ final class QmpClientSession implements VmLinkListener {
 
     // ---- ordered dispatch ----
 
-    private void advance() {
-        if (advancing) {
-            again = true;
-            return;
+    /** This client's in-band requests as {@link OrderedDispatch} runs them. */
+    private final class Requests implements OrderedDispatch.Client<QmpInput> {
+        @Override
+        public boolean ready() {
+            return greeted && !closed;
         }
-        advancing = true;
-        try {
-            do {
-                again = false;
-                writeFinished();
-                dispatchWaiting();
-                // Inside the loop: resuming input may deliver more work re-entrantly (again = true).
-                if (inputPaused && waiting.size() <= ctx.maxQueued() / 2) {
-                    pauseInput(false);
-                }
-            } while (again);
-            if (inputEnded && waiting.isEmpty() && slots.isEmpty() && !closed) {
+
+        @Override
+        public CompletableFuture<String> start(QmpInput in) {
+            return handle(in);
+        }
+
+        @Override
+        public String failed(QmpInput in, Throwable err) {
+            return internalError(err, in.value() instanceof ObjectNode o ? o.get("id") : null);
+        }
+
+        @Override
+        public void write(String reply) {
+            if (!closed) {
+                QmpClientSession.this.write(reply);
+            }
+        }
+
+        @Override
+        public void pauseInput(boolean paused) {
+            channel.pipeline().fireUserEventTriggered(new SlowClientGuard.InputPause(paused));
+        }
+
+        @Override
+        public void settled() {
+            if (inputEnded && queue.idle() && !closed) {
                 channel.close();
             }
-        } finally {
-            advancing = false;
-        }
-    }
-
-    private void writeFinished() {
-        while (!slots.isEmpty() && slots.peek().done) {
-            Slot s = slots.poll();
-            if (!closed) {
-                write(s.text);
-            }
-        }
-    }
-
-    private void dispatchWaiting() {
-        while (greeted && !closed && !waiting.isEmpty() && slots.size() < ctx.commandsInFlight()) {
-            QmpInput in = waiting.poll();
-            Slot slot = new Slot();
-            slots.add(slot);
-            JsonNode id = in.value() instanceof ObjectNode o ? o.get("id") : null;
-            CompletableFuture<String> reply;
-            try {
-                reply = handle(in);
-            } catch (RuntimeException e) {
-                reply = CompletableFuture.failedFuture(e);
-            }
-            reply.whenComplete((text, err) -> onLoop(() -> {
-                slot.done = true;
-                slot.text = err == null ? text : internalError(err, id);
-                advance();
-            }));
         }
     }
 
@@ -374,11 +346,6 @@ final class QmpClientSession implements VmLinkListener {
 
     private void write(String text) {
         channel.writeAndFlush(ByteBufUtil.writeAscii(channel.alloc(), text), channel.voidPromise());
-    }
-
-    private void pauseInput(boolean paused) {
-        inputPaused = paused;
-        channel.pipeline().fireUserEventTriggered(new SlowClientGuard.InputPause(paused));
     }
 
     private void onLoop(Runnable r) {

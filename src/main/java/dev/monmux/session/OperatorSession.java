@@ -1,7 +1,6 @@
 package dev.monmux.session;
 
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.Optional;
@@ -22,6 +21,7 @@ import dev.monmux.command.CommandPipeline;
 import dev.monmux.command.CommandPlan;
 import dev.monmux.command.CommandResult;
 import dev.monmux.command.Effect;
+import dev.monmux.command.OrderedDispatch;
 import dev.monmux.command.Outcome;
 import dev.monmux.qmp.InOrder;
 import dev.monmux.qmp.QmpEndpoint;
@@ -47,16 +47,6 @@ public final class OperatorSession {
     private record Input(String text, int tooLongLimit) {
     }
 
-    private static final class Slot {
-        final boolean barrier;
-        boolean done;
-        String output;
-
-        Slot(boolean barrier) {
-            this.barrier = barrier;
-        }
-    }
-
     private final String id;
     private final String remote;
     private final String listener;
@@ -66,18 +56,13 @@ public final class OperatorSession {
     private final Console console;
     private final EventExecutor loop;
 
-    private final ArrayDeque<Input> waiting = new ArrayDeque<>();
-    private final ArrayDeque<Slot> slots = new ArrayDeque<>();
-    private boolean barrierInFlight;
-    private boolean advancing;
-    private boolean again;
+    private final OrderedDispatch<Input> queue;
 
     private SharedVm attached;
     private Integer cpuIndex;
     private boolean eventsOn = true;
     private volatile boolean closed;
     private boolean inputEnded;
-    private boolean inputPaused;
     private CompletableFuture<Void> drained;
     private volatile Instant lastInput = Instant.now();
     private volatile User user = User.ANONYMOUS;
@@ -106,6 +91,7 @@ public final class OperatorSession {
         this.fixedVm = fixedVm;
         this.console = console;
         this.loop = loop;
+        this.queue = new OrderedDispatch<>(new Lines(), loop, ctx.commandsInFlight(), ctx.maxQueuedLines());
     }
 
     public String id() {
@@ -247,12 +233,7 @@ public final class OperatorSession {
             c.complete(line.strip().equals("yes"));
             return;
         }
-        waiting.add(new Input(line, 0));
-        advance();
-        if (!inputPaused && waiting.size() >= ctx.maxQueuedLines()) {
-            inputPaused = true;
-            console.pauseInput(true);
-        }
+        queue.add(new Input(line, 0));
     }
 
     /** The operator entered a line over the limit; it was discarded. */
@@ -268,8 +249,7 @@ public final class OperatorSession {
             onLine("");
             return;
         }
-        waiting.add(new Input(null, maxBytes));
-        advance();
+        queue.add(new Input(null, maxBytes));
     }
 
     /**
@@ -286,7 +266,7 @@ public final class OperatorSession {
             return;
         }
         inputEnded = true;
-        advance();
+        queue.advance();
     }
 
     /**
@@ -300,7 +280,7 @@ public final class OperatorSession {
             if (!closed) {
                 console.notice("[monmux] shutting down", false);
             }
-            advance();
+            queue.advance();
         });
         return done;
     }
@@ -461,77 +441,50 @@ public final class OperatorSession {
 
     // ---- ordered, bounded dispatch ----
 
-    private void advance() {
-        if (advancing) {
-            again = true;
-            return;
+    /** This session's lines as {@link OrderedDispatch} runs them. */
+    private final class Lines implements OrderedDispatch.Client<Input> {
+        @Override
+        public boolean ready() {
+            return !closed;
         }
-        advancing = true;
-        try {
-            do {
-                again = false;
-                printFinished();
-                dispatchWaiting();
-            } while (again);
-            if (inputPaused && waiting.size() <= ctx.maxQueuedLines() / 2) {
-                inputPaused = false;
-                console.pauseInput(false);
+
+        @Override
+        public boolean isBarrier(Input in) {
+            return in.text() != null && OperatorSession.isBarrier(in.text());
+        }
+
+        @Override
+        public CompletableFuture<String> start(Input in) {
+            return in.text() == null ? done("line too long (max " + in.tooLongLimit() + " bytes)\r\n")
+                    : dispatch(in.text());
+        }
+
+        @Override
+        public String failed(Input in, Throwable err) {
+            return errorText(err);
+        }
+
+        @Override
+        public void write(String output) {
+            if (!closed) {
+                console.output(output);
             }
-            if (drained != null && waiting.isEmpty() && slots.isEmpty()) {
+        }
+
+        @Override
+        public void pauseInput(boolean paused) {
+            console.pauseInput(paused);
+        }
+
+        @Override
+        public void settled() {
+            if (drained != null && queue.idle()) {
                 drained.complete(null);
             }
-            if (inputEnded && waiting.isEmpty() && slots.isEmpty() && !console.hasPendingInput() && !closed) {
+            if (inputEnded && queue.idle() && !console.hasPendingInput() && !closed) {
                 console.close();
             }
-        } finally {
-            advancing = false;
         }
-    }
-
-    private void printFinished() {
-        while (!slots.isEmpty() && slots.peek().done) {
-            Slot s = slots.poll();
-            if (s.barrier) {
-                barrierInFlight = false;
-            }
-            if (!closed) {
-                console.output(s.output);
-            }
-        }
-    }
-
-    private void dispatchWaiting() {
-        while (!closed && !waiting.isEmpty() && !barrierInFlight && slots.size() < ctx.commandsInFlight()) {
-            Input in = waiting.peek();
-            boolean barrier = in.text() != null && isBarrier(in.text());
-            if (barrier && !slots.isEmpty()) {
-                return;
-            }
-            waiting.poll();
-            Slot slot = new Slot(barrier);
-            slots.add(slot);
-            barrierInFlight = barrier;
-            CompletableFuture<String> out;
-            try {
-                out = in.text() == null ? done("line too long (max " + in.tooLongLimit() + " bytes)\r\n")
-                        : dispatch(in.text());
-            } catch (RuntimeException e) {
-                out = CompletableFuture.failedFuture(e);
-            }
-            out.whenComplete((text, err) -> {
-                if (!loop.inEventLoop()) {
-                    loop.execute(() -> finish(slot, text, err));
-                } else {
-                    finish(slot, text, err);
-                }
-            });
-        }
-    }
-
-    private void finish(Slot slot, String text, Throwable err) {
-        slot.done = true;
-        slot.output = err == null ? text : errorText(err);
-        advance();
     }
 
     /** `cpu N` changes what the following lines mean (their cpu-index): run it alone. */
