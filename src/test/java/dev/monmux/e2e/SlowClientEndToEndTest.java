@@ -3,7 +3,6 @@ package dev.monmux.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -22,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.monmux.testing.FakeQmpServer;
 import dev.monmux.testing.MonmuxFixture;
+import dev.monmux.testing.ReceivedText;
 import dev.monmux.testing.TelnetTestClient;
 
 /**
@@ -100,13 +100,11 @@ class SlowClientEndToEndTest {
     /** A client that reads everything as fast as it can, on a thread of its own. */
     private static final class Drainer implements AutoCloseable {
         private final Socket socket = new Socket();
-        private final StringBuilder text = new StringBuilder();
-        private final Thread thread;
-        private int scanned;
+        private final ReceivedText text = new ReceivedText("reader");
 
         Drainer(int port) throws IOException, InterruptedException {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-            thread = new Thread(this::drain, "drainer");
+            Thread thread = new Thread(this::drain, "drainer");
             thread.setDaemon(true);
             thread.start();
             await("(qemu) ", 10_000);
@@ -116,13 +114,12 @@ class SlowClientEndToEndTest {
             byte[] buf = new byte[65536];
             try (InputStream in = socket.getInputStream()) {
                 for (int n; (n = in.read(buf)) > 0; ) {
-                    synchronized (text) {
-                        text.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
-                        text.notifyAll();
-                    }
+                    text.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
                 }
             } catch (IOException e) {
                 // closed
+            } finally {
+                text.end();
             }
         }
 
@@ -132,23 +129,7 @@ class SlowClientEndToEndTest {
 
         /** Waits for {@code expected} after what earlier awaits matched. */
         String await(String expected, long timeoutMs) throws InterruptedException {
-            long deadline = System.currentTimeMillis() + timeoutMs;
-            synchronized (text) {
-                while (true) {
-                    int i = text.indexOf(expected, scanned);
-                    if (i >= 0) {
-                        String got = text.substring(scanned, i + expected.length());
-                        scanned = i + expected.length();
-                        return got;
-                    }
-                    // Only the new tail needs looking at next time.
-                    long left = deadline - System.currentTimeMillis();
-                    if (left <= 0) {
-                        throw new AssertionError("reader did not see '" + expected + "' within " + timeoutMs + " ms");
-                    }
-                    text.wait(left);
-                }
-            }
+            return text.await(expected, timeoutMs);
         }
 
         @Override

@@ -18,10 +18,8 @@ import java.util.concurrent.TimeUnit;
 public final class OpensslClient implements AutoCloseable {
     private final Process process;
     private final OutputStream in;
-    private final StringBuilder text = new StringBuilder();
+    private final ReceivedText text = new ReceivedText("openssl s_client");
     private final Thread reader;
-    private int mark;
-    private volatile boolean eof;
 
     private OpensslClient(Process process) {
         this.process = process;
@@ -59,18 +57,12 @@ public final class OpensslClient implements AutoCloseable {
                     }
                     b.write(buf[i]);
                 }
-                synchronized (text) {
-                    text.append(b.toString(StandardCharsets.UTF_8));
-                    text.notifyAll();
-                }
+                text.append(b.toString(StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
             // process gone
         } finally {
-            synchronized (text) {
-                eof = true;
-                text.notifyAll();
-            }
+            text.end();
         }
     }
 
@@ -81,24 +73,7 @@ public final class OpensslClient implements AutoCloseable {
 
     /** Waits for {@code expected} after the mark; returns the text up to and including it. */
     public String await(String expected, long timeoutMs) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        synchronized (text) {
-            while (true) {
-                int i = text.indexOf(expected, mark);
-                if (i >= 0) {
-                    String got = text.substring(mark, i + expected.length());
-                    mark = i + expected.length();
-                    return got;
-                }
-                long left = deadline - System.currentTimeMillis();
-                if (left <= 0 || eof) {
-                    throw new AssertionError("openssl s_client: did not see " + TelnetTestClient.show(expected)
-                            + " within " + timeoutMs + " ms" + (eof ? " (it exited)" : "") + "; got: "
-                            + TelnetTestClient.show(text.substring(mark)));
-                }
-                text.wait(left);
-            }
-        }
+        return text.await(expected, timeoutMs);
     }
 
     public String await(String expected) throws InterruptedException {
@@ -111,9 +86,7 @@ public final class OpensslClient implements AutoCloseable {
     }
 
     public String all() {
-        synchronized (text) {
-            return text.toString();
-        }
+        return text.all();
     }
 
     @Override

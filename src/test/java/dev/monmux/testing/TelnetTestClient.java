@@ -20,10 +20,8 @@ public final class TelnetTestClient implements AutoCloseable {
     private final Socket socket;
     private final OutputStream out;
     private final boolean interactive;
-    private final StringBuilder text = new StringBuilder();
+    private final ReceivedText text = new ReceivedText("telnet client");
     private final Thread reader;
-    private int mark;
-    private volatile boolean eof;
 
     private TelnetTestClient(int port, boolean interactive) throws IOException {
         this.socket = new Socket();
@@ -85,10 +83,7 @@ public final class TelnetTestClient implements AutoCloseable {
         } catch (IOException e) {
             // closed
         } finally {
-            synchronized (text) {
-                eof = true;
-                text.notifyAll();
-            }
+            text.end();
         }
     }
 
@@ -109,10 +104,7 @@ public final class TelnetTestClient implements AutoCloseable {
         }
         String s = pending.toString(StandardCharsets.UTF_8);
         pending.reset();
-        synchronized (text) {
-            text.append(s);
-            text.notifyAll();
-        }
+        text.append(s);
     }
 
     public synchronized void sendBytes(byte[] b) throws IOException {
@@ -140,23 +132,7 @@ public final class TelnetTestClient implements AutoCloseable {
      * text from the old mark up to and including it.
      */
     public String await(String expected, long timeoutMs) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        synchronized (text) {
-            while (true) {
-                int i = text.indexOf(expected, mark);
-                if (i >= 0) {
-                    String got = text.substring(mark, i + expected.length());
-                    mark = i + expected.length();
-                    return got;
-                }
-                long left = deadline - System.currentTimeMillis();
-                if (left <= 0 || eof) {
-                    throw new AssertionError("did not see " + show(expected) + " within " + timeoutMs
-                            + " ms" + (eof ? " (connection closed)" : "") + "; got after mark: " + show(text.substring(mark)));
-                }
-                text.wait(left);
-            }
-        }
+        return text.await(expected, timeoutMs);
     }
 
     public String await(String expected) throws InterruptedException {
@@ -165,20 +141,18 @@ public final class TelnetTestClient implements AutoCloseable {
 
     /** Everything received so far (telnet sequences removed). */
     public String all() {
-        synchronized (text) {
-            return text.toString();
-        }
+        return text.all();
     }
 
     /** True once the server has closed the connection. */
     public boolean isClosed() {
-        return eof;
+        return text.ended();
     }
 
     /** Waits until the server closes the connection. */
     public boolean awaitClosed(long timeoutMs) throws InterruptedException {
         reader.join(timeoutMs);
-        return eof;
+        return text.ended();
     }
 
     public static String show(String s) {
