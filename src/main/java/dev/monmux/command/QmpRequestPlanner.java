@@ -4,7 +4,6 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.monmux.qmp.QmpCaller;
 
 /**
  * Understands one QMP request (from a QMP client or a raw JSON line typed at the telnet prompt):
@@ -29,29 +28,22 @@ public final class QmpRequestPlanner {
     }
 
     /**
-     * @param request the whole request object ({@code execute} or {@code exec-oob} is a string)
-     * @param send    sends the request and completes with the whole reply rendered for the client
-     */
-    public CommandPlan plan(ObjectNode request, String text, java.util.function.Function<QmpCaller,
-            java.util.concurrent.CompletableFuture<CommandResult>> send) {
-        return plan(request, text, Set.of(), send);
-    }
-
-    /**
+     * @param request      the whole request object ({@code execute} or {@code exec-oob} is a string)
+     * @param text         the request as the client sent it
+     * @param send         sends the request and completes with the whole reply rendered for the client
      * @param qemuCommands the commands the VM's QEMU has (empty if unknown): a command QEMU does
      *                     not have can do nothing (QEMU answers {@code CommandNotFound}), so it is
      *                     a query named {@code unknown}, not a dangerous command only admins may try
      */
-    public CommandPlan plan(ObjectNode request, String text, Set<String> qemuCommands,
-                            java.util.function.Function<QmpCaller, java.util.concurrent.CompletableFuture<CommandResult>> send) {
+    public CommandPlan plan(ObjectNode request, String text, Set<String> qemuCommands, CommandPlan.Action send) {
         String command = request.hasNonNull("execute") ? request.path("execute").asText()
                 : request.path("exec-oob").asText();
         ObjectNode args = request.get("arguments") instanceof ObjectNode o ? o : null;
         if (!qemuCommands.isEmpty() && !qemuCommands.contains(command)) {
-            return new CommandPlan(text, "unknown", Effect.QUERY, Path.QMP, command, args, send::apply);
+            return new CommandPlan(text, "unknown", Effect.QUERY, Path.QMP, command, args, send);
         }
         Effect effect = effectOf(command, args);
-        return new CommandPlan(text, boundedName(command), effect, Path.QMP, command, args, send::apply);
+        return new CommandPlan(text, boundedName(command), effect, Path.QMP, command, args, send);
     }
 
     /** What a QMP command does; {@code human-monitor-command} is what its command line does. */

@@ -5,27 +5,16 @@ package dev.monmux.qmp;
  * flight, or it timed out. The message is the one-line text shown to operators.
  */
 public final class VmLinkException extends RuntimeException {
-    /** Why there is no answer; also the audit/metrics outcome. */
+    /** Why there is no answer ({@code CommandResult.fromFailure} maps it to the command's outcome). */
     public enum Reason {
         /** The link was not up when the command was submitted; it was never sent. */
-        DOWN("down"),
+        DOWN,
         /** The link broke after the command was sent; it may or may not have run. */
-        LOST("link-lost"),
+        LOST,
         /** No reply within the command's timeout. */
-        TIMEOUT("timeout"),
+        TIMEOUT,
         /** Too many commands already pending on this link; it was never sent. */
-        OVERLOADED("overloaded");
-
-        private final String outcome;
-
-        Reason(String outcome) {
-            this.outcome = outcome;
-        }
-
-        /** The outcome word used in audit records and metric labels. */
-        public String outcome() {
-            return outcome;
-        }
+        OVERLOADED
     }
 
     private final Reason reason;

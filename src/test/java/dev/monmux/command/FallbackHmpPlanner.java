@@ -5,8 +5,9 @@ import java.util.regex.Pattern;
 import dev.monmux.qmp.QmpJson;
 
 /**
- * Sends every HMP line through {@code human-monitor-command} and prints QEMU's text verbatim,
- * knowing nothing about the command (so its effect is {@link Effect#DANGEROUS}).
+ * For tests that want no HMP table: sends every HMP line through {@code human-monitor-command}
+ * and prints QEMU's text verbatim, knowing nothing about the command (so its effect is
+ * {@link Effect#DANGEROUS}). monmux itself uses {@code hmp.HmpEngine}.
  */
 public final class FallbackHmpPlanner implements HmpPlanner {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,39}");
