@@ -5,7 +5,9 @@ The facts (names|aliases, args_type, params, help, flags) are QEMU's hmp-command
 hmp-commands-info.hx as compiled into the installed qemu-system-x86_64: the script reads the
 HMPCommand arrays (hmp_cmds, hmp_info_cmds) out of the ELF binary, so the table is exactly what
 that build has (target-specific #ifs already resolved). The QKeyCode names (for sendkey) come
-from the running binary's query-qmp-schema. The effect classes are monmux's and live below.
+from the running binary's query-qmp-schema. What each command does (its effect class, for the
+access control) is not here: it lives in src/main/resources/dev/monmux/effect/effects.txt, one
+place for HMP and QMP alike.
 
 It then checks itself: the table rendered as QEMU's `help` must equal what the real QEMU prints
 for `help` and `help info` through human-monitor-command.
@@ -17,22 +19,6 @@ import json, os, socket, struct, subprocess, sys, tempfile, time
 BIN = sys.argv[1] if len(sys.argv) > 1 else '/usr/bin/qemu-system-x86_64'
 OUT = os.path.join(os.path.dirname(__file__), '..', 'src/main/resources/dev/monmux/hmp/hmp-commands.json')
 ENTRY = 80  # sizeof(HMPCommand) in QEMU 7.2 on x86_64: 10 pointer-sized fields
-
-# ---- effect classes (monmux's judgement; everything under `info` is QUERY) ----
-QUERY = {'help', 'info', 'x', 'xp', 'gpa2hva', 'gpa2hpa', 'gva2gpa', 'print', 'sum', 'qom-list', 'qom-get', 'cpu'}
-DANGEROUS = {'quit', 'commit', 'drive_del', 'logfile', 'savevm', 'loadvm', 'delvm', 'gdbserver', 'o', 'wavcapture',
-             'memsave', 'pmemsave', 'migrate_incoming', 'dump-guest-memory', 'snapshot_blkdev',
-             'snapshot_blkdev_internal', 'snapshot_delete_blkdev_internal', 'drive_mirror', 'drive_backup',
-             'drive_add', 'netdev_add', 'object_add', 'object_del', 'mce', 'nbd_server_start', 'nbd_server_add',
-             'chardev-add', 'chardev-change', 'chardev-remove', 'qemu-io', 'qom-set', 'dumpdtb', 'getfd',
-             'replay_seek'}
-# everything else at top level is CONTROL (changes VM state, cannot destroy data or the host's);
-# `migrate` to exec: is judged per line by monmux.
-
-def effect(canonical, group):
-    if group == 'info' or canonical in QUERY:
-        return 'QUERY'
-    return 'DANGEROUS' if canonical in DANGEROUS else 'CONTROL'
 
 # ---- read the binary ----
 B = open(BIN, 'rb').read()
@@ -65,21 +51,20 @@ start = [o for o, a in rel.items() if a == at - ro[4] + ro[3]]
 if len(start) != 1:
     sys.exit('cannot find hmp_cmds in ' + BIN)
 
-def walk(p, group):
+def walk(p):
     out = []
     while rel.get(p):
         f = [rel.get(p + 8 * k) for k in range(10)]
         names = cstr(f[0])
         e = {'names': names, 'args': cstr(f[1]) or '', 'params': cstr(f[2]) or '', 'help': cstr(f[3]) or '',
-             'flags': cstr(f[4]) or '', 'available': bool(f[5] or f[6]),
-             'effect': effect(names.split('|')[0], group)}
+             'flags': cstr(f[4]) or '', 'available': bool(f[5] or f[6])}
         if f[8]:
-            e['sub'] = walk(f[8], 'info')
+            e['sub'] = walk(f[8])
         out.append(e)
         p += ENTRY
     return out
 
-top = walk(start[0], 'top')
+top = walk(start[0])
 
 # ---- ask the real QEMU for QKeyCode names and its help text ----
 tmp = tempfile.mkdtemp()

@@ -59,7 +59,10 @@ echo "monmux demo: QEMU pid $QEMU_PID, QMP socket $RUN_DIR/demo.qmp"
 echo "monmux demo: connect with:  telnet 127.0.0.1 $PORT     (or: nc 127.0.0.1 $PORT)"
 echo "monmux demo: audit log $RUN_DIR/audit.jsonl, metrics http://127.0.0.1:${METRICS_PORT:-9464}/metrics"
 echo "monmux demo: Ctrl-C stops monmux and QEMU"
-java ${MONMUX_JAVA_OPTS:-} -jar target/monmux.jar run --config "$RUN_DIR/monmux.yaml" &
+# Run a copy of the jar: `make build` rewrites target/monmux.jar in place, which would pull the
+# classes from under a running JVM (a new file, moved into place, leaves this one untouched).
+cp target/monmux.jar "$RUN_DIR/monmux.jar.new" && mv -f "$RUN_DIR/monmux.jar.new" "$RUN_DIR/monmux.jar"
+java ${MONMUX_JAVA_OPTS:-} -jar "$RUN_DIR/monmux.jar" run --config "$RUN_DIR/monmux.yaml" &
 JAVA_PID=$!
 while kill -0 "$JAVA_PID" 2>/dev/null; do
     wait "$JAVA_PID" || true

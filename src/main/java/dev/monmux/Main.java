@@ -267,6 +267,7 @@ public final class Main {
     }
 
     private static int serve(MonmuxConfig config, Path file, PrintStream err) {
+        ShutdownWatchdog watchdog = new ShutdownWatchdog(ShutdownWatchdog.deadline(config.shutdownGrace()), err);
         // Handle SIGTERM from before the listeners are bound: a stop that comes as soon as the
         // port answers (systemctl stop right after start) is still an orderly stop, exit 0.
         CountDownLatch stopped = new CountDownLatch(1);
@@ -289,7 +290,13 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        monmux.close();
-        return OK;
+        watchdog.stopping();
+        // Whatever fails now (even a class that can no longer be loaded), the process ends.
+        try {
+            return monmux.stop() ? OK : FAILURE;
+        } catch (Throwable t) {
+            err.println("monmux: the stop did not finish cleanly: " + t);
+            return FAILURE;
+        }
     }
 }

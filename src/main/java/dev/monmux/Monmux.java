@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,9 @@ import dev.monmux.config.ListenerConfig;
 import dev.monmux.config.MonmuxConfig;
 import dev.monmux.config.UserConfig;
 import dev.monmux.config.VmConfig;
+import dev.monmux.effect.Confinement;
+import dev.monmux.effect.EffectTable;
+import dev.monmux.effect.QmpEffects;
 import dev.monmux.hmp.HmpCompleter;
 import dev.monmux.hmp.HmpEngine;
 import dev.monmux.net.ConnectionLimiter;
@@ -81,7 +85,7 @@ public final class Monmux implements AutoCloseable {
     private record TelnetListener(Channel channel, Set<OperatorSession> sessions) {
     }
 
-    private Monmux(MonmuxConfig config, java.nio.file.Path configFile) {
+    private Monmux(MonmuxConfig config, java.nio.file.Path configFile, UnaryOperator<CommandObserver> observers) {
         this.config = config;
         this.configFile = configFile;
         try {
@@ -92,17 +96,21 @@ public final class Monmux implements AutoCloseable {
         this.acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
         this.observability = new Observability(config, sessions, workers);
-        HmpEngine hmp = HmpEngine.from(config.hmp());
+        Confinement confinement = new Confinement(config.acl().mediaPaths(),
+                config.acl().screendumpDir() == null ? null : java.nio.file.Path.of(config.acl().screendumpDir()));
+        HmpEngine hmp = HmpEngine.from(config.hmp(), confinement);
         this.hmpCompleter = new HmpCompleter(hmp.table());
         this.users = new UserDirectory(config.users().stream().map(UserConfig::toUser).toList());
         this.authenticator = config.auth() == AuthMode.PASSWORD ? new Authenticator(users,
-                new LoginThrottle(config.login().failureDelay(), config.login().maxFailureDelay())) : null;
+                new LoginThrottle(config.login().failureDelay(), config.login().maxFailureDelay(),
+                        config.login().maxUserFailureDelay())) : null;
         VmLocks locks = new VmLocks();
         Access access = new Access(authenticator, config.login(), locks, config.confirmDangerous());
         this.reloader = new Reloader(this);
         this.sessionContext = new SessionContext(vms, sessions, new BuiltinCommands(who -> reloader.reload(who)), hmp,
-                new QmpRequestPlanner(hmp), new AccessControl(users, locks, ZoneId.systemDefault()),
-                observability.observer(), observability.activity(),
+                new QmpRequestPlanner(hmp, new QmpEffects(EffectTable.shipped(), confinement)),
+                new AccessControl(users, locks, ZoneId.systemDefault()),
+                observers.apply(observability.observer()), observability.activity(),
                 config.limits().commandsInFlight(), config.limits().maxQueuedLines(), access);
         this.qmpListeners = new QmpListeners(acceptors, workers, new QmpServerContext(sessionContext.qmp(),
                 sessionContext.gate(), sessionContext.observer(), sessionContext.activity(),
@@ -121,7 +129,17 @@ public final class Monmux implements AutoCloseable {
      * again (null: nothing to reload).
      */
     public static Monmux start(MonmuxConfig config, java.nio.file.Path file) throws InterruptedException {
-        Monmux m = new Monmux(config, file);
+        return start(config, file, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(MonmuxConfig, java.nio.file.Path)}, with the observer every command passes
+     * through (audit log, then metrics) wrapped by {@code observers}: how the tests make the audit
+     * log slow at random to check that commands still reach QEMU in the order typed.
+     */
+    public static Monmux start(MonmuxConfig config, java.nio.file.Path file, UnaryOperator<CommandObserver> observers)
+            throws InterruptedException {
+        Monmux m = new Monmux(config, file, observers);
         try {
             m.startVms();
             m.bindListeners();
@@ -381,10 +399,19 @@ public final class Monmux implements AutoCloseable {
      */
     @Override
     public void close() {
+        stop();
+    }
+
+    /**
+     * As {@link #close}; returns whether everything stopped in time (commands in flight finished
+     * within {@code shutdownGrace}, links and threads closed), else the stop was unclean.
+     */
+    public boolean stop() {
         if (closing) {
-            return;
+            return true;
         }
         closing = true;
+        boolean clean = true;
         observability.stopServer();
         reloader.close();
         for (TelnetListener l : listeners.values()) {
@@ -398,6 +425,7 @@ public final class Monmux implements AutoCloseable {
             CompletableFuture.allOf(drains.toArray(CompletableFuture[]::new))
                     .get(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
+            clean = false;
             log.warn("shutdown: commands still in flight after {}; closing anyway",
                     dev.monmux.config.Durations.format(config.shutdownGrace()));
         }
@@ -412,14 +440,16 @@ public final class Monmux implements AutoCloseable {
         try {
             CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
+            clean = false;
             log.warn("VM links did not close cleanly: {}", e.toString());
         }
         if (authenticator != null) {
             authenticator.close();
         }
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        clean &= workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         observability.close();
-        acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        log.info("monmux stopped");
+        clean &= acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        log.info(clean ? "monmux stopped" : "monmux stopped, not cleanly (see above)");
+        return clean;
     }
 }

@@ -10,21 +10,22 @@ import dev.monmux.auth.UserDirectory;
 import dev.monmux.command.Actor;
 import dev.monmux.command.CommandGate;
 import dev.monmux.command.CommandPlan;
-import dev.monmux.command.Effect;
+import dev.monmux.effect.Effect;
 import dev.monmux.command.Path;
 
 /**
- * Who may run what: decides on the <em>parsed</em> command (its canonical name and effect, from
- * the HMP table or the QMP planner), never on the text typed, so {@code q}, {@code  quit }
- * and a {@code human-monitor-command} wrapping {@code quit} are one and the same.
+ * Who may run what: decides on the <em>parsed</em> command (its canonical name and class, from
+ * {@code effects.txt} through the HMP or QMP planner), never on the text typed, so {@code q},
+ * {@code  quit } and a {@code human-monitor-command} wrapping {@code quit} are one and the same.
  *
  * <ul>
- *   <li>The actor's role must reach the command's effect: viewer for queries, operator for
- *       control, admin for dangerous and unknown commands.</li>
+ *   <li>The actor's role must reach the command's class: viewer for queries, operator for
+ *       control, admin for dangerous, host and secret commands (and those monmux does not know).
+ *       A refusal says what the command does: {@code permission denied: 'screendump' needs role
+ *       admin on VM 'web1': it writes a host file (the screen image)}.</li>
  *   <li>A configured user must have a grant matching the VM; actors that are not users (QMP
  *       listeners with their own role, {@code auth: none}) are judged by role alone.</li>
- *   <li>While another session holds the VM's lock, control and dangerous commands are refused;
- *       queries are not.</li>
+ *   <li>While another session holds the VM's lock, anything but queries is refused.</li>
  * </ul>
  */
 public final class AccessControl implements CommandGate {
@@ -44,6 +45,15 @@ public final class AccessControl implements CommandGate {
         return locks;
     }
 
+    /** The least role that may run a command of this class. */
+    public static Role needed(Effect effect) {
+        return switch (effect) {
+            case QUERY -> Role.VIEWER;
+            case CONTROL -> Role.OPERATOR;
+            case DANGEROUS, HOST, SECRET -> Role.ADMIN;
+        };
+    }
+
     @Override
     public Optional<String> refuse(Actor actor, String vm, CommandPlan plan) {
         if (plan.path() == Path.BUILTIN) {
@@ -53,15 +63,11 @@ public final class AccessControl implements CommandGate {
         if (role.isEmpty()) {
             return Optional.of("permission denied: user '" + actor.user() + "' has no access to VM '" + vm + "'");
         }
-        Role needed = Role.needed(plan.effect());
-        // monmux cannot vouch for what it does not know, unless QEMU itself lacks the command
-        // (a QMP command not in QEMU's list is planned as a query: it can only fail).
-        if ("unknown".equals(plan.name()) && plan.effect() != Effect.QUERY) {
-            needed = Role.ADMIN;
-        }
+        Role needed = needed(plan.effect());
         if (!role.get().atLeast(needed)) {
+            String because = plan.why() != null && needed == Role.ADMIN ? ": it " + plan.why() : "";
             return Optional.of("permission denied: '" + plan.name() + "' needs role " + needed.label() + " on VM '"
-                    + vm + "'");
+                    + vm + "'" + because);
         }
         if (plan.effect() != Effect.QUERY) {
             Optional<VmLock> lock = locks.holder(vm);
@@ -70,6 +76,11 @@ public final class AccessControl implements CommandGate {
             }
         }
         return Optional.empty();
+    }
+
+    @Override
+    public boolean reaches(Actor actor, String vm, Effect effect) {
+        return roleOf(actor, vm).map(r -> r.atLeast(needed(effect))).orElse(false);
     }
 
     /** {@code VM 'web1' is locked by alice@10.0.0.5 since 12:01:02}. */

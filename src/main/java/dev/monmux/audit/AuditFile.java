@@ -154,6 +154,6 @@ final class AuditFile implements AutoCloseable {
         if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
             return fse.getReason();
         }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return e.getMessage() == null ? "input/output error" : e.getMessage();
     }
 }

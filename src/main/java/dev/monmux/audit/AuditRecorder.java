@@ -64,16 +64,17 @@ public final class AuditRecorder implements CommandObserver, ActivityListener {
         r.put("listener", a.listener());
     }
 
+    /** The plan as others may see it: its shown line and redacted arguments (it holds no secret). */
     private static void plan(ObjectNode r, CommandPlan plan) {
-        r.put("line", Redactor.line(plan.line()));
+        r.put("line", plan.auditLine());
         r.put("command", plan.name());
-        r.put("effect", plan.effect().name().toLowerCase(java.util.Locale.ROOT));
-        r.put("path", plan.path().name().toLowerCase(java.util.Locale.ROOT));
+        r.put("effect", plan.effect().label());
+        r.put("path", plan.path().label());
         if (plan.qmpCommand() != null) {
             ObjectNode qmp = r.putObject("qmp");
             qmp.put("execute", plan.qmpCommand());
             if (plan.qmpArguments() != null) {
-                qmp.set("arguments", Redactor.redact(plan.qmpArguments()));
+                qmp.set("arguments", plan.qmpArguments());
             }
         } else {
             r.putNull("qmp");
@@ -111,7 +112,7 @@ public final class AuditRecorder implements CommandObserver, ActivityListener {
             plan(r, plan);
         } else {
             r.put("command", plan.name());
-            r.put("path", plan.path().name().toLowerCase(java.util.Locale.ROOT));
+            r.put("path", plan.path().label());
         }
         r.put("sent", id != null);
         r.put("outcome", result.outcome().label());
@@ -119,7 +120,8 @@ public final class AuditRecorder implements CommandObserver, ActivityListener {
             r.put("errorClass", result.errorClass());
         }
         if (result.errorText() != null) {
-            r.put("error", result.errorText());
+            // QEMU's error may repeat a line that did not parse (unknown command: 'hunter2')
+            r.put("error", plan.shown() != null ? result.errorText() : "[not recorded: the line did not parse]");
         }
         r.put("latencyMs", Math.round(latency.toNanos() / 1000.0) / 1000.0);
         return log.append(r);
@@ -154,6 +156,15 @@ public final class AuditRecorder implements CommandObserver, ActivityListener {
         r.put("remote", remote);
         r.put("listener", listener);
         r.put("reason", reason);
+        log.append(r);
+    }
+
+    @Override
+    public void loginDelayed(String remote, String listener, Duration delay) {
+        ObjectNode r = record("login.delay");
+        r.put("remote", remote);
+        r.put("listener", listener);
+        r.put("delayMs", delay.toMillis());
         log.append(r);
     }
 

@@ -16,8 +16,15 @@ public interface ActivityListener {
     default void loginSucceeded(Actor actor) {
     }
 
-    /** @param user the name given (may be unknown); never the password */
+    /**
+     * @param user the user named, if one exists by that name, else {@code unknown}: never what was
+     *             typed (it may be a password typed at the wrong prompt)
+     */
     default void loginFailed(String user, String remote, String listener, String reason) {
+    }
+
+    /** A login attempt is held back after failed ones (from that address or for that user). */
+    default void loginDelayed(String remote, String listener, java.time.Duration delay) {
     }
 
     /** @param action {@code lock}, {@code unlock}, {@code force} or {@code released} (holder left) */

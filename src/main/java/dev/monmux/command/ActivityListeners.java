@@ -36,6 +36,11 @@ public final class ActivityListeners implements ActivityListener {
     }
 
     @Override
+    public void loginDelayed(String remote, String listener, java.time.Duration delay) {
+        listeners.forEach(l -> l.loginDelayed(remote, listener, delay));
+    }
+
+    @Override
     public void lockChanged(Actor actor, String vm, String action, String previousHolder) {
         listeners.forEach(l -> l.lockChanged(actor, vm, action, previousHolder));
     }

@@ -2,6 +2,8 @@ package dev.monmux.command;
 
 import java.util.Optional;
 
+import dev.monmux.effect.Effect;
+
 /**
  * Decides whether a planned command may be sent (roles, VM locks). Called on the client's event
  * loop before anything is audited as started; must not block.
@@ -10,6 +12,15 @@ import java.util.Optional;
 public interface CommandGate {
     /** @return empty to let the command through, or the one-line reason it is refused */
     Optional<String> refuse(Actor actor, String vm, CommandPlan plan);
+
+    /**
+     * Whether the actor's role on {@code vm} reaches {@code effect} at all (locks aside): for what
+     * is learnt only as the command runs, such as a {@code qom-get} that turns out to read a
+     * secret object.
+     */
+    default boolean reaches(Actor actor, String vm, Effect effect) {
+        return true;
+    }
 
     CommandGate OPEN = (actor, vm, plan) -> Optional.empty();
 }

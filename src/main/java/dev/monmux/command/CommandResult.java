@@ -16,6 +16,11 @@ import dev.monmux.qmp.VmLinkException;
  */
 public record CommandResult(String text, Outcome outcome, String errorClass, String errorText) {
 
+    /** The same result, its error text (for the audit log and metrics) replaced. */
+    public CommandResult withErrorText(String error) {
+        return new CommandResult(text, outcome, errorClass, error);
+    }
+
     public static CommandResult ok(String text) {
         return new CommandResult(text, Outcome.OK, null, null);
     }
@@ -34,14 +39,18 @@ public record CommandResult(String text, Outcome outcome, String errorClass, Str
     }
 
     /**
-     * Maps a failed QMP call to the HMP text QEMU would print ({@code Error: desc}) or monmux's
-     * link error; returns null for anything else (a bug, to be reported by the caller).
+     * Maps a failed QMP call to the HMP text QEMU would print ({@code Error: desc}), monmux's
+     * link error or its refusal; returns null for anything else (a bug, to be reported by the
+     * caller).
      */
     public static CommandResult fromFailure(Throwable failure) {
         Throwable t = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         if (t instanceof QmpErrorException q) {
             return new CommandResult("Error: " + q.desc() + "\r\n", Outcome.ERROR, q.errorClass(), q.desc());
+        }
+        if (t instanceof CommandRefusedException r) {
+            return new CommandResult(r.getMessage() + "\r\n", Outcome.DENIED, null, r.getMessage());
         }
         if (t instanceof VmLinkException v) {
             Outcome o = switch (v.reason()) {

@@ -7,7 +7,8 @@ import io.netty.util.concurrent.EventExecutor;
 
 /**
  * One client's requests, in the order received: up to {@code inFlight} run at once, further ones
- * wait (none is lost), and the answers are written strictly in the order the requests came. A
+ * wait (none is lost), their commands reach QEMU in the order the requests came ({@link SendOrder})
+ * and the answers are written strictly in that order. A
  * barrier request (telnet's {@code cpu N}) runs alone: it waits for the ones before it and holds
  * back the ones after it. Past {@code maxWaiting} waiting requests the client's input is paused,
  * and resumed once half of them have started.
@@ -29,8 +30,12 @@ public final class OrderedDispatch<R> {
             return false;
         }
 
-        /** Starts a request; completes with its answer. */
-        CompletableFuture<String> start(R request);
+        /**
+         * Starts a request; completes with its answer. A request that sends a command to QEMU
+         * sends it in {@code turn} (see {@link CommandPipeline}); the turn is passed for it when
+         * the answer completes, if it was not before.
+         */
+        CompletableFuture<String> start(R request, SendOrder.Turn turn);
 
         /** The answer for a request whose future failed unexpectedly (a bug, to be logged). */
         String failed(R request, Throwable error);
@@ -62,6 +67,7 @@ public final class OrderedDispatch<R> {
     private final int maxWaiting;
     private final ArrayDeque<R> waiting = new ArrayDeque<>();
     private final ArrayDeque<Slot> slots = new ArrayDeque<>();
+    private final SendOrder order = new SendOrder();
     private boolean barrierInFlight;
     private boolean inputPaused;
     private boolean advancing;
@@ -134,23 +140,25 @@ public final class OrderedDispatch<R> {
             Slot slot = new Slot(barrier);
             slots.add(slot);
             barrierInFlight = barrier;
+            SendOrder.Turn turn = order.next();
             CompletableFuture<String> answer;
             try {
-                answer = client.start(request);
+                answer = client.start(request, turn);
             } catch (RuntimeException e) {
                 answer = CompletableFuture.failedFuture(e);
             }
             answer.whenComplete((text, err) -> {
                 if (loop.inEventLoop()) {
-                    finish(slot, request, text, err);
+                    finish(slot, request, turn, text, err);
                 } else {
-                    loop.execute(() -> finish(slot, request, text, err));
+                    loop.execute(() -> finish(slot, request, turn, text, err));
                 }
             });
         }
     }
 
-    private void finish(Slot slot, R request, String text, Throwable err) {
+    private void finish(Slot slot, R request, SendOrder.Turn turn, String text, Throwable err) {
+        turn.pass();
         slot.done = true;
         slot.answer = err == null ? text : client.failed(request, err);
         advance();

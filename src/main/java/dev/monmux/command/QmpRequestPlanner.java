@@ -1,61 +1,145 @@
 package dev.monmux.command;
 
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.monmux.effect.Classification;
+import dev.monmux.effect.Confinement;
+import dev.monmux.effect.Effect;
+import dev.monmux.effect.EffectTable;
+import dev.monmux.effect.QmpEffects;
+import dev.monmux.effect.Secrets;
+import dev.monmux.qmp.QmpJson;
 
 /**
  * Understands one QMP request (from a QMP client or a raw JSON line typed at the telnet prompt):
- * its name and effect. {@code human-monitor-command} is judged by the HMP line inside it.
+ * its name, its class ({@link QmpEffects}: the same table as HMP's), and what others may see of
+ * it. {@code human-monitor-command} is judged, shown and guarded by the HMP line inside it.
  */
 public final class QmpRequestPlanner {
-    /** QMP commands that change VM state but cannot destroy it; the rest not named query-* are dangerous. */
-    private static final Set<String> CONTROL = Set.of("stop", "cont", "system_reset", "system_powerdown",
-            "system_wakeup", "send-key", "input-send-event", "eject", "blockdev-change-medium", "change-vnc-password",
-            "balloon", "device_add", "device_del", "inject-nmi", "screendump", "set_link", "block_resize",
-            "block-set-write-threshold", "block_set_io_throttle", "migrate_cancel", "migrate-set-capabilities",
-            "migrate-set-parameters", "qom-set", "set-action", "trace-event-set-state", "expire_password",
-            "set_password", "x-exit-preconfig", "announce-self", "cpu-add", "rtc-reset-reinjection",
-            "blockdev-open-tray", "blockdev-close-tray", "blockdev-remove-medium", "blockdev-insert-medium");
-    private static final Set<String> QUERY = Set.of("qom-get", "qom-list", "qom-list-types", "qom-list-properties",
-            "device-list-properties", "qmp_capabilities");
+    private static final Logger log = LoggerFactory.getLogger(QmpRequestPlanner.class);
+    private static final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     private final HmpPlanner hmp;
+    private final QmpEffects effects;
 
     public QmpRequestPlanner(HmpPlanner hmp) {
+        this(hmp, new QmpEffects(EffectTable.shipped(), Confinement.NONE));
+    }
+
+    public QmpRequestPlanner(HmpPlanner hmp, QmpEffects effects) {
         this.hmp = hmp;
+        this.effects = effects;
     }
 
     /**
      * @param request      the whole request object ({@code execute} or {@code exec-oob} is a string)
-     * @param text         the request as the client sent it
-     * @param send         sends the request and completes with the whole reply rendered for the client
+     * @param vm           the VM's name
      * @param qemuCommands the commands the VM's QEMU has (empty if unknown): a command QEMU does
      *                     not have can do nothing (QEMU answers {@code CommandNotFound}), so it is
-     *                     a query named {@code unknown}, not a dangerous command only admins may try
+     *                     a query named {@code unknown}, not a command only admins may try
+     * @param send         the action that sends a request (this one, or the form monmux rewrote it
+     *                     to) and renders QEMU's whole reply for the client
+     * @param render       renders a reply monmux gives itself, as QEMU would have given it
      */
-    public CommandPlan plan(ObjectNode request, String text, Set<String> qemuCommands, CommandPlan.Action send) {
+    public CommandPlan plan(ObjectNode request, String vm, Set<String> qemuCommands,
+                            Function<ObjectNode, CommandPlan.Action> send, Function<ObjectNode, CommandResult> render) {
         String command = request.hasNonNull("execute") ? request.path("execute").asText()
                 : request.path("exec-oob").asText();
         ObjectNode args = request.get("arguments") instanceof ObjectNode o ? o : null;
         if (!qemuCommands.isEmpty() && !qemuCommands.contains(command)) {
-            return new CommandPlan(text, "unknown", Effect.QUERY, Path.QMP, command, args, send);
+            return new CommandPlan(shown(command, request), "unknown", Effect.QUERY, "is not a command of this QEMU",
+                    Path.QMP, command, redacted(command, args), send.apply(request), null, null);
         }
-        Effect effect = effectOf(command, args);
-        return new CommandPlan(text, boundedName(command), effect, Path.QMP, command, args, send);
+        String name = boundedName(command);
+        if (command.equals("human-monitor-command")) {
+            return humanMonitorCommand(request, args, vm, send, render);
+        }
+        Classification cls = effects.classify(command, args, line -> classOf(hmp.plan(line, null, vm)));
+        if (cls.equals(Classification.unknown()) && warned.add(command)) {
+            log.warn("QMP command '{}' has no effect class in monmux's table: only admins may run it", command);
+        }
+        java.util.Set<String> secrets = new java.util.HashSet<>();
+        ObjectNode audited = Secrets.redactQmp(command, args, this::shownLine, secrets::add);
+        CommandPlan plan = new CommandPlan(shown(command, request), name, cls.effect(), cls.why(), Path.QMP, command,
+                audited, CommandPlan.cleaning(send.apply(request), secrets), null, null);
+        if (command.equals("qom-get") && args != null && args.path("path").isTextual()) {
+            plan = plan.readingObject(args.path("path").textValue());
+        }
+        if (command.equals("screendump") && args != null && effects.confinement().screendumpDir().isPresent()) {
+            plan = plan.orElse(confinedScreendump(request, args, vm, send));
+        }
+        return plan;
     }
 
-    /** What a QMP command does; {@code human-monitor-command} is what its command line does. */
-    public Effect effectOf(String command, ObjectNode args) {
-        if (command.equals("human-monitor-command")) {
-            String inner = args == null ? "" : args.path("command-line").asText("");
-            return inner.isBlank() ? Effect.QUERY : hmp.plan(inner, null).effect();
+    /** An operator's screendump with {@code acl.screendumpDir}: into it, under a name monmux picks. */
+    private CommandPlan confinedScreendump(ObjectNode request, ObjectNode args, String vm,
+                                           Function<ObjectNode, CommandPlan.Action> send) {
+        ObjectNode moved = request.deepCopy();
+        String format = args.path("format").asText(null);
+        ((ObjectNode) moved.get("arguments")).put("filename",
+                effects.confinement().newScreendump(vm == null ? "screen" : vm, format).toString());
+        return new CommandPlan(shown("screendump", moved), "screendump", Effect.CONTROL,
+                "writes a screenshot into acl.screendumpDir", Path.QMP, "screendump",
+                redacted("screendump", (ObjectNode) moved.get("arguments")), send.apply(moved), null, null);
+    }
+
+    /** Judged, shown and guarded by its HMP line; a line QEMU's table lacks is answered as QEMU would. */
+    private CommandPlan humanMonitorCommand(ObjectNode request, ObjectNode args, String vm,
+                                            Function<ObjectNode, CommandPlan.Action> send,
+                                            Function<ObjectNode, CommandResult> render) {
+        String inner = args == null ? "" : args.path("command-line").asText("");
+        Integer cpu = args != null && args.path("cpu-index").canConvertToInt() ? args.path("cpu-index").asInt() : null;
+        ObjectNode audited = redacted("human-monitor-command", args);
+        if (inner.isBlank()) {
+            return new CommandPlan(shown("human-monitor-command", request), "human-monitor-command", Effect.QUERY,
+                    "does nothing", Path.QMP, "human-monitor-command", audited, send.apply(request), null, null);
         }
-        if (command.startsWith("query-") || QUERY.contains(command)) {
-            return Effect.QUERY;
+        CommandPlan line = hmp.plan(inner, cpu, vm);
+        CommandPlan plan = new CommandPlan(shown("human-monitor-command", request), "human-monitor-command",
+                line.effect(), line.why(), Path.QMP, "human-monitor-command", audited, send.apply(request),
+                line.secretObject(), null);
+        if (line.restricted() != null && "unknown".equals(line.name())) {
+            String text = line.restricted().run(null).join().text();
+            ObjectNode reply = QmpJson.object().put("return", text);
+            if (request.has("id")) {
+                reply.set("id", request.get("id"));
+            }
+            CommandResult local = render.apply(reply);
+            plan = plan.orElse(CommandPlan.answered(shown("human-monitor-command", request), "human-monitor-command",
+                    Effect.QUERY, Path.QMP, new CommandResult(local.text(), Outcome.ERROR, null, "unknown command"))
+                    .because("is not a command"));
         }
-        return CONTROL.contains(command) ? Effect.CONTROL : Effect.DANGEROUS;
+        return plan;
+    }
+
+    private static Classification classOf(CommandPlan p) {
+        return new Classification(p.effect(), p.why());
+    }
+
+    /** The request as others may see it: compact JSON, secrets redacted. */
+    private String shown(String command, ObjectNode request) {
+        ObjectNode copy = request.deepCopy();
+        if (copy.get("arguments") instanceof ObjectNode a) {
+            copy.set("arguments", redacted(command, a));
+        }
+        return QmpJson.compact(copy);
+    }
+
+    private ObjectNode redacted(String command, ObjectNode args) {
+        return Secrets.redactQmp(command, args, this::shownLine);
+    }
+
+    /** The line inside a human-monitor-command, as others may see it. */
+    private String shownLine(String line) {
+        String shown = hmp.plan(line, null).shown();
+        return shown != null ? shown : "[not recorded: the line did not parse]";
     }
 
     private static String boundedName(String command) {

@@ -11,7 +11,7 @@ import java.util.Set;
 public record MonmuxConfig(ListenersConfig listeners, List<VmConfig> vms, QmpLinkConfig qmp,
                            LimitsConfig limits, HmpConfig hmp, Duration shutdownGrace, AuditConfig audit,
                            MetricsConfig metrics, AuthMode auth, List<UserConfig> users, String usersFile,
-                           LoginConfig login, Boolean confirmDangerous, LogConfig log) {
+                           LoginConfig login, Boolean confirmDangerous, LogConfig log, AclConfig acl) {
     public MonmuxConfig {
         shutdownGrace = QmpLinkConfig.positive("shutdownGrace", shutdownGrace, Duration.ofSeconds(10));
         listeners = listeners == null ? ListenersConfig.defaults() : listeners;
@@ -25,6 +25,8 @@ public record MonmuxConfig(ListenersConfig listeners, List<VmConfig> vms, QmpLin
         login = login == null ? LoginConfig.defaults() : login;
         confirmDangerous = confirmDangerous == null ? Boolean.TRUE : confirmDangerous;
         log = log == null ? LogConfig.defaults() : log;
+        acl = acl == null ? AclConfig.defaults() : acl;
+        acl.check(audit);
         if (vms.isEmpty()) {
             throw new IllegalArgumentException("vms: at least one VM is required");
         }
@@ -40,7 +42,7 @@ public record MonmuxConfig(ListenersConfig listeners, List<VmConfig> vms, QmpLin
     /** The same config with the users read from {@code usersFile}. */
     public MonmuxConfig withUsers(List<UserConfig> loaded) {
         return new MonmuxConfig(listeners, vms, qmp, limits, hmp, shutdownGrace, audit, metrics, auth, loaded, null, login,
-                confirmDangerous, log);
+                confirmDangerous, log, acl);
     }
 
     public Optional<VmConfig> vm(String name) {

@@ -2,8 +2,6 @@ package dev.monmux.hmp;
 
 import java.util.List;
 
-import dev.monmux.command.Effect;
-
 /**
  * One entry of QEMU's HMP command table ({@code hmp-commands.hx}, {@code hmp-commands-info.hx}).
  *
@@ -13,11 +11,10 @@ import dev.monmux.command.Effect;
  * @param params      the parameter synopsis {@code help} prints
  * @param help        the help line (may contain QEMU's own line breaks)
  * @param available   false when the build has no handler ({@code Command "x" is not available.})
- * @param effect      what the command does to the VM
  * @param subCommands the sub-table ({@code info}), else empty
  */
 public record HmpCommand(String tableName, String argsType, String params, String help, boolean available,
-                         Effect effect, List<HmpCommand> subCommands) {
+                         List<HmpCommand> subCommands) {
 
     /** The canonical name: the first of the table's names ({@code quit} for {@code quit|q}). */
     public String name() {

@@ -1,19 +1,28 @@
 package dev.monmux.hmp;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.monmux.command.CommandPlan;
 import dev.monmux.command.CommandResult;
-import dev.monmux.command.Effect;
 import dev.monmux.command.HmpPlanner;
 import dev.monmux.command.Path;
 import dev.monmux.config.HmpConfig;
+import dev.monmux.effect.Classification;
+import dev.monmux.effect.Confinement;
+import dev.monmux.effect.Effect;
+import dev.monmux.effect.EffectTable;
+import dev.monmux.effect.Secrets;
 import dev.monmux.qmp.QmpJson;
 
 /**
  * Plans HMP lines from QEMU's command table: the canonical name (aliases resolved), the effect
- * class, and the path. Commands with a native mapping are sent as their own QMP command and
- * rendered as QEMU's HMP would; everything else goes through {@code human-monitor-command}
- * with the session's CPU. With {@code hmp.native: false} every line takes that fallback, still
- * named and classed from the table.
+ * class ({@link HmpEffects}), what others may see of the line ({@link HmpRedaction}) and the
+ * path. Commands with a native mapping are sent as their own QMP command and rendered as QEMU's
+ * HMP would; everything else goes through {@code human-monitor-command} with the session's CPU.
+ * With {@code hmp.native: false} every line takes that fallback, still named and classed.
  */
 public final class HmpEngine implements HmpPlanner {
     /** Names of lines the table does not know (a bounded metric tag). */
@@ -22,15 +31,21 @@ public final class HmpEngine implements HmpPlanner {
     private final HmpParser parser;
     private final NativeMappings natives;
     private final boolean nativeMappings;
+    private final HmpEffects effects;
 
     public HmpEngine(HmpTable table, boolean nativeMappings) {
+        this(table, nativeMappings, EffectTable.shipped(), Confinement.NONE);
+    }
+
+    public HmpEngine(HmpTable table, boolean nativeMappings, EffectTable effectTable, Confinement confinement) {
         this.parser = new HmpParser(table);
         this.natives = new NativeMappings(table);
         this.nativeMappings = nativeMappings;
+        this.effects = new HmpEffects(effectTable, confinement);
     }
 
-    public static HmpEngine from(HmpConfig config) {
-        return new HmpEngine(HmpTable.qemu72(), config.nativeMappings());
+    public static HmpEngine from(HmpConfig config, Confinement confinement) {
+        return new HmpEngine(HmpTable.qemu72(), config.nativeMappings(), EffectTable.shipped(), confinement);
     }
 
     public HmpTable table() {
@@ -43,55 +58,131 @@ public final class HmpEngine implements HmpPlanner {
     }
 
     @Override
-    public CommandPlan plan(String line, Integer cpuIndex) {
+    public CommandPlan plan(String line, Integer cpuIndex, String vm) {
         HmpParse parsed;
         try {
             parsed = parser.parse(line);
         } catch (RuntimeException e) {
-            // the parser is total; should it ever fail, QEMU still gets to judge the line
-            return fallback(line, UNKNOWN, Effect.DANGEROUS, cpuIndex);
+            // the parser is total; should it ever fail, QEMU still gets to judge the line, for admins
+            return fallback(line, null, UNKNOWN, Classification.unknown(), cpuIndex);
         }
         if (parsed instanceof HmpParse.Blank) {
-            return fallback(line, UNKNOWN, Effect.QUERY, cpuIndex);
+            return fallback(line, "", UNKNOWN, new Classification(Effect.QUERY, "does nothing"), cpuIndex);
         }
-        if (!(parsed instanceof HmpParse.Known known)) {
-            return fallback(line, UNKNOWN, Effect.DANGEROUS, cpuIndex);
+        if (parsed instanceof HmpParse.Unknown unknown) {
+            return unknown(line, unknown, cpuIndex);
         }
+        HmpParse.Known known = (HmpParse.Known) parsed;
+        Classification cls = effects.classify(known);
+        java.util.Set<String> secrets = new java.util.HashSet<>();
+        CommandPlan plan = known(line, known, cls, HmpRedaction.shown(parsed, line, secrets::add), cpuIndex, secrets);
+        plan = plan.withAction(CommandPlan.cleaning(plan.action(), secrets));
+        if (known instanceof HmpParse.Parsed p && p.name().equals("qom-get") && p.string("path") != null) {
+            plan = plan.readingObject(p.string("path"));
+        }
+        if (known instanceof HmpParse.Parsed p && p.name().equals("screendump")
+                && effects.confinement().screendumpDir().isPresent()) {
+            plan = plan.orElse(confinedScreendump(p, cpuIndex, vm));
+        }
+        return plan;
+    }
+
+    private CommandPlan known(String line, HmpParse.Known known, Classification cls, String shown, Integer cpuIndex,
+                              java.util.Set<String> secrets) {
         String name = known.name();
-        Effect effect = effectOf(known, line);
         if (!nativeMappings || !natives.has(name)) {
-            return fallback(line, name, effect, cpuIndex);
+            return fallback(line, shown, name, cls, cpuIndex);
         }
         if (known instanceof HmpParse.Invalid invalid) {
             String text = HmpText.crlf(invalid.message());
-            return CommandPlan.answered(line, name, effect, Path.NATIVE,
-                    CommandResult.error(text, null, firstLine(invalid.message())));
+            return CommandPlan.answered(shown, name, cls.effect(), Path.NATIVE,
+                    CommandResult.error(text, null, firstLine(invalid.message()))).because(cls.why());
         }
         if (known instanceof HmpParse.Parsed p) {
             NativeCall call = natives.get(name).map(p, cpuIndex);
             if (call != null) {
-                return new CommandPlan(line, name, effect, Path.NATIVE, call.qmpCommand(), call.qmpArguments(),
-                        call.action());
+                ObjectNode audited = Secrets.redactQmp(String.valueOf(call.qmpCommand()), call.qmpArguments(),
+                        l -> l, secrets::add);
+                return new CommandPlan(shown, name, cls.effect(), cls.why(), Path.NATIVE, call.qmpCommand(), audited,
+                        call.action(), null, null);
             }
         }
-        return fallback(line, name, effect, cpuIndex);
+        return fallback(line, shown, name, cls, cpuIndex);
     }
 
-    /** The table's class; {@code migrate} to {@code exec:} runs a host command, so it is dangerous. */
-    private static Effect effectOf(HmpParse.Known known, String line) {
-        if (known.name().equals("migrate") && line.contains("exec:")) {
-            return Effect.DANGEROUS;
+    /**
+     * A line naming no command QEMU's table has: an admin's goes to QEMU (which may be newer than
+     * the table, or answers as below); anyone else is answered as QEMU answers an unknown command,
+     * without sending anything. Shown to no one either way: it may be a password typed at the
+     * prompt by mistake.
+     */
+    private CommandPlan unknown(String line, HmpParse.Unknown unknown, Integer cpuIndex) {
+        CommandPlan local = CommandPlan.answered(null, UNKNOWN, Effect.QUERY, Path.FALLBACK,
+                CommandResult.error(HmpText.crlf(unknown.message()), null, "unknown command"))
+                .because("is not a command");
+        return fallback(line, null, UNKNOWN, new Classification(Effect.DANGEROUS, "is not a command monmux knows"),
+                cpuIndex).orElse(local);
+    }
+
+    /**
+     * An operator's screendump with {@code acl.screendumpDir}: into that directory, under a name
+     * monmux picks (never an existing file), in the format and from the display asked for; the
+     * operator is told the file's name.
+     */
+    private CommandPlan confinedScreendump(HmpParse.Parsed p, Integer cpuIndex, String vm) {
+        String format = p.string("format");
+        java.nio.file.Path file = effects.confinement().newScreendump(vm == null ? "screen" : vm, format);
+        Map<String, Object> args = new LinkedHashMap<>(p.args());
+        args.put("filename", file.toString());
+        HmpParse.Parsed moved = new HmpParse.Parsed(p.command(), p.name(), args);
+        StringBuilder shown = new StringBuilder("screendump ").append(file);
+        if (format != null) {
+            shown.append(" -f ").append(format);
         }
-        return known.command().effect();
+        if (p.string("device") != null) {
+            shown.append(' ').append(p.string("device"));
+            if (p.number("head") != null) {
+                shown.append(' ').append(p.number("head"));
+            }
+        }
+        Classification cls = new Classification(Effect.CONTROL, "writes a screenshot into acl.screendumpDir");
+        String saved = "screendump: saved as " + file + " (acl.screendumpDir)\r\n";
+        CommandPlan plan;
+        NativeCall call = nativeMappings ? natives.get("screendump").map(moved, cpuIndex) : null;
+        if (call != null && call.qmpCommand() != null) {
+            plan = new CommandPlan(shown.toString(), "screendump", cls.effect(), cls.why(), Path.NATIVE,
+                    call.qmpCommand(), call.qmpArguments(), call.action(), null, null);
+        } else if (call != null) {
+            return new CommandPlan(shown.toString(), "screendump", cls.effect(), cls.why(), Path.NATIVE, null, null,
+                    call.action(), null, null);   // an argument error, answered before sending
+        } else {
+            plan = fallback(quotedLine(shown.toString(), file), shown.toString(), "screendump", cls, cpuIndex);
+        }
+        CommandPlan.Action action = plan.action();
+        return new CommandPlan(plan.shown(), plan.name(), plan.effect(), plan.why(), plan.path(), plan.qmpCommand(),
+                plan.qmpArguments(), vm2 -> action.run(vm2).thenApply(r -> r.text().isEmpty()
+                        ? CommandResult.ok(saved) : r), null, null);
     }
 
-    private static CommandPlan fallback(String line, String name, Effect effect, Integer cpuIndex) {
-        var args = QmpJson.object().put("command-line", line);
+    /** The rewritten line for human-monitor-command, the file name quoted as QEMU's get_str reads it. */
+    private static String quotedLine(String shown, java.nio.file.Path file) {
+        String f = file.toString();
+        String quoted = "\"" + f.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        return shown.replace(f, quoted);
+    }
+
+    private static CommandPlan fallback(String line, String shown, String name, Classification cls, Integer cpuIndex) {
+        ObjectNode args = QmpJson.object().put("command-line", line);
         if (cpuIndex != null) {
             args.put("cpu-index", cpuIndex);
         }
-        return new CommandPlan(line, name, effect, Path.FALLBACK, "human-monitor-command", args,
-                vm -> vm.call("human-monitor-command", args).thenApply(r -> HmpOutcome.judge(r.asText())));
+        ObjectNode audited = QmpJson.object().put("command-line", shown != null ? shown
+                : name.equals(UNKNOWN) ? "[not recorded]" : name + " [arguments not recorded]");
+        if (cpuIndex != null) {
+            audited.put("cpu-index", cpuIndex);
+        }
+        return new CommandPlan(shown, name, cls.effect(), cls.why(), Path.FALLBACK, "human-monitor-command", audited,
+                vm -> vm.call("human-monitor-command", args).thenApply(r -> HmpOutcome.judge(r.asText())), null, null);
     }
 
     private static String firstLine(String message) {

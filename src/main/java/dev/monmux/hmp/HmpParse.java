@@ -28,8 +28,49 @@ public sealed interface HmpParse {
     record Invalid(HmpCommand command, String name, String message) implements Known {
     }
 
-    /** Arguments parsed exactly as QEMU would, by their args_type keys. */
-    record Parsed(HmpCommand command, String name, Map<String, Object> args) implements Known {
+    /** Where an argument was in the line: bytes {@code [start, end)} of its UTF-8 text. */
+    record Span(int start, int end) {
+    }
+
+    /**
+     * Arguments parsed exactly as QEMU would, by their args_type keys.
+     *
+     * @param source the line's UTF-8 bytes, as QEMU reads them (up to a NUL)
+     * @param spans  where each string argument was in {@code source}
+     */
+    record Parsed(HmpCommand command, String name, Map<String, Object> args, byte[] source,
+                  Map<String, Span> spans) implements Known {
+        public Parsed(HmpCommand command, String name, Map<String, Object> args) {
+            this(command, name, args, new byte[0], Map.of());
+        }
+
+        /**
+         * The line with the text of some string arguments replaced, the rest as typed (flags,
+         * quotes and spacing kept): {@code set_password vnc [redacted]}.
+         */
+        public String withArguments(Map<String, String> replacements) {
+            java.util.List<Map.Entry<Span, String>> edits = new java.util.ArrayList<>();
+            replacements.forEach((key, text) -> {
+                Span sp = spans.get(key);
+                if (sp != null) {
+                    edits.add(Map.entry(sp, text));
+                }
+            });
+            edits.sort(java.util.Comparator.comparingInt(e -> e.getKey().start()));
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(source.length + 16);
+            int at = 0;
+            for (Map.Entry<Span, String> e : edits) {
+                if (e.getKey().start() < at) {
+                    continue;
+                }
+                out.write(source, at, e.getKey().start() - at);
+                out.writeBytes(e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                at = e.getKey().end();
+            }
+            out.write(source, at, source.length - at);
+            return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
+
         public String string(String key) {
             return args.get(key) instanceof String s ? s : null;
         }

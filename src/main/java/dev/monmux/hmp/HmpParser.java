@@ -90,9 +90,10 @@ public final class HmpParser {
             return new HmpParse.Unavailable(cmd, name, "Command \"" + str(b, 0, p) + "\" is not available.\n");
         }
         int[] pos = {p};
+        Map<String, HmpParse.Span> spans = new LinkedHashMap<>();
         try {
-            Map<String, Object> args = arguments(b, pos, cmd);
-            return new HmpParse.Parsed(cmd, name, args);
+            Map<String, Object> args = arguments(b, pos, cmd, spans);
+            return new HmpParse.Parsed(cmd, name, args, b, spans);
         } catch (NeedsQemu e) {
             return new HmpParse.Unparsed(cmd, name);
         } catch (Fail f) {
@@ -104,7 +105,8 @@ public final class HmpParser {
         }
     }
 
-    private Map<String, Object> arguments(byte[] b, int[] pos, HmpCommand cmd) throws Fail, NeedsQemu {
+    private Map<String, Object> arguments(byte[] b, int[] pos, HmpCommand cmd, Map<String, HmpParse.Span> spans)
+            throws Fail, NeedsQemu {
         Map<String, Object> out = new LinkedHashMap<>();
         String spec = cmd.argsType();
         String cname = cmd.tableName();
@@ -134,11 +136,12 @@ public final class HmpParser {
                     }
                     int[] q = {p};
                     String s = getStr(b, q);
-                    p = q[0];
                     if (s == null) {
                         throw new Fail(cname + (c == 'F' ? ": filename expected\n"
                                 : c == 'B' ? ": block device name expected\n" : ": string expected\n"));
                     }
+                    spans.put(key, new HmpParse.Span(skipSpace(b, p), q[0]));
+                    p = q[0];
                     out.put(key, s);
                 }
                 case 'O', 'o', 'T' -> throw new NeedsQemu();
@@ -284,10 +287,11 @@ public final class HmpParser {
                             }
                             int[] q = {p};
                             String s = getStr(b, q);
-                            p = q[0];
                             if (s == null) {
                                 throw new Fail(cname + ": value expected for -" + cChar(at(b, letter)) + "\n");
                             }
+                            spans.put(key, new HmpParse.Span(skipSpace(b, p), q[0]));
+                            p = q[0];
                             out.put(key, s);
                         } else {
                             p++;
@@ -311,6 +315,7 @@ public final class HmpParser {
                         throw new Fail(cname + ": string expected\n");
                     }
                     out.put(key, str(b, p, b.length));
+                    spans.put(key, new HmpParse.Span(p, b.length));
                     p = b.length;
                 }
                 default -> throw new Fail(cname + ": unknown type '" + c + "'\n");
@@ -380,6 +385,13 @@ public final class HmpParser {
         }
         pos[0] = p;
         return q.toString(StandardCharsets.UTF_8);
+    }
+
+    private static int skipSpace(byte[] b, int p) {
+        while (isSpace(at(b, p))) {
+            p++;
+        }
+        return p;
     }
 
     private static int at(byte[] b, int i) {

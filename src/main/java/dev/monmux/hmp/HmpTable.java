@@ -12,7 +12,6 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.monmux.command.Effect;
 import dev.monmux.qmp.QmpJson;
 
 /**
@@ -63,8 +62,7 @@ public final class HmpTable {
         List<HmpCommand> out = new ArrayList<>();
         for (JsonNode e : array) {
             out.add(new HmpCommand(e.path("names").asText(), e.path("args").asText(), e.path("params").asText(),
-                    e.path("help").asText(), e.path("available").asBoolean(true),
-                    Effect.valueOf(e.path("effect").asText()), entries(e.path("sub"))));
+                    e.path("help").asText(), e.path("available").asBoolean(true), entries(e.path("sub"))));
         }
         // QEMU sorts its tables with strcmp on the table name; UTF-8 bytes = chars for these ASCII names
         out.sort(Comparator.comparing(HmpCommand::tableName));

@@ -170,6 +170,12 @@ public final class MonmuxMetrics implements CommandObserver, ActivityListener, V
         logins("fail").increment();
     }
 
+    @Override
+    public void loginDelayed(String remote, String listener, java.time.Duration delay) {
+        Counter.builder("monmux.login.delays").description("login attempts held back after failed ones")
+                .register(registry).increment();
+    }
+
     private Counter logins(String outcome) {
         return Counter.builder("monmux.logins").description("login attempts").tag("outcome", outcome)
                 .register(registry);

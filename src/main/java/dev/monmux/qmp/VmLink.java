@@ -484,7 +484,10 @@ public final class VmLink implements QmpEndpoint {
             return "unknown error";
         }
         String m = t.getMessage();
-        return m == null ? t.getClass().getSimpleName() : m;
+        if (m != null) {
+            return m;
+        }
+        return t instanceof java.nio.channels.ClosedChannelException ? "connection closed" : "connection failed";
     }
 
     @Override

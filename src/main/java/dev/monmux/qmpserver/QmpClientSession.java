@@ -16,8 +16,8 @@ import dev.monmux.command.CommandPlan;
 import dev.monmux.command.OrderedDispatch;
 import dev.monmux.command.CommandResult;
 import dev.monmux.command.Outcome;
+import dev.monmux.command.SendOrder;
 import dev.monmux.net.SlowClientGuard;
-import dev.monmux.qmp.InOrder;
 import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.qmp.QmpEvent;
 import dev.monmux.qmp.QmpGreeting;
@@ -108,7 +108,7 @@ final class QmpClientSession implements VmLinkListener {
         }
         if (greeted && negotiated && oob && in.value() instanceof ObjectNode req && QmpRequestCheck.isOob(req)) {
             // Out of band: not queued behind in-band requests; answered as soon as QEMU answers.
-            handle(in).whenComplete((text, err) -> onLoop(() -> {
+            handle(in, SendOrder.Turn.unordered()).whenComplete((text, err) -> onLoop(() -> {
                 if (!closed) {
                     write(err == null ? text : internalError(err, req.get("id")));
                 }
@@ -188,8 +188,8 @@ final class QmpClientSession implements VmLinkListener {
         }
 
         @Override
-        public CompletableFuture<String> start(QmpInput in) {
-            return handle(in);
+        public CompletableFuture<String> start(QmpInput in, SendOrder.Turn turn) {
+            return handle(in, turn);
         }
 
         @Override
@@ -218,7 +218,7 @@ final class QmpClientSession implements VmLinkListener {
     }
 
     /** What QEMU's monitor does with one message; completes with the reply line. */
-    private CompletableFuture<String> handle(QmpInput in) {
+    private CompletableFuture<String> handle(QmpInput in, SendOrder.Turn turn) {
         if (in.error() != null) {
             return reply(QmpReplies.error(QmpReplies.GENERIC, in.error(), null));
         }
@@ -239,7 +239,7 @@ final class QmpClientSession implements VmLinkListener {
             return reply(QmpReplies.error(QmpReplies.NOT_FOUND,
                     "Expecting capabilities negotiation with 'qmp_capabilities'", id));
         }
-        return forward(req, id);
+        return forward(req, id, turn);
     }
 
     /** qmp_capabilities (monitor/qmp-cmds-control.c): arguments first, then the state. */
@@ -287,11 +287,12 @@ final class QmpClientSession implements VmLinkListener {
     }
 
     /** Plan, then the command contract (gate, observer, send, observer, reply). */
-    private CompletableFuture<String> forward(ObjectNode req, JsonNode id) {
-        CommandPlan plan = ctx.planner().plan(req, QmpJson.compact(req), link.commands(), caller -> InOrder.execute(link, req, channel.eventLoop())
-                .thenApply(QmpClientSession::result)
-                .exceptionally(err -> linkFailure(err, id)));
-        return new CommandPipeline(ctx.gate(), ctx.observer()).run(actor, link.name(), plan, channel.eventLoop(),
+    private CompletableFuture<String> forward(ObjectNode req, JsonNode id, SendOrder.Turn turn) {
+        CommandPlan plan = ctx.planner().plan(req, link.name(), link.commands(),
+                request -> caller -> caller.execute(request).thenApply(QmpClientSession::result)
+                        .exceptionally(err -> linkFailure(err, id)),
+                QmpClientSession::result);
+        return new CommandPipeline(ctx.gate(), ctx.observer()).run(actor, link, plan, channel.eventLoop(),
                 new CommandPipeline.Wording() {
                     @Override
                     public CommandResult denied(String reason) {
@@ -304,10 +305,7 @@ final class QmpClientSession implements VmLinkListener {
                         return new CommandResult(QmpWire.line(QmpReplies.error(QmpReplies.GENERIC, reason, id)),
                                 Outcome.REFUSED, null, reason);
                     }
-                }, p -> {
-                    ctx.announcer().announce(link.name(), who(), p);
-                    return p.run(link);
-                });
+                }, turn, p -> ctx.announcer().announce(link.name(), who(), p));
     }
 
     /** How the telnet operators see this client in notices: {@code alice@10.0.0.5}, {@code qmp@unix}. */
@@ -337,7 +335,7 @@ final class QmpClientSession implements VmLinkListener {
     private String internalError(Throwable err, JsonNode id) {
         log.error("QMP session {}: unexpected failure", actor.sessionId(), err);
         return QmpWire.line(QmpReplies.error(QmpReplies.GENERIC,
-                "internal error in monmux (" + rootCause(err).getClass().getSimpleName() + "); see the monmux log", id));
+                "internal error in monmux; see the monmux log", id));
     }
 
     private static CompletableFuture<String> reply(ObjectNode msg) {
@@ -354,9 +352,5 @@ final class QmpClientSession implements VmLinkListener {
         } else {
             channel.eventLoop().execute(r);
         }
-    }
-
-    private static Throwable rootCause(Throwable err) {
-        return err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
     }
 }

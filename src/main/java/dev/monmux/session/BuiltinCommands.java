@@ -29,7 +29,7 @@ public final class BuiltinCommands {
             ".lock [force]      take exclusive control of this VM (others: queries only); admins may force",
             ".unlock            give the lock back",
             ".say TEXT          send a message to the other operators on this VM",
-            ".reload            re-read the configuration file (admin)",
+            ".reload            re-read the configuration file (admin of every VM)",
             ".quit              leave monmux (Ctrl-D on an empty line does too)",
             "") ;
 
@@ -62,8 +62,12 @@ public final class BuiltinCommands {
         if (w.length != 1) {
             return CompletableFuture.completedFuture("Error: usage: .reload\r\n");
         }
-        if (!s.user().role().atLeast(Role.ADMIN)) {
-            return CompletableFuture.completedFuture("permission denied: '.reload' needs role admin\r\n");
+        // A reload changes every VM's settings and users: it takes an admin of every VM, not of one.
+        java.util.List<String> notAdmin = s.context().vms().all().stream()
+                .filter(vm -> !s.roleOn(vm).map(r -> r.atLeast(Role.ADMIN)).orElse(false)).map(SharedVm::name).toList();
+        if (!notAdmin.isEmpty()) {
+            return CompletableFuture.completedFuture("permission denied: '.reload' needs role admin on every VM (not on "
+                    + String.join(", ", notAdmin) + ")\r\n");
         }
         return reloader.reload(s.actor()).thenApply(text -> text + "\r\n");
     }

@@ -5,7 +5,12 @@ import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.monmux.auth.Authenticator;
+import dev.monmux.auth.LoginThrottle;
+import dev.monmux.config.Durations;
 import dev.monmux.auth.User;
 import dev.monmux.command.Actor;
 import io.netty.util.concurrent.EventExecutor;
@@ -14,10 +19,15 @@ import io.netty.util.concurrent.ScheduledFuture;
 /**
  * The {@code login: } / {@code Password: } exchange in front of a session, on the connection's
  * event loop. The password check runs on the authenticator's pool; after failures the next
- * attempt is held back by a scheduled task (never a sleep). Lines a script sends ahead (user,
- * password, commands) are kept in order and handed to the session once logged in.
+ * attempt is held back by a scheduled task (never a sleep), and the client is told how long
+ * ({@code too many failed logins; wait 4 s}). Lines a script sends ahead (user, password,
+ * commands) are kept in order and handed to the session once logged in. What was typed at
+ * {@code login: } reaches the audit log only when it names a user (else {@code unknown}): it may
+ * be a password typed at the wrong prompt.
  */
 final class LoginDialog {
+    private static final Logger log = LoggerFactory.getLogger(LoginDialog.class);
+
     private enum State { USER, PASSWORD, CHECKING, DONE }
 
     private final OperatorSession session;
@@ -75,11 +85,20 @@ final class LoginDialog {
             state = State.CHECKING;
             char[] password = line.toCharArray();
             String host = host(session.remote());
-            Duration wait = access.authenticator().throttle().delayBefore(host, name);
+            // Counted from now, before the check: guesses sent at once over many connections queue.
+            LoginThrottle.Attempt attempt = access.authenticator().throttle().begin(host, name);
+            Duration wait = attempt.delay();
             if (wait.isZero()) {
-                check(host, password);
+                check(attempt, password);
             } else {
-                pending = loop.schedule(() -> check(host, password), wait.toMillis(), TimeUnit.MILLISECONDS);
+                if (attempt.newlyThrottled()) {
+                    log.warn("logins from {} are held back after failed attempts ({} counted); the next in {}",
+                            host, access.authenticator().throttle().failures(host), Durations.format(wait));
+                }
+                Actor a = session.actor();
+                session.context().activity().loginDelayed(a.remote(), a.listener(), wait);
+                console.ask("too many failed logins; wait " + seconds(wait) + "\r\n", "", false);
+                pending = loop.schedule(() -> check(attempt, password), wait.toMillis(), TimeUnit.MILLISECONDS);
             }
         }
     }
@@ -106,9 +125,16 @@ final class LoginDialog {
         }
     }
 
-    private void check(String host, char[] password) {
+    private void check(LoginThrottle.Attempt attempt, char[] password) {
         pending = null;
         access.authenticator().check(name, password).whenComplete((v, err) -> loop.execute(() -> {
+            if (v instanceof Authenticator.Verdict.Accepted) {
+                attempt.succeeded();
+            } else if (v instanceof Authenticator.Verdict.Busy) {
+                attempt.withdrawn();
+            } else {
+                attempt.failed();
+            }
             if (session.isClosed() || state != State.CHECKING) {
                 return;
             }
@@ -119,16 +145,28 @@ final class LoginDialog {
             } else {
                 String reason = v instanceof Authenticator.Verdict.Rejected r ? r.reason()
                         : "check failed: " + err;
-                access.authenticator().throttle().failed(host, name);
                 retry("Login incorrect\r\n", true, reason);
             }
         }));
     }
 
+    /** {@code 4 s}, or {@code 0.3 s} under a second: rounded up, so nobody tries too early. */
+    static String seconds(Duration d) {
+        long ms = d.toMillis();
+        if (ms >= 1000) {
+            return ((ms + 999) / 1000) + " s";
+        }
+        return ((ms + 99) / 100) / 10.0 + " s";
+    }
+
+    /** What the audit log may name: a configured user, or {@code unknown} (never what was typed). */
+    private String recordedName() {
+        return name != null && access.authenticator().users().get(name).isPresent() ? name : "unknown";
+    }
+
     private void succeed(User user) {
         state = State.DONE;
         timeout.cancel(false);
-        access.authenticator().throttle().succeeded(user.name());
         onSuccess.accept(user);
         if (inputPaused) {
             inputPaused = false;
@@ -146,7 +184,7 @@ final class LoginDialog {
         if (counts) {
             failures++;
             Actor a = session.actor();
-            session.context().activity().loginFailed(name, a.remote(), a.listener(), reason);
+            session.context().activity().loginFailed(recordedName(), a.remote(), a.listener(), reason);
         }
         if (failures >= access.login().attempts()) {
             state = State.DONE;
@@ -179,8 +217,8 @@ final class LoginDialog {
             pending.cancel(false);
         }
         Actor a = session.actor();
-        session.context().activity().loginFailed(name == null ? "" : name, a.remote(), a.listener(), "timeout");
-        console.ask("\r\nlogin timed out after " + dev.monmux.config.Durations.format(access.login().timeout())
+        session.context().activity().loginFailed(name == null ? "" : recordedName(), a.remote(), a.listener(), "timeout");
+        console.ask("\r\nlogin timed out after " + Durations.format(access.login().timeout())
                 + "; disconnecting\r\n",
                 "", false);
         console.close();

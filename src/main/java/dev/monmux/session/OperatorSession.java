@@ -20,10 +20,10 @@ import dev.monmux.command.Actor;
 import dev.monmux.command.CommandPipeline;
 import dev.monmux.command.CommandPlan;
 import dev.monmux.command.CommandResult;
-import dev.monmux.command.Effect;
+import dev.monmux.effect.Effect;
 import dev.monmux.command.OrderedDispatch;
 import dev.monmux.command.Outcome;
-import dev.monmux.qmp.InOrder;
+import dev.monmux.command.SendOrder;
 import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.qmp.QmpJson;
 import dev.monmux.qmp.VmLinkException;
@@ -454,9 +454,9 @@ public final class OperatorSession {
         }
 
         @Override
-        public CompletableFuture<String> start(Input in) {
+        public CompletableFuture<String> start(Input in, SendOrder.Turn turn) {
             return in.text() == null ? done("line too long (max " + in.tooLongLimit() + " bytes)\r\n")
-                    : dispatch(in.text());
+                    : dispatch(in.text(), turn);
         }
 
         @Override
@@ -493,7 +493,7 @@ public final class OperatorSession {
         return t.equals("cpu") || t.startsWith("cpu ") || t.startsWith("cpu\t");
     }
 
-    private CompletableFuture<String> dispatch(String line) {
+    private CompletableFuture<String> dispatch(String line, SendOrder.Turn turn) {
         if (drained != null) {
             return done("Error: monmux is shutting down\r\n");
         }
@@ -508,14 +508,14 @@ public final class OperatorSession {
             return done("Error: no VM attached; type '.attach NAME' ('.vms' lists them)\r\n");
         }
         if (t.startsWith("{")) {
-            return rawQmp(t);
+            return rawQmp(t, turn);
         }
-        return hmp(line);
+        return hmp(line, turn);
     }
 
-    private CompletableFuture<String> hmp(String line) {
+    private CompletableFuture<String> hmp(String line, SendOrder.Turn turn) {
         Integer selected = parseCpu(line);
-        return execute(ctx.hmp().plan(line, cpuIndex)).thenApply(out -> {
+        return execute(ctx.hmp().plan(line, cpuIndex, attached.name()), turn).thenApply(out -> {
             if (selected != null && out.isEmpty()) {
                 // QEMU forgets `cpu N` after each human-monitor-command; remember it for later calls.
                 cpuIndex = selected;
@@ -537,7 +537,7 @@ public final class OperatorSession {
      * Gate, audit, send, audit, answer: the command is sent only once its start is recorded, and
      * its output is printed only once its outcome is.
      */
-    private CompletableFuture<String> execute(CommandPlan plan) {
+    private CompletableFuture<String> execute(CommandPlan plan, SendOrder.Turn turn) {
         SharedVm vm = attached;
         // Only commands known to be dangerous are confirmed: a typo ('unknown') goes to QEMU, which says so.
         if (plan.effect() == Effect.DANGEROUS && !"unknown".equals(plan.name()) && ctx.access().confirmDangerous()
@@ -547,10 +547,10 @@ public final class OperatorSession {
             String what = confirmName(plan);
             console.ask("", "Really " + what + " VM '" + vm.name() + "'? (yes/no) ", false);
             // Asked again after the answer: a lock may have been taken meanwhile.
-            return answer.thenCompose(yes -> yes && !closed && attached == vm ? gateAndRun(plan, vm)
+            return answer.thenCompose(yes -> yes && !closed && attached == vm ? gateAndRun(plan, vm, turn)
                     : done("'" + what + "' was not run\r\n"));
         }
-        return gateAndRun(plan, vm);
+        return gateAndRun(plan, vm, turn);
     }
 
     /** What the question names: the command, or the HMP command a raw {@code human-monitor-command} wraps. */
@@ -562,9 +562,9 @@ public final class OperatorSession {
         return plan.name();
     }
 
-    private CompletableFuture<String> gateAndRun(CommandPlan plan, SharedVm vm) {
-        return new CommandPipeline(ctx.gate(), ctx.observer()).run(actor(), vm.name(), plan, loop, HMP_WORDING,
-                p -> announceAndRun(p, vm));
+    private CompletableFuture<String> gateAndRun(CommandPlan plan, SharedVm vm, SendOrder.Turn turn) {
+        return new CommandPipeline(ctx.gate(), ctx.observer()).run(actor(), vm.link(), plan, loop, HMP_WORDING,
+                turn, p -> vm.announceCommand(who(), p, this));
     }
 
     /** monmux's own refusals, as one HMP-style line. */
@@ -580,12 +580,6 @@ public final class OperatorSession {
         }
     };
 
-    /** Others on the VM see who changed it, like an event: {@code [alice@10.0.0.5] stop}. */
-    private CompletableFuture<CommandResult> announceAndRun(CommandPlan plan, SharedVm vm) {
-        vm.announceCommand(who(), plan, this);
-        return plan.run(InOrder.caller(vm.link(), loop));
-    }
-
     private static Integer parseCpu(String line) {
         String[] w = line.strip().split("\\s+");
         if (w.length == 2 && w[0].equals("cpu")) {
@@ -598,7 +592,7 @@ public final class OperatorSession {
         return null;
     }
 
-    private CompletableFuture<String> rawQmp(String text) {
+    private CompletableFuture<String> rawQmp(String text, SendOrder.Turn turn) {
         JsonNode node;
         try {
             node = QmpJson.MAPPER.readTree(text);
@@ -610,8 +604,8 @@ public final class OperatorSession {
             return done("Error: a QMP command is an object with \"execute\", e.g. {\"execute\": \"query-status\"}\r\n");
         }
         QmpEndpoint link = attached.link();
-        return execute(ctx.qmp().plan(obj, text, link.commands(),
-                vm -> InOrder.execute(link, obj, loop).thenApply(OperatorSession::qmpResult)));
+        return execute(ctx.qmp().plan(obj, attached.name(), link.commands(),
+                req -> vm -> vm.execute(req).thenApply(OperatorSession::qmpResult), OperatorSession::qmpResult), turn);
     }
 
     private static CommandResult qmpResult(ObjectNode reply) {
@@ -627,7 +621,7 @@ public final class OperatorSession {
             return "Error: " + t.getMessage() + "\r\n";
         }
         log.error("session {}: unexpected failure", id, t);
-        return "Error: internal error in monmux (" + t.getClass().getSimpleName() + "); see the monmux log\r\n";
+        return "Error: internal error in monmux; see the monmux log\r\n";
     }
 
     private static String firstLine(String s) {

@@ -1,13 +1,12 @@
 package dev.monmux.session;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.monmux.command.ActivityListener;
 import dev.monmux.command.CommandPlan;
-import dev.monmux.command.Effect;
+import dev.monmux.effect.Effect;
 import dev.monmux.command.Path;
 import dev.monmux.qmp.QmpEvent;
 import dev.monmux.qmp.QmpGreeting;
@@ -77,30 +76,27 @@ public final class SharedVm implements VmLinkListener {
     }
 
     /**
-     * Tells the operators on this VM, except {@code except}, that {@code who} runs a control or
-     * dangerous command: {@code [alice@10.0.0.5] stop}. Queries are not announced. For any
-     * front end (a QMP client may pass its own description as {@code who}).
+     * Tells the operators on this VM, except {@code except}, that {@code who} runs a command that
+     * is not a query: {@code [alice@10.0.0.5] stop}. For any front end (a QMP client may pass its
+     * own description as {@code who}). A line that did not parse is announced to no one.
      */
     public void announceCommand(String who, CommandPlan plan, OperatorSession except) {
-        if (plan.effect() != Effect.QUERY) {
-            broadcast("[" + who + "] " + describe(plan), except);
+        String what = describe(plan);
+        if (plan.effect() != Effect.QUERY && what != null) {
+            broadcast("[" + who + "] " + what, except);
         }
     }
 
     /**
-     * The line as typed, except where it may carry a secret the other operators (viewers
-     * included) must not read: raw QMP arguments ({@code object-add} of a secret, ...) and
-     * password commands are shown by name only. Control characters are dropped.
+     * What the others see of a command: the line as the planner shows it (secrets replaced by
+     * {@code [redacted]}), a QMP request by its name; null for a line that must be shown to no
+     * one. Control characters are dropped.
      */
     static String describe(CommandPlan plan) {
-        String line = plan.line().strip();
         if (plan.path() == Path.QMP) {
             return plan.name() + " (QMP)";
         }
-        if (line.toLowerCase(Locale.ROOT).contains("password") || plan.name().contains("password")) {
-            return plan.name() + " ...";
-        }
-        return printable(line);
+        return plan.shown() == null ? null : printable(plan.shown().strip());
     }
 
     /** Drops control characters, so one operator's text cannot drive another's terminal. */

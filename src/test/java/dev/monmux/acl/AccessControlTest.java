@@ -19,7 +19,7 @@ import dev.monmux.auth.VmGlob;
 import dev.monmux.command.Actor;
 import dev.monmux.command.CommandPlan;
 import dev.monmux.command.CommandResult;
-import dev.monmux.command.Effect;
+import dev.monmux.effect.Effect;
 import dev.monmux.command.Path;
 
 class AccessControlTest {

@@ -21,8 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.monmux.command.Actor;
 import dev.monmux.command.CommandPlan;
 import dev.monmux.command.CommandResult;
-import dev.monmux.command.Effect;
-import dev.monmux.command.FallbackHmpPlanner;
+import dev.monmux.effect.Effect;
 import dev.monmux.command.Outcome;
 import dev.monmux.config.AuditConfig.Fsync;
 import dev.monmux.config.AuditConfig.OnFailure;
@@ -41,7 +40,8 @@ class AuditRecorderTest {
         Path file = dir.resolve("a.jsonl");
         try (AuditLog log = AuditLog.start(file, Fsync.BATCH, OnFailure.REFUSE, 0, 1, 100)) {
             AuditRecorder r = new AuditRecorder(log, CLOCK);
-            CommandPlan plan = new FallbackHmpPlanner().plan("set_password vnc hunter2", null);
+            CommandPlan plan = new dev.monmux.hmp.HmpEngine(dev.monmux.hmp.HmpTable.qemu72(), true)
+                    .plan("set_password vnc hunter2", null);
             r.started(ALICE, "web1", plan).get(5, TimeUnit.SECONDS);
             r.finished(ALICE, "web1", plan, CommandResult.error("Error: x\r\n", "GenericError", "Could not set password"),
                     Duration.ofNanos(12_345_678)).get(5, TimeUnit.SECONDS);
@@ -72,7 +72,7 @@ class AuditRecorderTest {
         Path file = dir.resolve("a.jsonl");
         try (AuditLog log = AuditLog.start(file, Fsync.BATCH, OnFailure.REFUSE, 0, 1, 100)) {
             AuditRecorder r = new AuditRecorder(log, CLOCK);
-            CommandPlan plan = new FallbackHmpPlanner().plan("quit", null);
+            CommandPlan plan = new dev.monmux.hmp.HmpEngine(dev.monmux.hmp.HmpTable.qemu72(), true).plan("quit", null);
             r.finished(ALICE, "web1", plan, new CommandResult("denied\r\n", Outcome.DENIED, null, "role viewer may not run 'quit'"),
                     Duration.ofMillis(1)).get(5, TimeUnit.SECONDS);
             CommandPlan other = CommandPlan.answered("info status", "info status", Effect.QUERY,

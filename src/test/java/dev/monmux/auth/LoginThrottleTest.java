@@ -1,8 +1,12 @@
 package dev.monmux.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -10,45 +14,75 @@ import org.junit.jupiter.api.Test;
 class LoginThrottleTest {
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private final LoginThrottle t = new LoginThrottle(Duration.ofSeconds(1), Duration.ofSeconds(8),
-            Duration.ofMinutes(10), now::get);
+            Duration.ofSeconds(2), Duration.ofMinutes(10), now::get);
+
+    private void advance(Duration d) {
+        now.addAndGet(d.toNanos());
+    }
 
     @Test
-    void delayDoublesPerFailureUpToTheCap() {
-        assertEquals(Duration.ZERO, t.delayBefore("10.0.0.1", "alice"));
-        long[] expected = {1, 2, 4, 8, 8, 8};
+    void consecutiveFailuresFromOneAddressDoubleTheWaitUpToTheCap() {
+        long[] expected = {0, 1, 2, 4, 8, 8, 8};
         for (long e : expected) {
-            t.failed("10.0.0.1", "alice");
-            assertEquals(Duration.ofSeconds(e), t.delayBefore("10.0.0.1", "alice"));
+            LoginThrottle.Attempt a = t.begin("10.0.0.1", "user" + e);
+            assertEquals(Duration.ofSeconds(e), a.delay());
+            advance(a.delay());
+            a.failed();
         }
     }
 
     @Test
-    void countsPerAddressAndPerUserSeparately() {
-        t.failed("10.0.0.1", "alice");
-        t.failed("10.0.0.1", "alice");
-        // Another address guessing the same user is held back too...
-        assertEquals(Duration.ofSeconds(2), t.delayBefore("10.0.0.2", "alice"));
-        // ...and the same address guessing another user.
-        assertEquals(Duration.ofSeconds(2), t.delayBefore("10.0.0.1", "bob"));
-        assertEquals(Duration.ZERO, t.delayBefore("10.0.0.2", "bob"));
+    void guessesSentAtOnceQueueBehindOneAnother() {
+        // 50 connections each send one password before any check completed.
+        List<Duration> waits = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            waits.add(t.begin("10.0.0.66", "root").delay());
+        }
+        assertEquals(Duration.ZERO, waits.get(0));
+        assertEquals(Duration.ofSeconds(1), waits.get(1));
+        assertEquals(Duration.ofSeconds(3), waits.get(2), "1 s after the second, 2 s after that");
+        assertEquals(Duration.ofSeconds(7), waits.get(3));
+        assertTrue(waits.get(49).compareTo(Duration.ofMinutes(6)) > 0,
+                "the 50th guess waits minutes, as consecutive ones would: " + waits.get(49));
     }
 
     @Test
-    void successClearsTheUserButNotTheAddress() {
-        t.failed("10.0.0.1", "alice");
-        t.failed("10.0.0.1", "bob");
-        t.succeeded("alice");
-        assertEquals(Duration.ZERO, t.delayBefore("10.0.0.9", "alice"));
+    void aUserIsDelayedOnlyBrieflyByFailuresFromAnotherAddress() {
+        for (int i = 0; i < 20; i++) {
+            t.begin("10.0.0.66", "root").failed();
+        }
+        LoginThrottle.Attempt real = t.begin("10.0.0.5", "root");
+        assertEquals(Duration.ofSeconds(2), real.delay(), "the user's cap, not the attacker's minutes");
+        real.succeeded();
+        assertEquals(Duration.ZERO, t.begin("10.0.0.5", "root").delay(), "a right password clears the user");
+        assertEquals(Duration.ZERO, t.begin("10.0.0.7", "bob").delay(), "others are untouched");
+    }
+
+    @Test
+    void aRightPasswordTakesBackItsOwnCountButNotTheAddresssFailures() {
+        t.begin("10.0.0.1", "alice").failed();
+        t.begin("10.0.0.1", "bob").failed();
+        LoginThrottle.Attempt ok = t.begin("10.0.0.1", "alice");
+        ok.succeeded();
         assertEquals(2, t.failures("10.0.0.1"));
-        assertEquals(Duration.ofSeconds(2), t.delayBefore("10.0.0.1", "alice"));
+        LoginThrottle.Attempt busy = t.begin("10.0.0.9", "carol");
+        busy.withdrawn();
+        assertEquals(0, t.failures("10.0.0.9"), "an attempt never checked does not count");
+    }
+
+    @Test
+    void theFirstHeldBackAttemptOfAnEpisodeIsMarkedForTheLog() {
+        LoginThrottle.Attempt first = t.begin("10.0.0.1", "a");
+        assertFalse(first.newlyThrottled());
+        first.failed();
+        assertTrue(t.begin("10.0.0.1", "a").newlyThrottled());
+        assertFalse(t.begin("10.0.0.1", "a").newlyThrottled(), "logged once");
     }
 
     @Test
     void quietEntriesAreForgotten() {
-        t.failed("10.0.0.1", "alice");
-        now.addAndGet(Duration.ofMinutes(11).toNanos());
-        assertEquals(Duration.ZERO, t.delayBefore("10.0.0.1", "alice"));
-        t.failed("10.0.0.1", "alice");
-        assertEquals(Duration.ofSeconds(1), t.delayBefore("10.0.0.1", "alice"), "counting starts again");
+        t.begin("10.0.0.1", "alice").failed();
+        advance(Duration.ofMinutes(11));
+        assertEquals(Duration.ZERO, t.begin("10.0.0.1", "alice").delay());
     }
 }

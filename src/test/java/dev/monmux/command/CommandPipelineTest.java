@@ -1,5 +1,6 @@
 package dev.monmux.command;
 
+import dev.monmux.effect.Effect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,7 +64,7 @@ class CommandPipelineTest {
     void sendsOnlyAfterTheStartIsRecordedAndAnswersOnlyAfterTheOutcomeIs() {
         RecordingObserver obs = new RecordingObserver();
         CompletableFuture<String> out = new CommandPipeline(CommandGate.OPEN, obs).run(ALICE, "vm1", STOP, loop,
-                WORDING, p -> {
+                WORDING, new SendOrder().next(), p -> {
                     events.add("sent");
                     return CompletableFuture.completedFuture(CommandResult.ok("done\r\n"));
                 });
@@ -83,7 +84,7 @@ class CommandPipelineTest {
         RecordingObserver obs = new RecordingObserver();
         obs.end.complete(null);
         CommandGate locked = (actor, vm, plan) -> Optional.of("VM 'vm1' is locked");
-        String out = new CommandPipeline(locked, obs).run(ALICE, "vm1", STOP, loop, WORDING, p -> {
+        String out = new CommandPipeline(locked, obs).run(ALICE, "vm1", STOP, loop, WORDING, new SendOrder().next(), p -> {
             throw new AssertionError("sent");
         }).join();
         assertEquals("denied: VM 'vm1' is locked", out);
@@ -95,10 +96,62 @@ class CommandPipelineTest {
         RecordingObserver obs = new RecordingObserver();
         obs.end.complete(null);
         obs.start.completeExceptionally(new IllegalStateException("audit log unavailable: disk full"));
-        String out = new CommandPipeline(CommandGate.OPEN, obs).run(ALICE, "vm1", STOP, loop, WORDING, p -> {
+        String out = new CommandPipeline(CommandGate.OPEN, obs).run(ALICE, "vm1", STOP, loop, WORDING, new SendOrder().next(), p -> {
             throw new AssertionError("sent");
         }).join();
         assertEquals("refused: command refused: audit log unavailable: disk full", out);
         assertTrue(events.contains("finished refused"));
+    }
+
+    @Test
+    void aCommandWhoseStartIsRecordedFirstStillWaitsForTheOneTypedBeforeIt() {
+        // The audit writer finished the second line's record before the first's hop back to the
+        // client's loop ran: the second must not overtake the first on its way to QEMU.
+        CompletableFuture<Void> firstRecorded = new CompletableFuture<>();
+        CommandObserver obs = new CommandObserver() {
+            @Override
+            public CompletableFuture<Void> started(Actor actor, String vm, CommandPlan plan) {
+                return plan.name().equals("stop") ? firstRecorded : CompletableFuture.completedFuture(null);
+            }
+        };
+        CommandPlan status = CommandPlan.answered("info status", "info status", Effect.QUERY, Path.NATIVE,
+                CommandResult.ok(""));
+        SendOrder order = new SendOrder();
+        CommandPipeline pipeline = new CommandPipeline(CommandGate.OPEN, obs);
+        List<String> sent = new ArrayList<>();
+        CompletableFuture<String> a = pipeline.run(ALICE, "vm1", STOP, loop, WORDING, order.next(), p -> {
+            sent.add(p.name());
+            return CompletableFuture.completedFuture(CommandResult.ok("a"));
+        });
+        SendOrder.Turn second = order.next();
+        CompletableFuture<String> b = pipeline.run(ALICE, "vm1", status, loop, WORDING, second, p -> {
+            sent.add(p.name());
+            return CompletableFuture.completedFuture(CommandResult.ok("b"));
+        });
+        runLoop();
+        assertEquals(List.of(), sent, "the second line waits for the first, whose record is not written yet");
+        firstRecorded.complete(null);
+        runLoop();
+        assertEquals(List.of("stop", "info status"), sent);
+        assertEquals("a", a.join());
+        assertEquals("b", b.join());
+    }
+
+    @Test
+    void aRefusedCommandLetsTheNextOneGoInItsTurn() {
+        CommandGate refuseStop = (actor, vm, plan) -> plan.name().equals("stop") ? Optional.of("no") : Optional.empty();
+        SendOrder order = new SendOrder();
+        CommandPipeline pipeline = new CommandPipeline(refuseStop, CommandObserver.NONE);
+        List<String> sent = new ArrayList<>();
+        pipeline.run(ALICE, "vm1", STOP, loop, WORDING, order.next(), p -> {
+            throw new AssertionError("sent");
+        });
+        CommandPlan cont = CommandPlan.answered("cont", "cont", Effect.CONTROL, Path.NATIVE, CommandResult.ok(""));
+        pipeline.run(ALICE, "vm1", cont, loop, WORDING, order.next(), p -> {
+            sent.add(p.name());
+            return CompletableFuture.completedFuture(CommandResult.ok(""));
+        });
+        runLoop();
+        assertEquals(List.of("cont"), sent);
     }
 }

@@ -1,5 +1,6 @@
 package dev.monmux.command;
 
+import dev.monmux.effect.Effect;
 import java.util.regex.Pattern;
 
 import dev.monmux.qmp.QmpJson;
@@ -13,7 +14,7 @@ public final class FallbackHmpPlanner implements HmpPlanner {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,39}");
 
     @Override
-    public CommandPlan plan(String line, Integer cpuIndex) {
+    public CommandPlan plan(String line, Integer cpuIndex, String vmName) {
         var args = QmpJson.object().put("command-line", line);
         if (cpuIndex != null) {
             args.put("cpu-index", cpuIndex);

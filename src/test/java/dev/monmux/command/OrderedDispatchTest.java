@@ -31,7 +31,7 @@ class OrderedDispatchTest {
             }
 
             @Override
-            public CompletableFuture<String> start(String r) {
+            public CompletableFuture<String> start(String r, SendOrder.Turn turn) {
                 CompletableFuture<String> f = new CompletableFuture<>();
                 started.put(r, f);
                 return f;

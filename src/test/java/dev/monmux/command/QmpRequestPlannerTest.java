@@ -1,5 +1,6 @@
 package dev.monmux.command;
 
+import dev.monmux.effect.Effect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Set;
@@ -14,12 +15,14 @@ import dev.monmux.hmp.HmpEngine;
 import dev.monmux.qmp.QmpJson;
 
 class QmpRequestPlannerTest {
-    private final QmpRequestPlanner planner = new QmpRequestPlanner(HmpEngine.from(HmpConfig.defaults()));
+    private final QmpRequestPlanner planner = new QmpRequestPlanner(
+            HmpEngine.from(HmpConfig.defaults(), dev.monmux.effect.Confinement.NONE));
     private static final Set<String> QEMU = Set.of("stop", "cont", "query-status", "quit", "human-monitor-command");
 
     private CommandPlan plan(String json, Set<String> qemu) throws Exception {
         ObjectNode req = (ObjectNode) QmpJson.MAPPER.readTree(json);
-        return planner.plan(req, json, qemu, vm -> CompletableFuture.completedFuture(CommandResult.ok("")));
+        return planner.plan(req, "vm1", qemu, r -> vm -> CompletableFuture.completedFuture(CommandResult.ok("")),
+                reply -> CommandResult.ok(reply.toString()));
     }
 
     @Test
@@ -46,7 +49,7 @@ class QmpRequestPlannerTest {
         assertEquals(Effect.QUERY, missing.effect());
         assertEquals("no-such-command", missing.qmpCommand());
         CommandPlan unjudged = plan("{\"execute\": \"blockdev-add\"}", Set.of());
-        assertEquals(Effect.DANGEROUS, unjudged.effect());
+        assertEquals(Effect.HOST, unjudged.effect());
         assertEquals("blockdev-add", unjudged.name());
     }
 }

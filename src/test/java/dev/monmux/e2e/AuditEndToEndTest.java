@@ -88,7 +88,7 @@ class AuditEndToEndTest {
 
                 t.line("{\"execute\": \"no-such-command\", \"id\": 7}");
                 assertTrue(t.await("(qemu) ").contains("CommandNotFound"));
-                end = ended(file, "{\"execute\": \"no-such-command\", \"id\": 7}");
+                end = ended(file, "{\"execute\":\"no-such-command\",\"id\":7}");   // compact JSON
                 assertEquals("error", end.get("outcome").asText());
                 assertEquals("CommandNotFound", end.get("errorClass").asText());
                 assertEquals("The command no-such-command has not been found", end.get("error").asText());

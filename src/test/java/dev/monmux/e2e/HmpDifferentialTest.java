@@ -179,7 +179,7 @@ class HmpDifferentialTest {
             if (plan.path() != dev.monmux.command.Path.NATIVE) {
                 continue;   // e.g. `balloon $eax`: QEMU's own business
             }
-            if (plan.effect() == dev.monmux.command.Effect.QUERY) {
+            if (plan.effect() == dev.monmux.effect.Effect.QUERY) {
                 same(vmQmp, l, null);
             } else {
                 sameOnTwins(l);
@@ -200,7 +200,7 @@ class HmpDifferentialTest {
                 "screendump /tmp/monmux-hmp-x.png -f png", "screendump /tmp/monmux-hmp-x.ppm nodev 1",
                 "device_del balloon0", "stop", "info status")) {
             CommandPlan plan = ENGINE.plan(line, null);
-            if (plan.effect() == dev.monmux.command.Effect.QUERY) {
+            if (plan.effect() == dev.monmux.effect.Effect.QUERY) {
                 same(vmQmp, line, null);
                 same(twinQmp, line, null);
             } else {
@@ -255,6 +255,14 @@ class HmpDifferentialTest {
         assertEquals(judged.outcome(), mine.outcome(), "outcome of '" + line + "': " + qemus);
         if (mine.outcome() == Outcome.OK) {
             assertNull(mine.errorText(), line);
+        } else if (mine.errorText().contains(dev.monmux.effect.Secrets.REDACTED)) {
+            // A secret argument (sendkey's keys) is not repeated in the audit log's error text:
+            // QEMU's, with the secret where [redacted] is.
+            String pattern = java.util.Arrays.stream(mine.errorText().split(java.util.regex.Pattern.quote(
+                    dev.monmux.effect.Secrets.REDACTED), -1)).map(java.util.regex.Pattern::quote)
+                    .collect(java.util.stream.Collectors.joining(".+?"));
+            assertTrue(judged.errorText().matches(pattern), "error text of '" + line + "': " + mine.errorText()
+                    + " for QEMU's " + judged.errorText());
         } else {
             assertEquals(judged.errorText(), mine.errorText(), "error text of '" + line + "'");
         }

@@ -4,8 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
+import dev.monmux.testing.HttpGet;
 import dev.monmux.testing.MonmuxFixture;
 import dev.monmux.testing.QemuProcess;
 import dev.monmux.testing.TelnetTestClient;
@@ -84,8 +90,9 @@ class LoginEndToEndTest {
                 c.line("nobody");
                 c.await("Password: ");
                 c.line("x");
-                assertEquals("Login incorrect\r\ntoo many failed logins; disconnecting\r\n",
-                        c.await("disconnecting\r\n"));
+                String third = c.await("disconnecting\r\n");
+                assertTrue(third.matches("too many failed logins; wait [0-9.]+ s\r\nLogin incorrect\r\n"
+                        + "too many failed logins; disconnecting\r\n"), TelnetTestClient.show(third));
                 assertTrue(c.awaitClosed(5_000));
             }
             // A new connection from the same address is still held back, even with the right password.
@@ -101,6 +108,98 @@ class LoginEndToEndTest {
                 assertEquals("VM status: running\r\n" + PROMPT, OperatorsEndToEndTest.run(c, "info status"));
             }
         }
+    }
+
+    @Test
+    void guessesSentAtOnceQueueAndAreToldToWaitWhileTheUserStillGetsInFromElsewhere() throws Exception {
+        Path audit = Files.createTempDirectory("monmux-login").resolve("audit.jsonl");
+        try (QemuProcess qemu = QemuProcess.start();
+             MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), USERS
+                     + "login: {failureDelay: 200ms, maxFailureDelay: 1s, maxUserFailureDelay: 300ms}\n"
+                     + "audit: {path: '" + audit + "'}\n").awaitUp()) {
+            int guesses = 6;
+            List<TelnetTestClient> attackers = new ArrayList<>();
+            try {
+                for (int i = 0; i < guesses; i++) {
+                    TelnetTestClient c = TelnetTestClient.raw(mx.telnetPort());
+                    attackers.add(c);
+                    c.await("login: ");
+                }
+                long t0 = System.nanoTime();
+                for (TelnetTestClient c : attackers) {
+                    c.type("root\nguess\n");   // all at once, before any check has failed
+                }
+                long last = 0;
+                int toldToWait = 0;
+                for (TelnetTestClient c : attackers) {
+                    String out = c.await("Login incorrect\r\n", 20_000);
+                    last = Math.max(last, (System.nanoTime() - t0) / 1_000_000);
+                    if (out.matches("(?s).*too many failed logins; wait \\d+(\\.\\d)? s\r\n.*")) {
+                        toldToWait++;
+                    }
+                }
+                // 0, 0.2, 0.6, 1.4, 2.4, 3.4 s: spaced as consecutive guesses would be
+                assertTrue(last >= 3_000, "the guesses were checked one after another, the last after " + last + " ms");
+                assertEquals(guesses - 1, toldToWait, "every guess but the first was told how long to wait");
+
+                // The real root, from another address, is held back a moment at most.
+                try (java.net.Socket s = new java.net.Socket()) {
+                    s.bind(new java.net.InetSocketAddress("127.0.0.2", 0));
+                    s.connect(new java.net.InetSocketAddress("127.0.0.1", mx.telnetPort()));
+                    s.setSoTimeout(10_000);
+                    long t1 = System.nanoTime();
+                    s.getOutputStream().write("root\nroot-pw\ninfo status\n".getBytes());
+                    String got = readUntil(s.getInputStream(), "VM status: running");
+                    long ms = (System.nanoTime() - t1) / 1_000_000;
+                    assertTrue(ms < 2_000, "in after " + ms + " ms: " + got);
+                }
+            } finally {
+                for (TelnetTestClient c : attackers) {
+                    c.close();
+                }
+            }
+            String metrics = HttpGet.body("http://127.0.0.1:" + mx.metricsPort() + "/metrics");
+            assertTrue(HttpGet.sample(metrics, "monmux_login_delays_total") >= guesses - 1, metrics);
+        }
+        String log = Files.readString(audit);
+        assertTrue(log.contains("\"type\":\"login.delay\""), log);
+        assertFalse(log.contains("guess"), "passwords are never recorded");
+    }
+
+    @Test
+    void whatIsTypedAtTheLoginPromptIsRecordedOnlyWhenItNamesAUser() throws Exception {
+        Path audit = Files.createTempDirectory("monmux-login").resolve("audit.jsonl");
+        try (QemuProcess qemu = QemuProcess.start();
+             MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), USERS
+                     + "audit: {path: '" + audit + "'}\n").awaitUp();
+             TelnetTestClient c = TelnetTestClient.raw(mx.telnetPort())) {
+            c.await("login: ");
+            c.line("Tr0ub4dor&3");   // the password, typed one prompt too early
+            c.await("Password: ");
+            c.line("alice");
+            c.await("login: ");
+            c.line("alice");
+            c.await("Password: ");
+            c.line("wrong");
+            c.await("login: ");
+        }
+        String log = Files.readString(audit);
+        assertFalse(log.contains("Tr0ub4dor"), log);
+        assertTrue(log.contains("\"type\":\"login.fail\",\"user\":\"unknown\""), log);
+        assertTrue(log.contains("\"type\":\"login.fail\",\"user\":\"alice\""), log);
+    }
+
+    private static String readUntil(java.io.InputStream in, String marker) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        byte[] buf = new byte[4096];
+        while (!sb.toString().contains(marker)) {
+            int n = in.read(buf);
+            if (n < 0) {
+                break;
+            }
+            sb.append(new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+        return sb.toString();
     }
 
     @Test

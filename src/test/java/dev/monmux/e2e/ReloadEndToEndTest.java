@@ -32,6 +32,7 @@ class ReloadEndToEndTest {
 
     private static final String ROOT = hash("root-pw");
     private static final String VERA = hash("vera-pw");
+    private static final String DAVE = hash("dave-pw");
 
     private static String config(Path dir, String vms, String veraRole, String extraListeners) {
         return "listeners:\n  telnet:\n    - {port: 0, mode: raw}\n" + extraListeners
@@ -40,6 +41,7 @@ class ReloadEndToEndTest {
                 + "users:\n"
                 + "  - {name: root, password: '" + ROOT + "', role: admin}\n"
                 + "  - {name: vera, password: '" + VERA + "', role: " + veraRole + "}\n"
+                + "  - {name: dave, password: '" + DAVE + "', role: admin, vms: [vm1]}\n"
                 + "vms:\n" + vms;
     }
 
@@ -121,6 +123,10 @@ class ReloadEndToEndTest {
                 assertTrue(run(dedicated, "info status").contains("VM status: running"));
                 assertEquals("permission denied: 'stop' needs role operator on VM 'vm1'\r\n" + PROMPT, run(vera, "stop"));
                 assertTrue(run(vera, ".reload").contains("permission denied: '.reload' needs role admin"));
+                try (TelnetTestClient dave = login(mx.telnetPort(), "dave", "dave-pw")) {
+                    assertEquals("permission denied: '.reload' needs role admin on every VM (not on vm2)\r\n" + PROMPT,
+                            run(dave, ".reload"), "an admin of one VM may not change the others");
+                }
 
                 Files.writeString(file, config(dir, vm1 + vm3, "operator", "    - {port: " + newPort + ", mode: raw}\n"));
                 String reloaded = run(admin, ".reload");

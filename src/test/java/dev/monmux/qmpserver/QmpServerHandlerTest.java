@@ -18,7 +18,7 @@ import dev.monmux.command.CommandGate;
 import dev.monmux.command.CommandObserver;
 import dev.monmux.command.CommandPlan;
 import dev.monmux.command.CommandResult;
-import dev.monmux.command.Effect;
+import dev.monmux.effect.Effect;
 import dev.monmux.command.Outcome;
 import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.testing.EmbeddedQmp;

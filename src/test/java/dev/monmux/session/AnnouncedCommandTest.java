@@ -1,38 +1,60 @@
 package dev.monmux.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.junit.jupiter.api.Test;
 
 import dev.monmux.command.CommandPlan;
 import dev.monmux.command.CommandResult;
-import dev.monmux.command.Effect;
+import dev.monmux.command.QmpRequestPlanner;
+import dev.monmux.effect.Effect;
 import dev.monmux.command.Path;
+import dev.monmux.hmp.HmpEngine;
+import dev.monmux.hmp.HmpTable;
+import dev.monmux.qmp.QmpJson;
 
-/** What the other operators are shown of a control command: enough to know what happened, no secrets. */
+/** What the other operators are shown of a command: enough to know what happened, no secrets. */
 class AnnouncedCommandTest {
-    private static String announced(String line, String name, Path path) {
-        return SharedVm.describe(CommandPlan.answered(line, name, Effect.CONTROL, path, CommandResult.ok("")));
+    private static final HmpEngine HMP = new HmpEngine(HmpTable.qemu72(), true);
+
+    private static String announced(String line) {
+        return SharedVm.describe(HMP.plan(line, null));
     }
 
     @Test
     void hmpLinesAreShownAsTypedWithoutSurroundingSpace() {
-        assertEquals("stop", announced("  stop\t", "stop", Path.NATIVE));
-        assertEquals("c", announced("c", "cont", Path.NATIVE));
-        assertEquals("sendkey ctrl-alt-delete", announced("sendkey ctrl-alt-delete", "sendkey", Path.FALLBACK));
+        assertEquals("stop", announced("  stop\t"));
+        assertEquals("c", announced("c"));
+        assertEquals("system_reset", announced("system_reset"));
     }
 
     @Test
-    void passwordsAndQmpArgumentsAreNotShown() {
-        assertEquals("set_password ...", announced("set_password vnc hunter2", "set_password", Path.FALLBACK));
-        assertEquals("change ...", announced("change vnc password hunter2", "change", Path.FALLBACK));
-        assertEquals("object-add (QMP)", announced("{\"execute\": \"object-add\", \"arguments\": {\"qom-type\": "
-                + "\"secret\", \"id\": \"s\", \"data\": \"hunter2\"}}", "object-add", Path.QMP));
+    void secretsAreShownAsRedactedAndQmpRequestsByName() throws Exception {
+        assertEquals("set_password vnc [redacted]", announced("set_password vnc hunter2"));
+        assertEquals("change vnc passwd [redacted]", announced("change vnc passwd hunter2"));
+        assertEquals("object_add secret,id=s,data=[redacted]", announced("object_add secret,id=s,data=hunter2"));
+        assertEquals("sendkey [redacted]", announced("sendkey h-u-n-t-e-r"));
+        CommandPlan qmp = new QmpRequestPlanner(HMP).plan((com.fasterxml.jackson.databind.node.ObjectNode) QmpJson.MAPPER
+                        .readTree("{\"execute\": \"object-add\", \"arguments\": {\"qom-type\": \"secret\", \"id\": \"s\", "
+                                + "\"data\": \"hunter2\"}}"), "vm1", java.util.Set.of(),
+                r -> vm -> java.util.concurrent.CompletableFuture.completedFuture(CommandResult.ok("")),
+                r -> CommandResult.ok(""));
+        assertEquals("object-add (QMP)", SharedVm.describe(qmp));
+    }
+
+    @Test
+    void aLineThatDoesNotParseIsShownToNoOne() {
+        assertNull(announced("hunter2"), "perhaps a password typed at the prompt");
+        assertNull(announced("set_password"), "arguments that do not parse");
+        assertNull(announced("change vnc"));
     }
 
     @Test
     void controlCharactersCannotReachAnotherTerminal() {
-        assertEquals("stop[2J", announced("stop\u001b[2J\u0007", "stop", Path.NATIVE));
-        assertEquals("stop x", announced("stop \u009bx", "stop", Path.NATIVE));
+        CommandPlan p = CommandPlan.answered("stop\u001b[2J\u0007", "stop", Effect.CONTROL, Path.NATIVE, CommandResult.ok(""));
+        assertEquals("stop[2J", SharedVm.describe(p));
+        p = CommandPlan.answered("stop \u009bx", "stop", Effect.CONTROL, Path.NATIVE, CommandResult.ok(""));
+        assertEquals("stop x", SharedVm.describe(p));
     }
 }

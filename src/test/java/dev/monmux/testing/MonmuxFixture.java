@@ -15,11 +15,18 @@ public final class MonmuxFixture implements AutoCloseable {
     }
 
     public static MonmuxFixture start(String yaml) throws Exception {
+        return start(yaml, java.util.function.UnaryOperator.identity());
+    }
+
+    /** As {@link #start(String)}, with every command's observer (audit, metrics) wrapped. */
+    public static MonmuxFixture start(String yaml,
+                                      java.util.function.UnaryOperator<dev.monmux.command.CommandObserver> observers)
+            throws Exception {
         if (!yaml.contains("metrics:")) {
             yaml += "\nmetrics: {port: 0}\n";   // never the default 9464: tests run side by side
         }
         MonmuxConfig c = new ConfigLoader().parse(yaml, "test.yaml");
-        return new MonmuxFixture(Monmux.start(c));
+        return new MonmuxFixture(Monmux.start(c, null, observers));
     }
 
     /**

@@ -1,0 +1,83 @@
+package dev.monmux.config;
+
+import java.nio.file.FileSystems;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What operators may do with host files ({@code acl:} section). Without it, every command that
+ * opens or writes a host file is admin-only.
+ *
+ * @param mediaPaths    globs of absolute paths ({@code /srv/iso/*.iso}) that operators may insert
+ *                      as removable media ({@code change}, {@code blockdev-change-medium}): raw
+ *                      images, not read-write
+ * @param screendumpDir an absolute directory: operators' {@code screendump} goes there, under a
+ *                      name monmux picks (the operator is told it)
+ */
+public record AclConfig(List<String> mediaPaths, String screendumpDir) {
+    public AclConfig {
+        mediaPaths = mediaPaths == null ? List.of() : List.copyOf(mediaPaths);
+        for (int i = 0; i < mediaPaths.size(); i++) {
+            String g = mediaPaths.get(i);
+            if (g == null || !g.startsWith("/")) {
+                throw new IllegalArgumentException("mediaPaths[" + i + "]: expected an absolute path or glob "
+                        + "(e.g. /srv/iso/*.iso), found '" + g + "'");
+            }
+            try {
+                FileSystems.getDefault().getPathMatcher("glob:" + g);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("mediaPaths[" + i + "]: '" + g + "' is not a valid glob");
+            }
+        }
+        if (screendumpDir != null) {
+            if (!screendumpDir.startsWith("/")) {
+                throw new IllegalArgumentException("screendumpDir: expected an absolute directory, found '"
+                        + screendumpDir + "'");
+            }
+            try {
+                Path.of(screendumpDir);
+            } catch (InvalidPathException e) {
+                throw new IllegalArgumentException("screendumpDir: '" + screendumpDir + "' is not a path");
+            }
+        }
+    }
+
+    public static AclConfig defaults() {
+        return new AclConfig(null, null);
+    }
+
+    /** Whether {@code file} is one operators may insert as a medium. */
+    boolean mediaMatch(Path file) {
+        for (String g : mediaPaths) {
+            if (FileSystems.getDefault().getPathMatcher("glob:" + g).matches(file)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Refuses a deployment that would let operators reach monmux's own files or write what they
+     * may then insert: the audit log under {@code screendumpDir} or matching {@code mediaPaths},
+     * screenshots matching {@code mediaPaths}.
+     */
+    void check(AuditConfig audit) {
+        Path dir = screendumpDir == null ? null : Path.of(screendumpDir).normalize();
+        if (audit.enabled()) {
+            Path log = Path.of(audit.path()).toAbsolutePath().normalize();
+            if (dir != null && log.startsWith(dir)) {
+                throw new IllegalArgumentException("acl.screendumpDir: the audit log (" + log
+                        + ") must not be in the screenshots' directory");
+            }
+            if (mediaMatch(log)) {
+                throw new IllegalArgumentException("acl.mediaPaths: matches the audit log (" + log + ")");
+            }
+        }
+        if (dir != null && (mediaMatch(dir.resolve("vm-20260101-000000-000000.ppm"))
+                || mediaMatch(dir.resolve("vm-20260101-000000-000000.png")))) {
+            throw new IllegalArgumentException("acl.mediaPaths: matches screenshots in acl.screendumpDir ("
+                    + dir + "); operators could insert what they wrote");
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.monmux.effect;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+/**
+ * Which arguments are secret, so that nobody sees them: not the other operators' notices, not the
+ * audit log, not monmux's own log. Derived from the command and its arguments: members named like
+ * a secret ({@code password}, {@code passwd}, {@code key}, {@code secret}, ...) at any depth; the
+ * {@code data} of a {@code secret} object; what {@code qom-set} writes into a property named like
+ * one (or {@code data}); keystrokes and ring-buffer text, which may be a password typed into the
+ * guest; and the HMP line inside {@code human-monitor-command}, by the HMP rules.
+ */
+public final class Secrets {
+    public static final String REDACTED = "[redacted]";
+
+    private static final Pattern SECRET_NAME = Pattern.compile(
+            "(?i).*(password|passwd|passphrase|secret|key|token|credential).*");
+
+    private Secrets() {
+    }
+
+    /** Whether an argument or option of this name holds a secret. */
+    public static boolean isSecretName(String name) {
+        return SECRET_NAME.matcher(name).matches();
+    }
+
+    /** QOM types whose properties are secret ({@code secret}, {@code secret_keyring}, and any like them). */
+    public static boolean isSecretType(String qomType) {
+        return qomType != null && qomType.toLowerCase(Locale.ROOT).contains("secret");
+    }
+
+    /** What {@code qom-set} writes into {@code property} is secret. */
+    public static boolean isSecretProperty(String property) {
+        return property == null || isSecretName(property) || property.equals("data") || property.equals("iv");
+    }
+
+    /**
+     * A copy of a QMP command's {@code arguments} with secrets replaced by {@link #REDACTED} (null
+     * stays null).
+     *
+     * @param hmpLine redacts the line of a {@code human-monitor-command}
+     */
+    public static ObjectNode redactQmp(String command, ObjectNode arguments, UnaryOperator<String> hmpLine) {
+        return redactQmp(command, arguments, hmpLine, found -> { });
+    }
+
+    /**
+     * As {@link #redactQmp(String, ObjectNode, UnaryOperator)}; {@code found} is told each secret
+     * value replaced, so that an error text that repeats one can be cleaned too.
+     */
+    public static ObjectNode redactQmp(String command, ObjectNode arguments, UnaryOperator<String> hmpLine,
+                                       Consumer<String> found) {
+        if (arguments == null) {
+            return null;
+        }
+        ObjectNode copy = arguments.deepCopy();
+        switch (command) {
+            case "human-monitor-command" -> {
+                JsonNode line = copy.get("command-line");
+                if (line != null && line.isTextual()) {
+                    copy.set("command-line", TextNode.valueOf(hmpLine.apply(line.textValue())));
+                }
+            }
+            case "qom-set" -> {
+                if (copy.has("value") && isSecretProperty(copy.path("property").asText(null))) {
+                    found(copy.get("value"), found);
+                    copy.set("value", TextNode.valueOf(REDACTED));
+                }
+            }
+            case "ringbuf-write", "send-key", "input-send-event" -> {
+                for (String typed : List.of("data", "keys", "events")) {
+                    if (copy.has(typed)) {
+                        found(copy.get(typed), found);
+                        copy.set(typed, TextNode.valueOf(REDACTED));
+                    }
+                }
+            }
+            default -> {
+            }
+        }
+        scrub(copy, found);
+        return copy;
+    }
+
+    /** Secret-named members at any depth, and the {@code data} of secret objects. */
+    public static void scrub(JsonNode node) {
+        scrub(node, found -> { });
+    }
+
+    /** As {@link #scrub(JsonNode)}, telling {@code found} each value replaced. */
+    public static void scrub(JsonNode node, Consumer<String> found) {
+        if (node instanceof ObjectNode o) {
+            boolean secretObject = isSecretType(o.path("qom-type").asText(null));
+            List<String> names = new ArrayList<>();
+            o.fieldNames().forEachRemaining(names::add);
+            for (String name : names) {
+                JsonNode v = o.get(name);
+                if (isSecretName(name) || (secretObject && (name.equals("data") || name.equals("props")))) {
+                    found(v, found);
+                    o.set(name, TextNode.valueOf(REDACTED));
+                } else {
+                    scrub(v, found);
+                }
+            }
+        } else if (node instanceof ArrayNode a) {
+            for (JsonNode e : a) {
+                scrub(e, found);
+            }
+        }
+    }
+
+    /** Every string (or scalar) inside {@code value}. */
+    private static void found(JsonNode value, Consumer<String> found) {
+        if (value == null) {
+            return;
+        }
+        if (value.isContainerNode()) {
+            value.forEach(v -> found(v, found));
+        } else if (!value.isNull()) {
+            found.accept(value.asText());
+        }
+    }
+
+    /**
+     * {@code text} with every one of {@code secrets} replaced by {@link #REDACTED}: for an error
+     * text that repeats what was typed ({@code invalid parameter value: hunter2}).
+     */
+    public static String clean(String text, java.util.Collection<String> secrets) {
+        if (text == null) {
+            return null;
+        }
+        String t = text;
+        for (String s : secrets) {
+            if (!s.isEmpty()) {
+                t = t.replace(s, REDACTED);
+            }
+        }
+        return t;
+    }
+}

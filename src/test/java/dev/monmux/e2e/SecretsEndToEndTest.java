@@ -1,0 +1,114 @@
+package dev.monmux.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.monmux.testing.MonmuxProcess;
+import dev.monmux.testing.QemuProcess;
+import dev.monmux.testing.TelnetTestClient;
+
+/**
+ * Secrets are shown to no one: an admin types a secret in every form QEMU takes it (and once by
+ * mistake as a line of its own); the other operators, viewers included, see what happened with
+ * the secret replaced, the audit log records it without the secret, and monmux's own log (at
+ * trace level) never has it. A real monmux process in front of a real QEMU.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SecretsEndToEndTest {
+    private static final String SECRET = "hunter2-xyz";
+    private static final String PROMPT = "(qemu) ";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void noneOfTheWaysAnAdminTypesASecretShowsItToAnyoneElse() throws Exception {
+        Path audit = dir.resolve("audit.jsonl");
+        String hmcSecret = "{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": "
+                + "\"object_add secret,id=s5,data=" + SECRET + "\"}}";
+        List<String> lines = List.of(
+                "object_add secret,id=s1,data=" + SECRET,
+                "object_add qom-type=secret,id=s2,data=" + SECRET,
+                "object_add {\"qom-type\": \"secret\", \"id\": \"s3\", \"data\": \"" + SECRET + "\"}",
+                "{\"execute\": \"object-add\", \"arguments\": {\"qom-type\": \"secret\", \"id\": \"s4\", \"data\": \""
+                        + SECRET + "\"}}",
+                hmcSecret,
+                "set_password vnc " + SECRET,
+                "set_password \"vnc\" \"" + SECRET + "\"",
+                "set_password " + SECRET + " vnc",
+                "change vnc passwd " + SECRET,
+                "change vnc password " + SECRET,
+                "change vnc -f passwd " + SECRET,
+                SECRET,
+                "qom-set /objects/s1 data " + SECRET,
+                "{\"execute\": \"qom-set\", \"arguments\": {\"path\": \"/objects/s1\", \"property\": \"data\", "
+                        + "\"value\": \"" + SECRET + "\"}}",
+                "ringbuf_write nosuch " + SECRET,
+                "drive_add 0 if=none,id=d9,file.password-secret=" + SECRET);
+        try (QemuProcess qemu = QemuProcess.start()) {
+            int port = MonmuxProcess.freePort();
+            try (MonmuxProcess child = MonmuxProcess.start(dir, port,
+                    "listeners: {telnet: {port: " + port + ", mode: raw}}\n"
+                    + "vms:\n  - {name: vm1, qmp: 'unix:" + qemu.qmpSocket() + "'}\n"
+                    + "audit: {path: '" + audit + "'}\n"
+                    + "metrics: {enabled: false}\n"
+                    + "log: {level: trace}\n" + OperatorsEndToEndTest.USERS);
+                 TelnetTestClient root = rawLogin(port, "root", "root-pw");
+                 TelnetTestClient otto = rawLogin(port, "otto", "otto-pw");
+                 TelnetTestClient vera = rawLogin(port, "vera", "vera-pw")) {
+                MonmuxProcess.awaitVmUp(root);
+                for (String line : lines) {
+                    root.line(line);
+                    root.await(PROMPT, 20_000);
+                }
+                root.line(".say done");
+                otto.await("[root@127.0.0.1 says] done", 20_000);
+                vera.await("[root@127.0.0.1 says] done", 20_000);
+                String seen = otto.all() + vera.all();
+                assertFalse(seen.contains(SECRET), "another operator saw the secret: " + TelnetTestClient.show(seen));
+                for (String shown : List.of("object_add secret,id=s1,data=[redacted]",
+                        "object_add qom-type=secret,id=s2,data=[redacted]",
+                        "object_add {\"qom-type\":\"secret\",\"id\":\"s3\",\"data\":\"[redacted]\"}",
+                        "object-add (QMP)", "human-monitor-command (QMP)", "set_password vnc [redacted]",
+                        "set_password \"vnc\" [redacted]", "set_password [redacted] [redacted]",
+                        "change vnc passwd [redacted]", "change vnc password [redacted]", "change vnc -f passwd [redacted]",
+                        "qom-set /objects/s1 data [redacted]", "ringbuf_write nosuch [redacted]")) {
+                    assertTrue(otto.all().contains("[root@127.0.0.1] " + shown), shown + " in " + TelnetTestClient.show(otto.all()));
+                    assertTrue(vera.all().contains("[root@127.0.0.1] " + shown), "viewers too: " + shown);
+                }
+                assertFalse(otto.all().contains("[root@127.0.0.1] [redacted]"));
+                assertTrue(root.all().contains("unknown command: '" + SECRET + "'"), "the typist sees QEMU's answer");
+                child.signal("TERM");
+                child.awaitExit(30);
+                String log = child.log();
+                assertTrue(log.contains("TRACE") || log.contains("DEBUG"), "the log ran at trace level: " + log);
+                assertFalse(log.contains(SECRET), "monmux's own log has the secret: " + log);
+            }
+        }
+        String records = Files.readString(audit);
+        assertFalse(records.contains(SECRET), "the audit log has the secret: "
+                + records.lines().filter(l -> l.contains(SECRET)).toList());
+        assertTrue(records.contains("\"line\":\"object_add secret,id=s1,data=[redacted]\""), records);
+        assertTrue(records.contains("\"line\":\"[not recorded: not a command monmux knows]\""), records);
+        assertTrue(records.contains("\"command-line\":\"object_add secret,id=s5,data=[redacted]\""), records);
+    }
+
+    private static TelnetTestClient rawLogin(int port, String user, String pw) throws Exception {
+        TelnetTestClient c = TelnetTestClient.raw(port);
+        c.await("login: ", 20_000);
+        c.line(user);
+        c.await("Password: ");
+        c.line(pw);
+        c.await(PROMPT, 20_000);
+        return c;
+    }
+}
