@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Generates src/main/resources/dev/monmux/hmp/hmp-commands.json, monmux's HMP command table.
+"""Generates src/main/resources/dev/monmux/hmp/qemu-MAJOR.MINOR.json, monmux's HMP command table of
+one QEMU version.
 
 The facts (names|aliases, args_type, params, help, flags) are QEMU's hmp-commands.hx and
 hmp-commands-info.hx as compiled into the installed qemu-system-x86_64: the script reads the
@@ -12,13 +13,31 @@ place for HMP and QMP alike.
 It then checks itself: the table rendered as QEMU's `help` must equal what the real QEMU prints
 for `help` and `help info` through human-monitor-command.
 
-Usage: scripts/gen-hmp-table.py [path/to/qemu-system-x86_64]
+Usage: scripts/gen-hmp-table.py [path/to/qemu-system-x86_64 [-L DATADIR]...]
+  scripts/gen-hmp-table.py                                   # the system's QEMU (Debian bookworm: 7.2)
+  scripts/gen-hmp-table.py target/qemu/10.0/usr/bin/qemu-system-x86_64 \
+      -L target/qemu/10.0/usr/share/qemu -L /usr/share/seabios   # the 10.0 that test-deps.sh unpacks
+
+A new version is one run of this script (it names the file after the binary's version), then
+`mvn test` (HmpTablesTest finds the file; HmpDifferentialTest and EffectClassesQemuTest check it
+against that QEMU, when the tests have it).
 """
 import json, os, socket, struct, subprocess, sys, tempfile, time
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else '/usr/bin/qemu-system-x86_64'
-OUT = os.path.join(os.path.dirname(__file__), '..', 'src/main/resources/dev/monmux/hmp/hmp-commands.json')
-ENTRY = 80  # sizeof(HMPCommand) in QEMU 7.2 on x86_64: 10 pointer-sized fields
+DATA = []
+rest = sys.argv[2:]
+while rest:
+    if rest[0] != '-L' or len(rest) < 2:
+        sys.exit('usage: gen-hmp-table.py [BINARY [-L DATADIR]...]')
+    DATA += ['-L', rest[1]]
+    rest = rest[2:]
+VERSION_LINE = subprocess.run([BIN] + DATA + ['--version'], capture_output=True, text=True).stdout.splitlines()[0]
+MAJOR_MINOR = '.'.join(VERSION_LINE.split()[3].split('.')[:2])   # QEMU emulator version 7.2.22 (...)
+OUT = os.path.join(os.path.dirname(__file__), '..', 'src/main/resources/dev/monmux/hmp/qemu-%s.json' % MAJOR_MINOR)
+# sizeof(HMPCommand) on x86_64: 10 pointer-sized fields (name, args_type, params, help, flags, cmd,
+# cmd_info_hrt, coroutine, sub_table, command_completion), the same in 7.2 and 10.0
+ENTRY = 80
 
 # ---- read the binary ----
 B = open(BIN, 'rb').read()
@@ -69,15 +88,21 @@ top = walk(start[0])
 # ---- ask the real QEMU for QKeyCode names and its help text ----
 tmp = tempfile.mkdtemp()
 sock = os.path.join(tmp, 'q.sock')
-qemu = subprocess.Popen([BIN, '-M', 'pc', '-m', '64', '-nodefaults', '-display', 'none', '-S',
+qemu = subprocess.Popen([BIN] + DATA + ['-M', 'pc', '-m', '64', '-nodefaults', '-display', 'none', '-S',
                          '-qmp', 'unix:%s,server=on,wait=off' % sock])
 try:
     for _ in range(200):
         if os.path.exists(sock):
             break
         time.sleep(0.05)
-    s = socket.socket(socket.AF_UNIX)
-    s.connect(sock)
+    for _ in range(200):   # the file appears at bind(), a moment before listen()
+        s = socket.socket(socket.AF_UNIX)
+        try:
+            s.connect(sock)
+            break
+        except ConnectionRefusedError:
+            s.close()
+            time.sleep(0.05)
     f = s.makefile('rw')
     f.readline()
     def call(cmd, args=None):
@@ -109,10 +134,9 @@ info = [c for c in top if c['names'] == 'info'][0]['sub']
 if render(top) != real_help or render(info, 'info ') != real_help_info:
     sys.exit('rendered help differs from QEMU\'s: the table is wrong')
 
-version = subprocess.run([BIN, '--version'], capture_output=True, text=True).stdout.splitlines()[0]
 os.makedirs(os.path.dirname(OUT), exist_ok=True)
 with open(OUT, 'w') as o:
-    o.write('{"source": %s,\n' % json.dumps(version + ' (hmp-commands.hx, hmp-commands-info.hx as built)'))
+    o.write('{"source": %s,\n' % json.dumps(VERSION_LINE + ' (hmp-commands.hx, hmp-commands-info.hx as built)'))
     o.write(' "commands": [\n')
     rows = []
     for c in top:
@@ -122,4 +146,11 @@ with open(OUT, 'w') as o:
             rows[-1] = rows[-1][:-1] + ', "sub": [\n' + ',\n'.join('    ' + json.dumps(s) for s in sub) + ']}'
     o.write(',\n'.join(rows))
     o.write('],\n "qkeycodes": %s}\n' % json.dumps(keys[0]))
+INDEX = os.path.join(os.path.dirname(OUT), 'tables.txt')
+lines = open(INDEX).read().splitlines() if os.path.exists(INDEX) else []
+header = [l for l in lines if l.startswith('#')]
+known = {l.strip() for l in lines if l.strip() and not l.startswith('#')}
+known.add(MAJOR_MINOR)
+with open(INDEX, 'w') as o:
+    o.write('\n'.join(header + sorted(known, key=lambda v: tuple(int(x) for x in v.split('.')))) + '\n')
 print('wrote', os.path.normpath(OUT), len(top), 'commands,', len(info), 'info sub-commands,', len(keys[0]), 'key names')

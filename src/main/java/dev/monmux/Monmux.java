@@ -35,7 +35,9 @@ import dev.monmux.effect.Confinement;
 import dev.monmux.effect.EffectTable;
 import dev.monmux.effect.QmpEffects;
 import dev.monmux.hmp.HmpCompleter;
-import dev.monmux.hmp.HmpEngine;
+import dev.monmux.hmp.HmpDialects;
+import dev.monmux.hmp.HmpTable;
+import dev.monmux.hmp.HmpTables;
 import dev.monmux.net.ConnectionLimiter;
 import dev.monmux.qmp.VmLink;
 import dev.monmux.session.Access;
@@ -48,7 +50,6 @@ import dev.monmux.session.SessionContext;
 import dev.monmux.session.SessionRegistry;
 import dev.monmux.session.SharedVm;
 import dev.monmux.session.VmDirectory;
-import dev.monmux.telnet.LineEditor;
 import dev.monmux.telnet.TelnetChannelInitializer;
 import dev.monmux.telnet.TelnetSessionHandler;
 import io.netty.bootstrap.ServerBootstrap;
@@ -70,7 +71,7 @@ public final class Monmux implements AutoCloseable {
     private final VmDirectory vms = new VmDirectory();
     private final SessionRegistry sessions = new SessionRegistry();
     private final SessionContext sessionContext;
-    private final HmpCompleter hmpCompleter;
+    private final HmpDialects hmp;
     /** The telnet listeners bound now, and the sessions that came in through each. */
     private final Map<ConfigDiff.Listener, TelnetListener> listeners = new ConcurrentHashMap<>();
     private final Reloader reloader;
@@ -98,8 +99,7 @@ public final class Monmux implements AutoCloseable {
         this.observability = new Observability(config, sessions, workers);
         Confinement confinement = new Confinement(config.acl().mediaPaths(),
                 config.acl().screendumpDir() == null ? null : java.nio.file.Path.of(config.acl().screendumpDir()));
-        HmpEngine hmp = HmpEngine.from(config.hmp(), confinement);
-        this.hmpCompleter = new HmpCompleter(hmp.table());
+        this.hmp = new HmpDialects(HmpTables.shipped(), config.hmp().nativeMappings(), EffectTable.shipped(), confinement);
         this.users = new UserDirectory(config.users().stream().map(UserConfig::toUser).toList());
         this.authenticator = config.auth() == AuthMode.PASSWORD ? new Authenticator(users,
                 new LoginThrottle(config.login().failureDelay(), config.login().maxFailureDelay(),
@@ -108,7 +108,7 @@ public final class Monmux implements AutoCloseable {
         Access access = new Access(authenticator, config.login(), locks, config.confirmDangerous());
         this.reloader = new Reloader(this);
         this.sessionContext = new SessionContext(vms, sessions, new BuiltinCommands(who -> reloader.reload(who)), hmp,
-                new QmpRequestPlanner(hmp, new QmpEffects(EffectTable.shipped(), confinement)),
+                new QmpRequestPlanner(this.hmp, new QmpEffects(EffectTable.shipped(), confinement)),
                 new AccessControl(users, locks, ZoneId.systemDefault()),
                 observers.apply(observability.observer()), observability.activity(),
                 config.limits().commandsInFlight(), config.limits().maxQueuedLines(), access);
@@ -160,6 +160,7 @@ public final class Monmux implements AutoCloseable {
     /** Starts linking to a VM (at start, and when a reload adds it). */
     SharedVm addVm(VmConfig vc) {
         VmLink link = new VmLink(vc.name(), vc.qmp(), config.qmp(), vc.commandTimeout(), workers.next());
+        hmp.watch(link);
         SharedVm vm = new SharedVm(link, events, sessionContext.activity());
         vms.add(vm);
         observability.watch(vm);
@@ -329,9 +330,12 @@ public final class Monmux implements AutoCloseable {
         return vm != null && vm.link() instanceof VmLink link ? link.eventLoop() : workers;
     }
 
-    /** Builtin commands and {@code .attach} VM names, then HMP commands from QEMU's table. */
-    private LineEditor.Completer completer() {
-        return before -> {
+    /**
+     * Builtin commands and {@code .attach} VM names, then HMP commands from the table of the QEMU
+     * the session's VM runs now.
+     */
+    private TelnetSessionHandler.SessionCompleter completer() {
+        return (session, before) -> {
             String word = before.substring(before.lastIndexOf(' ') + 1);
             if (before.stripLeading().startsWith(".")) {
                 if (!before.equals(word)) {
@@ -345,7 +349,9 @@ public final class Monmux implements AutoCloseable {
                 }
                 return BuiltinCommands.NAMES.stream().filter(n -> n.startsWith(word)).toList();
             }
-            return hmpCompleter.complete(before);
+            SharedVm vm = session.attached();
+            HmpTable table = vm != null ? hmp.forVm(vm.link()).table() : HmpTable.of(HmpTables.shipped().newest());
+            return new HmpCompleter(table).complete(before);
         };
     }
 

@@ -5,9 +5,12 @@ package dev.monmux.effect;
  * (the screen image)}): a refusal names it.
  */
 public record Classification(Effect effect, String why) {
+    /** The reason of a command monmux has no class for. */
+    public static final String UNKNOWN = "is not known to monmux";
+
     /** For a command monmux has no class for: admin-only. */
     public static Classification unknown() {
-        return new Classification(Effect.DANGEROUS, "is not known to monmux");
+        return new Classification(Effect.DANGEROUS, UNKNOWN);
     }
 
     /** The same class, a more specific reason. */

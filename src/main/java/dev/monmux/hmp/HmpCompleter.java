@@ -3,21 +3,19 @@ package dev.monmux.hmp;
 import java.util.List;
 import java.util.TreeSet;
 
-import dev.monmux.telnet.LineEditor;
-
 /**
  * Tab completion from QEMU's command table: command names (aliases too) for the first word,
  * {@code info} sub-commands after {@code info}, and command names after {@code help} (and
  * {@code help info}).
  */
-public final class HmpCompleter implements LineEditor.Completer {
+public final class HmpCompleter {
     private final HmpTable table;
 
     public HmpCompleter(HmpTable table) {
         this.table = table;
     }
 
-    @Override
+    /** The words that complete the last one of {@code lineBeforeCursor}, sorted. */
     public List<String> complete(String lineBeforeCursor) {
         String[] words = lineBeforeCursor.stripLeading().split("[ \t]+", -1);
         String last = words[words.length - 1];

@@ -22,10 +22,12 @@ final class HmpEffects {
 
     private final EffectTable table;
     private final Confinement confinement;
+    private final dev.monmux.qmp.QemuVersion version;
 
-    HmpEffects(EffectTable table, Confinement confinement) {
+    HmpEffects(EffectTable table, Confinement confinement, dev.monmux.qmp.QemuVersion version) {
         this.table = table;
         this.confinement = confinement;
+        this.version = version;
     }
 
     Confinement confinement() {
@@ -48,8 +50,9 @@ final class HmpEffects {
     /** The table's class of a command, by canonical name; admin-only when the table lacks it. */
     Classification of(String name) {
         return table.hmp(name).orElseGet(() -> {
-            if (warned.add(name)) {
-                log.warn("HMP command '{}' has no effect class in monmux's table: only admins may run it", name);
+            if (warned.add(version + " " + name)) {
+                log.warn("HMP command '{}' of QEMU {} has no effect class in monmux's table: only admins may run it",
+                        name, version);
             }
             return Classification.unknown();
         });

@@ -9,7 +9,6 @@ import dev.monmux.command.CommandPlan;
 import dev.monmux.command.CommandResult;
 import dev.monmux.command.HmpPlanner;
 import dev.monmux.command.Path;
-import dev.monmux.config.HmpConfig;
 import dev.monmux.effect.Classification;
 import dev.monmux.effect.Confinement;
 import dev.monmux.effect.Effect;
@@ -30,31 +29,48 @@ public final class HmpEngine implements HmpPlanner {
 
     private final HmpParser parser;
     private final NativeMappings natives;
-    private final boolean nativeMappings;
+    private final java.util.Set<String> nativeNames;
     private final HmpEffects effects;
 
+    /**
+     * With {@code nativeMappings}, the mappings certified for the table's version run natively
+     * (none on a corrected table); without, every line goes through {@code human-monitor-command}.
+     */
     public HmpEngine(HmpTable table, boolean nativeMappings) {
-        this(table, nativeMappings, EffectTable.shipped(), Confinement.NONE);
+        this(table, certified(table, nativeMappings), EffectTable.shipped(), Confinement.NONE);
     }
 
-    public HmpEngine(HmpTable table, boolean nativeMappings, EffectTable effectTable, Confinement confinement) {
+    /** @param nativeNames the native mappings to use (see {@link NativeCertificates}) */
+    public HmpEngine(HmpTable table, java.util.Set<String> nativeNames, EffectTable effectTable, Confinement confinement) {
         this.parser = new HmpParser(table);
         this.natives = new NativeMappings(table);
-        this.nativeMappings = nativeMappings;
-        this.effects = new HmpEffects(effectTable, confinement);
+        this.nativeNames = java.util.Set.copyOf(nativeNames);
+        this.effects = new HmpEffects(effectTable, confinement, table.version());
     }
 
-    public static HmpEngine from(HmpConfig config, Confinement confinement) {
-        return new HmpEngine(HmpTable.qemu72(), config.nativeMappings(), EffectTable.shipped(), confinement);
+    /** The native mappings a VM with {@code table} may use. */
+    static java.util.Set<String> certified(HmpTable table, boolean nativeMappings) {
+        return nativeMappings && !table.corrected() ? NativeCertificates.shipped().forVersion(table.version())
+                : java.util.Set.of();
+    }
+
+    /** Every native mapping monmux has, certified or not: for the differential test that certifies them. */
+    public static HmpEngine withEveryNativeMapping(HmpTable table) {
+        return new HmpEngine(table, new NativeMappings(table).names(), EffectTable.shipped(), Confinement.NONE);
     }
 
     public HmpTable table() {
         return parser.table();
     }
 
-    /** Whether {@code name} (canonical, e.g. {@code info status}) has a native mapping. */
+    /** Whether {@code name} (canonical, e.g. {@code info status}) runs natively here. */
     public boolean isNative(String name) {
-        return natives.has(name);
+        return nativeNames.contains(name) && natives.has(name);
+    }
+
+    /** The names of every native mapping monmux has, certified anywhere or not. */
+    public static java.util.Set<String> nativeMappingNames() {
+        return new NativeMappings(HmpTable.qemu72()).names();
     }
 
     @Override
@@ -90,7 +106,7 @@ public final class HmpEngine implements HmpPlanner {
     private CommandPlan known(String line, HmpParse.Known known, Classification cls, String shown, Integer cpuIndex,
                               java.util.Set<String> secrets) {
         String name = known.name();
-        if (!nativeMappings || !natives.has(name)) {
+        if (!isNative(name)) {
             return fallback(line, shown, name, cls, cpuIndex);
         }
         if (known instanceof HmpParse.Invalid invalid) {
@@ -148,7 +164,7 @@ public final class HmpEngine implements HmpPlanner {
         Classification cls = new Classification(Effect.CONTROL, "writes a screenshot into acl.screendumpDir");
         String saved = "screendump: saved as " + file + " (acl.screendumpDir)\r\n";
         CommandPlan plan;
-        NativeCall call = nativeMappings ? natives.get("screendump").map(moved, cpuIndex) : null;
+        NativeCall call = isNative("screendump") ? natives.get("screendump").map(moved, cpuIndex) : null;
         if (call != null && call.qmpCommand() != null) {
             plan = new CommandPlan(shown.toString(), "screendump", cls.effect(), cls.why(), Path.NATIVE,
                     call.qmpCommand(), call.qmpArguments(), call.action(), null, null);

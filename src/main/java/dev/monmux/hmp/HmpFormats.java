@@ -179,103 +179,6 @@ final class HmpFormats {
         }
     }
 
-    /** hmp_info_migrate after the globals block, which {@link MigrationGlobals} supplies. */
-    static String migrate(JsonNode r) {
-        StringBuilder s = new StringBuilder();
-        if (r.has("blocked-reasons")) {
-            s.append("Outgoing migration blocked:\n");
-            for (JsonNode reason : r.path("blocked-reasons")) {
-                s.append("  ").append(reason.asText()).append('\n');
-            }
-        }
-        if (r.has("status")) {
-            s.append("Migration status: ").append(r.path("status").asText());
-            if (r.path("status").asText().equals("failed") && r.has("error-desc")) {
-                s.append(" (").append(r.path("error-desc").asText()).append(")\n");
-            } else {
-                s.append('\n');
-            }
-            s.append("total time: ").append(u64(r, "total-time")).append(" ms\n");
-            optional(s, r, "expected-downtime", "expected downtime: ", " ms");
-            optional(s, r, "downtime", "downtime: ", " ms");
-            optional(s, r, "setup-time", "setup: ", " ms");
-        }
-        if (r.has("ram")) {
-            JsonNode ram = r.path("ram");
-            s.append("transferred ram: ").append(kib(ram, "transferred")).append(" kbytes\n");
-            s.append("throughput: ").append(f2(ram, "mbps")).append(" mbps\n");
-            s.append("remaining ram: ").append(kib(ram, "remaining")).append(" kbytes\n");
-            s.append("total ram: ").append(kib(ram, "total")).append(" kbytes\n");
-            s.append("duplicate: ").append(u64(ram, "duplicate")).append(" pages\n");
-            s.append("skipped: ").append(u64(ram, "skipped")).append(" pages\n");
-            s.append("normal: ").append(u64(ram, "normal")).append(" pages\n");
-            s.append("normal bytes: ").append(kib(ram, "normal-bytes")).append(" kbytes\n");
-            s.append("dirty sync count: ").append(u64(ram, "dirty-sync-count")).append('\n');
-            s.append("page size: ").append(kib(ram, "page-size")).append(" kbytes\n");
-            s.append("multifd bytes: ").append(kib(ram, "multifd-bytes")).append(" kbytes\n");
-            s.append("pages-per-second: ").append(u64(ram, "pages-per-second")).append('\n');
-            if (ram.path("dirty-pages-rate").asLong() != 0) {
-                s.append("dirty pages rate: ").append(u64(ram, "dirty-pages-rate")).append(" pages\n");
-            }
-            if (ram.path("postcopy-requests").asLong() != 0) {
-                s.append("postcopy request count: ").append(u64(ram, "postcopy-requests")).append('\n');
-            }
-            if (ram.path("precopy-bytes").asLong() != 0) {
-                s.append("precopy ram: ").append(kib(ram, "precopy-bytes")).append(" kbytes\n");
-            }
-            if (ram.path("downtime-bytes").asLong() != 0) {
-                s.append("downtime ram: ").append(kib(ram, "downtime-bytes")).append(" kbytes\n");
-            }
-            if (ram.path("postcopy-bytes").asLong() != 0) {
-                s.append("postcopy ram: ").append(kib(ram, "postcopy-bytes")).append(" kbytes\n");
-            }
-            if (ram.path("dirty-sync-missed-zero-copy").asLong() != 0) {
-                s.append("Zero-copy-send fallbacks happened: ").append(u64(ram, "dirty-sync-missed-zero-copy"))
-                        .append(" times\n");
-            }
-        }
-        if (r.has("disk")) {
-            JsonNode d = r.path("disk");
-            s.append("transferred disk: ").append(kib(d, "transferred")).append(" kbytes\n");
-            s.append("remaining disk: ").append(kib(d, "remaining")).append(" kbytes\n");
-            s.append("total disk: ").append(kib(d, "total")).append(" kbytes\n");
-        }
-        if (r.has("xbzrle-cache")) {
-            JsonNode x = r.path("xbzrle-cache");
-            s.append("cache size: ").append(u64(x, "cache-size")).append(" bytes\n");
-            s.append("xbzrle transferred: ").append(kib(x, "bytes")).append(" kbytes\n");
-            s.append("xbzrle pages: ").append(u64(x, "pages")).append(" pages\n");
-            s.append("xbzrle cache miss: ").append(u64(x, "cache-miss")).append(" pages\n");
-            s.append("xbzrle cache miss rate: ").append(f2(x, "cache-miss-rate")).append('\n');
-            s.append("xbzrle encoding rate: ").append(f2(x, "encoding-rate")).append('\n');
-            s.append("xbzrle overflow: ").append(u64(x, "overflow")).append('\n');
-        }
-        if (r.has("compression")) {
-            JsonNode c = r.path("compression");
-            s.append("compression pages: ").append(u64(c, "pages")).append(" pages\n");
-            s.append("compression busy: ").append(u64(c, "busy")).append('\n');
-            s.append("compression busy rate: ").append(f2(c, "busy-rate")).append('\n');
-            s.append("compressed size: ").append(kib(c, "compressed-size")).append(" kbytes\n");
-            s.append("compression rate: ").append(f2(c, "compression-rate")).append('\n');
-        }
-        optional(s, r, "cpu-throttle-percentage", "cpu throttle percentage: ", "");
-        optional(s, r, "postcopy-blocktime", "postcopy blocktime: ", "");
-        if (r.has("postcopy-vcpu-blocktime")) {
-            s.append("postcopy vcpu blocktime: ").append(uintList(r.path("postcopy-vcpu-blocktime"))).append('\n');
-        }
-        if (r.has("socket-address")) {
-            s.append("socket address: [\n");
-            for (JsonNode a : r.path("socket-address")) {
-                s.append('\t').append(socketUri(a)).append('\n');
-            }
-            s.append("]\n");
-        }
-        if (r.has("vfio")) {
-            s.append("vfio device transferred: ").append(kib(r.path("vfio"), "transferred")).append(" kbytes\n");
-        }
-        return s.toString();
-    }
-
     /** hmp_info_migrate_capabilities. */
     static String migrateCapabilities(JsonNode r) {
         StringBuilder s = new StringBuilder();
@@ -286,65 +189,28 @@ final class HmpFormats {
         return s.toString();
     }
 
-    /** hmp_info_migrate_parameters: QEMU's fixed order and units. */
-    static String migrateParameters(JsonNode p) {
-        StringBuilder s = new StringBuilder();
-        String[][] rows = {
-            {"announce-initial", " ms"}, {"announce-max", " ms"}, {"announce-rounds", ""}, {"announce-step", " ms"},
-            {"compress-level", ""}, {"compress-threads", ""}, {"compress-wait-thread", "bool"},
-            {"decompress-threads", ""}, {"throttle-trigger-threshold", ""}, {"cpu-throttle-initial", ""},
-            {"cpu-throttle-increment", ""}, {"cpu-throttle-tailslow", "bool"}, {"max-cpu-throttle", ""},
-            {"tls-creds", "quoted"}, {"tls-hostname", "quoted"}, {"max-bandwidth", " bytes/second"},
-            {"downtime-limit", " ms"}, {"x-checkpoint-delay", " ms"}, {"block-incremental", "bool"},
-            {"multifd-channels", ""}, {"multifd-compression", "text"}, {"xbzrle-cache-size", " bytes"},
-            {"max-postcopy-bandwidth", ""}, {"tls-authz", "quoted"}};
-        for (String[] row : rows) {
-            String key = row[0];
-            s.append(key).append(": ");
-            switch (row[1]) {
-                case "bool" -> s.append(p.path(key).asBoolean() ? "on" : "off");
-                case "quoted" -> s.append('\'').append(p.has(key) ? p.path(key).asText() : "(null)").append('\'');
-                case "text" -> s.append(p.path(key).asText());
-                default -> s.append(u64(p, key)).append(row[1]);
-            }
-            s.append('\n');
-        }
-        if (p.has("block-bitmap-mapping")) {
-            s.append("block-bitmap-mapping:\n");
-            for (JsonNode node : p.path("block-bitmap-mapping")) {
-                s.append("  '").append(node.path("node-name").asText()).append("' -> '")
-                        .append(node.path("alias").asText()).append("'\n");
-                for (JsonNode b : node.path("bitmaps")) {
-                    s.append("    '").append(b.path("name").asText()).append("' -> '")
-                            .append(b.path("alias").asText()).append("'\n");
-                }
-            }
-        }
-        return s.toString();
-    }
-
-    private static void optional(StringBuilder s, JsonNode n, String key, String label, String unit) {
+    static void optional(StringBuilder s, JsonNode n, String key, String label, String unit) {
         if (n.has(key)) {
             s.append(label).append(u64(n, key)).append(unit).append('\n');
         }
     }
 
-    private static String u64(JsonNode n, String key) {
+    static String u64(JsonNode n, String key) {
         return Long.toUnsignedString(n.path(key).asLong());
     }
 
-    private static String kib(JsonNode n, String key) {
+    static String kib(JsonNode n, String key) {
         return Long.toUnsignedString(n.path(key).asLong() >>> 10);
     }
 
     /** printf's %0.2f: the double's exact value, ties to even, as glibc rounds. */
-    private static String f2(JsonNode n, String key) {
+    static String f2(JsonNode n, String key) {
         return new java.math.BigDecimal(n.path(key).asDouble()).setScale(2, java.math.RoundingMode.HALF_EVEN)
                 .toPlainString();
     }
 
     /** QEMU's string output visitor for a uint32 list: runs of consecutive values as ranges. */
-    private static String uintList(JsonNode list) {
+    static String uintList(JsonNode list) {
         StringBuilder s = new StringBuilder();
         int i = 0;
         while (i < list.size()) {
@@ -366,7 +232,7 @@ final class HmpFormats {
     }
 
     /** socket_uri. */
-    private static String socketUri(JsonNode a) {
+    static String socketUri(JsonNode a) {
         return switch (a.path("type").asText()) {
             case "inet" -> "tcp:" + a.path("host").asText() + ":" + a.path("port").asText();
             case "unix" -> "unix:" + a.path("path").asText();

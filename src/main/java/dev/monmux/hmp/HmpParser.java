@@ -89,6 +89,10 @@ public final class HmpParser {
         if (!cmd.available()) {
             return new HmpParse.Unavailable(cmd, name, "Command \"" + str(b, 0, p) + "\" is not available.\n");
         }
+        if (cmd.argsType() == null) {
+            // a command of the VM's help that the table lacks: only QEMU reads its arguments
+            return new HmpParse.Unparsed(cmd, name);
+        }
         int[] pos = {p};
         Map<String, HmpParse.Span> spans = new LinkedHashMap<>();
         try {

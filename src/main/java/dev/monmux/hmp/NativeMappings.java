@@ -18,8 +18,9 @@ import dev.monmux.qmp.QmpErrorException;
 import dev.monmux.qmp.QmpJson;
 
 /**
- * The HMP commands monmux runs as their own QMP commands, each rendering the result as QEMU
- * 7.2's HMP handler does (monitor/hmp-cmds.c, block/monitor/block-hmp-cmds.c). A mapping may
+ * The HMP commands monmux runs as their own QMP commands, each rendering the result as the
+ * table's QEMU version's HMP handler does (monitor/hmp-cmds.c, block/monitor/block-hmp-cmds.c;
+ * where the text changed between versions, {@link MigrationFormats}). A mapping may
  * decline a line (returns null: e.g. {@code change vnc}, {@code info block -v}); it then goes
  * through {@code human-monitor-command}.
  */
@@ -41,6 +42,7 @@ final class NativeMappings {
     NativeMappings(HmpTable table) {
         this.table = table;
         this.help = new HmpHelp(table);
+        MigrationFormats migration = MigrationFormats.of(table.version());
         query("info status", "query-status", HmpFormats::status);
         query("info version", "query-version", HmpFormats::version);
         query("info name", "query-name", HmpFormats::name);
@@ -52,12 +54,12 @@ final class NativeMappings {
         query("info iothreads", "query-iothreads", HmpFormats::iothreads);
         query("info hotpluggable-cpus", "query-hotpluggable-cpus", HmpFormats::hotpluggableCpus);
         query("info migrate_capabilities", "query-migrate-capabilities", HmpFormats::migrateCapabilities);
-        query("info migrate_parameters", "query-migrate-parameters", HmpFormats::migrateParameters);
+        query("info migrate_parameters", "query-migrate-parameters", migration::migrateParameters);
         mappings.put("info cpus", (l, cpu) -> call("query-cpus-fast", null, r -> HmpFormats.cpus(r, cpu)));
         mappings.put("info block", (l, cpu) -> infoBlock(l));
         mappings.put("info migrate", (l, cpu) -> new NativeCall("query-migrate", null, vm -> migrationGlobals.get(vm)
                 .thenCompose(globals -> vm.call("query-migrate", null)
-                        .thenApply(r -> CommandResult.ok(globals + HmpText.crlf(HmpFormats.migrate(r)))))));
+                        .thenApply(r -> CommandResult.ok(globals + HmpText.crlf(migration.migrate(r)))))));
         // hmp_stop, hmp_system_reset, hmp_system_powerdown, hmp_quit pass no Error: QEMU prints nothing
         mappings.put("stop", (l, cpu) -> silent("stop", null));
         mappings.put("system_reset", (l, cpu) -> silent("system_reset", null));

@@ -29,4 +29,10 @@ public record QmpGreeting(ObjectNode raw, String version, String packageName, Li
     public boolean offers(String capability) {
         return capabilities.contains(capability);
     }
+
+    /** The QEMU release ({@code 7.2} of {@code 7.2.22}). */
+    public QemuVersion release() {
+        QemuVersion v = QemuVersion.parse(version);
+        return v != null ? v : new QemuVersion(0, 0);
+    }
 }

@@ -288,7 +288,7 @@ final class QmpClientSession implements VmLinkListener {
 
     /** Plan, then the command contract (gate, observer, send, observer, reply). */
     private CompletableFuture<String> forward(ObjectNode req, JsonNode id, SendOrder.Turn turn) {
-        CommandPlan plan = ctx.planner().plan(req, link.name(), link.commands(),
+        CommandPlan plan = ctx.planner().plan(req, link,
                 request -> caller -> caller.execute(request).thenApply(QmpClientSession::result)
                         .exceptionally(err -> linkFailure(err, id)),
                 QmpClientSession::result);

@@ -24,6 +24,7 @@ import dev.monmux.effect.Effect;
 import dev.monmux.command.OrderedDispatch;
 import dev.monmux.command.Outcome;
 import dev.monmux.command.SendOrder;
+import dev.monmux.effect.Classification;
 import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.qmp.QmpJson;
 import dev.monmux.qmp.VmLinkException;
@@ -515,7 +516,7 @@ public final class OperatorSession {
 
     private CompletableFuture<String> hmp(String line, SendOrder.Turn turn) {
         Integer selected = parseCpu(line);
-        return execute(ctx.hmp().plan(line, cpuIndex, attached.name()), turn).thenApply(out -> {
+        return execute(ctx.hmp().forVm(attached.link()).plan(line, cpuIndex, attached.name()), turn).thenApply(out -> {
             if (selected != null && out.isEmpty()) {
                 // QEMU forgets `cpu N` after each human-monitor-command; remember it for later calls.
                 cpuIndex = selected;
@@ -539,8 +540,10 @@ public final class OperatorSession {
      */
     private CompletableFuture<String> execute(CommandPlan plan, SendOrder.Turn turn) {
         SharedVm vm = attached;
-        // Only commands known to be dangerous are confirmed: a typo ('unknown') goes to QEMU, which says so.
-        if (plan.effect() == Effect.DANGEROUS && !"unknown".equals(plan.name()) && ctx.access().confirmDangerous()
+        // Only commands known to be dangerous are confirmed: a typo ('unknown') or a command of a newer
+        // QEMU that monmux has no class for goes to QEMU (admins only), as at QEMU's own prompt.
+        if (plan.effect() == Effect.DANGEROUS && !"unknown".equals(plan.name())
+                && !Classification.UNKNOWN.equals(plan.why()) && ctx.access().confirmDangerous()
                 && console.interactive() && ctx.gate().refuse(actor(), vm.name(), plan).isEmpty()) {
             confirmation = new CompletableFuture<>();
             CompletableFuture<Boolean> answer = confirmation;
@@ -557,7 +560,7 @@ public final class OperatorSession {
     private String confirmName(CommandPlan plan) {
         if ("human-monitor-command".equals(plan.qmpCommand()) && plan.path() == dev.monmux.command.Path.QMP
                 && plan.qmpArguments() != null && plan.qmpArguments().path("command-line").isTextual()) {
-            return ctx.hmp().plan(plan.qmpArguments().path("command-line").asText(), null).name();
+            return ctx.hmp().forVm(attached.link()).plan(plan.qmpArguments().path("command-line").asText(), null).name();
         }
         return plan.name();
     }
@@ -604,7 +607,7 @@ public final class OperatorSession {
             return done("Error: a QMP command is an object with \"execute\", e.g. {\"execute\": \"query-status\"}\r\n");
         }
         QmpEndpoint link = attached.link();
-        return execute(ctx.qmp().plan(obj, attached.name(), link.commands(),
+        return execute(ctx.qmp().plan(obj, link,
                 req -> vm -> vm.execute(req).thenApply(OperatorSession::qmpResult), OperatorSession::qmpResult), turn);
     }
 

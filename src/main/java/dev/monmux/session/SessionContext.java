@@ -3,7 +3,7 @@ package dev.monmux.session;
 import dev.monmux.command.ActivityListener;
 import dev.monmux.command.CommandGate;
 import dev.monmux.command.CommandObserver;
-import dev.monmux.command.HmpPlanner;
+import dev.monmux.command.HmpPlanners;
 import dev.monmux.command.QmpRequestPlanner;
 
 /**
@@ -12,7 +12,7 @@ import dev.monmux.command.QmpRequestPlanner;
  * (observer and activity: audit, metrics), per-session limits, and how operators log in and share
  * a VM (access).
  */
-public record SessionContext(VmDirectory vms, SessionRegistry sessions, BuiltinCommands builtins, HmpPlanner hmp,
+public record SessionContext(VmDirectory vms, SessionRegistry sessions, BuiltinCommands builtins, HmpPlanners hmp,
                              QmpRequestPlanner qmp, CommandGate gate, CommandObserver observer, ActivityListener activity,
                              int commandsInFlight, int maxQueuedLines, Access access) {
 }

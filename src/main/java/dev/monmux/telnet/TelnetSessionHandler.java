@@ -23,9 +23,15 @@ public final class TelnetSessionHandler extends ChannelInboundHandlerAdapter {
         OperatorSession create(Channel channel, dev.monmux.session.Console console);
     }
 
+    /** Tab completion that depends on the session (the VM it is attached to). */
+    @FunctionalInterface
+    public interface SessionCompleter {
+        java.util.List<String> complete(OperatorSession session, String lineBeforeCursor);
+    }
+
     /** Limits and completion for the consoles this handler builds. */
     public record ConsoleSettings(int maxLineBytes, int historySize, int maxTypeAheadKeys,
-                                  LineEditor.Completer completer) {
+                                  SessionCompleter completer) {
     }
 
     private final SessionFactory factory;
@@ -43,7 +49,7 @@ public final class TelnetSessionHandler extends ChannelInboundHandlerAdapter {
         if (evt instanceof ClientMode mode && console == null) {
             console = mode.interactive()
                     ? new InteractiveConsole(ctx.channel(), settings.maxLineBytes(), settings.historySize(),
-                            settings.maxTypeAheadKeys(), settings.completer())
+                            settings.maxTypeAheadKeys(), before -> settings.completer().complete(session, before))
                     : new RawConsole(ctx.channel(), settings.maxLineBytes());
             session = factory.create(ctx.channel(), console);
             console.bind(session);

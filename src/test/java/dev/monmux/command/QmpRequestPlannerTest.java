@@ -10,19 +10,18 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.monmux.config.HmpConfig;
 import dev.monmux.hmp.HmpEngine;
 import dev.monmux.qmp.QmpJson;
 
 class QmpRequestPlannerTest {
     private final QmpRequestPlanner planner = new QmpRequestPlanner(
-            HmpEngine.from(HmpConfig.defaults(), dev.monmux.effect.Confinement.NONE));
+            new HmpEngine(dev.monmux.hmp.HmpTable.qemu72(), true));
     private static final Set<String> QEMU = Set.of("stop", "cont", "query-status", "quit", "human-monitor-command");
 
     private CommandPlan plan(String json, Set<String> qemu) throws Exception {
         ObjectNode req = (ObjectNode) QmpJson.MAPPER.readTree(json);
-        return planner.plan(req, "vm1", qemu, r -> vm -> CompletableFuture.completedFuture(CommandResult.ok("")),
-                reply -> CommandResult.ok(reply.toString()));
+        return planner.plan(req, new dev.monmux.testing.ScriptedVm("vm1").withCommands(qemu),
+                r -> vm -> CompletableFuture.completedFuture(CommandResult.ok("")), reply -> CommandResult.ok(reply.toString()));
     }
 
     @Test

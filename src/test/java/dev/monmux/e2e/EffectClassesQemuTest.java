@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.monmux.effect.EffectTable;
 import dev.monmux.testing.DirectQmpClient;
+import dev.monmux.testing.QemuBuild;
 import dev.monmux.testing.QemuProcess;
 
 /**
@@ -28,9 +29,18 @@ class EffectClassesQemuTest {
             Pattern.MULTILINE);
 
     @Test
-    void everyQmpAndHmpCommandOfQemuHasAClass() throws Exception {
+    void everyQmpAndHmpCommandOfQemu72HasAClass() throws Exception {
+        check(QemuBuild.v72());
+    }
+
+    @Test
+    void everyQmpAndHmpCommandOfQemu100HasAClass() throws Exception {
+        check(QemuBuild.v100());
+    }
+
+    private static void check(QemuBuild build) throws Exception {
         EffectTable table = EffectTable.shipped();
-        try (QemuProcess qemu = QemuProcess.start(List.of("-S"));
+        try (QemuProcess qemu = QemuProcess.start(build, List.of("-S"));
              DirectQmpClient qmp = DirectQmpClient.connect(qemu.qmpSocket())) {
             List<String> missing = new ArrayList<>();
             JsonNode commands = qmp.execute("query-commands", null).path("return");

@@ -7,7 +7,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-/** QEMU's HMP line reading; the error texts are the ones QEMU 7.2.22 prints (see HmpDifferentialTest). */
+/** QEMU's HMP line reading; the error texts are the ones QEMU 7.2.22 prints (see HmpDifferentialCases). */
 class HmpParserTest {
     private final HmpParser parser = new HmpParser(HmpTable.qemu72());
 

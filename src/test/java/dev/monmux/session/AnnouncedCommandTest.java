@@ -37,7 +37,7 @@ class AnnouncedCommandTest {
         assertEquals("sendkey [redacted]", announced("sendkey h-u-n-t-e-r"));
         CommandPlan qmp = new QmpRequestPlanner(HMP).plan((com.fasterxml.jackson.databind.node.ObjectNode) QmpJson.MAPPER
                         .readTree("{\"execute\": \"object-add\", \"arguments\": {\"qom-type\": \"secret\", \"id\": \"s\", "
-                                + "\"data\": \"hunter2\"}}"), "vm1", java.util.Set.of(),
+                                + "\"data\": \"hunter2\"}}"), new dev.monmux.testing.ScriptedVm("vm1"),
                 r -> vm -> java.util.concurrent.CompletableFuture.completedFuture(CommandResult.ok("")),
                 r -> CommandResult.ok(""));
         assertEquals("object-add (QMP)", SharedVm.describe(qmp));

@@ -119,7 +119,8 @@ class OperatorActivityTest {
         VmLocks locks = new VmLocks();
         VmDirectory vms = new VmDirectory();
         vms.add(new SharedVm(new ScriptedVm("vm1"), new EventFormatter(ZoneId.of("UTC"))));
-        return new SessionContext(vms, new SessionRegistry(), new BuiltinCommands(), new FallbackHmpPlanner(),
+        return new SessionContext(vms, new SessionRegistry(), new BuiltinCommands(),
+                dev.monmux.command.HmpPlanners.fixed(new FallbackHmpPlanner()),
                 new QmpRequestPlanner(new FallbackHmpPlanner()), new AccessControl(users, locks, ZoneId.of("UTC")),
                 CommandObserver.NONE, recorder, 8, 100,
                 new Access(auth, new LoginConfig(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMillis(100), 3, Duration.ofSeconds(30)),

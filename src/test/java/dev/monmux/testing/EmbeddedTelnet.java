@@ -46,14 +46,15 @@ public final class EmbeddedTelnet {
         this.vm = new ScriptedVm("vm1");
         VmDirectory vms = new VmDirectory();
         vms.add(new SharedVm(vm, new EventFormatter(ZoneId.of("UTC")), activity));
-        SessionContext ctx = new SessionContext(vms, sessions, new BuiltinCommands(), new FallbackHmpPlanner(),
+        SessionContext ctx = new SessionContext(vms, sessions, new BuiltinCommands(),
+                dev.monmux.command.HmpPlanners.fixed(new FallbackHmpPlanner()),
                 new QmpRequestPlanner(new FallbackHmpPlanner()), gate, observer, activity,
                 limits.commandsInFlight(), limits.maxQueuedLines(), dev.monmux.session.Access.open());
         TelnetSessionHandler.SessionFactory factory = (ch, console) ->
                 new OperatorSession(sessions.nextId(), "embedded", "telnet:embedded", ctx, null,
                         new QuitRecorder(console), ch.eventLoop());
         var consoleSettings = new TelnetSessionHandler.ConsoleSettings(limits.lineBytes(), limits.historySize(),
-                limits.typeAheadKeys(), before -> List.of());
+                limits.typeAheadKeys(), (session, before) -> List.of());
         channel = new EmbeddedChannel(new TelnetChannelInitializer(mode, limits,
                 new ConnectionLimiter(limits.maxClients(), limits.maxClientsPerAddress(), () -> { }),
                 factory, consoleSettings, () -> { }));

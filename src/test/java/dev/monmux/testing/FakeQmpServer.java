@@ -73,6 +73,7 @@ public final class FakeQmpServer implements AutoCloseable {
     private final BlockingQueue<ObjectNode> received = new LinkedBlockingQueue<>();
     private final AtomicInteger accepted = new AtomicInteger();
     private volatile boolean sendGreeting = true;
+    private volatile String greeting = GREETING;
     private volatile Responder responder = (c, req) -> List.of(okReply(req, "{}"));
 
     public FakeQmpServer(Path path) throws IOException {
@@ -95,6 +96,17 @@ public final class FakeQmpServer implements AutoCloseable {
 
     public void responder(Responder r) {
         this.responder = r;
+    }
+
+    /** The greeting to send (e.g. a QEMU version monmux has no table for). */
+    public void greeting(String line) {
+        this.greeting = line;
+    }
+
+    /** A greeting of QEMU {@code major.minor.micro}. */
+    public static String greetingOf(int major, int minor, int micro) {
+        return "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": " + micro + ", \"minor\": " + minor + ", \"major\": "
+                + major + "}, \"package\": \"fake\"}, \"capabilities\": [\"oob\"]}}";
     }
 
     /** When false, connections are accepted but never greeted (a hung QEMU). */
@@ -150,7 +162,7 @@ public final class FakeQmpServer implements AutoCloseable {
     private void serve(Connection c) {
         try (InputStream in = Channels.newInputStream(c.ch)) {
             if (sendGreeting) {
-                c.send(GREETING);
+                c.send(greeting);
             }
             var parser = JSON.getFactory().createParser(in);
             boolean negotiated = false;

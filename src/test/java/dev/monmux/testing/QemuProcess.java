@@ -21,14 +21,18 @@ public final class QemuProcess implements AutoCloseable {
 
     private final Process process;
     private final Path qmpSocket;
+    private final Path directSocket;
     private final Path dir;
     private final Path log;
+    private final QemuBuild build;
 
-    private QemuProcess(Process process, Path qmpSocket, Path dir, Path log) {
+    private QemuProcess(Process process, Path qmpSocket, Path directSocket, Path dir, Path log, QemuBuild build) {
         this.process = process;
         this.qmpSocket = qmpSocket;
+        this.directSocket = directSocket;
         this.dir = dir;
         this.log = log;
+        this.build = build;
     }
 
     /** Starts QEMU running (not paused) with no extra arguments. */
@@ -38,23 +42,58 @@ public final class QemuProcess implements AutoCloseable {
 
     /** Starts QEMU with extra command-line arguments (e.g. {@code -S}, {@code -drive ...}). */
     public static QemuProcess start(List<String> extraArgs) throws IOException {
+        return start(QemuBuild.v72(), extraArgs);
+    }
+
+    /** Starts {@code build} with extra command-line arguments. */
+    public static QemuProcess start(QemuBuild build, List<String> extraArgs) throws IOException {
         Path dir = Files.createTempDirectory("monmux-qemu");
-        return startAt(dir.resolve("qmp.sock"), extraArgs);
+        return startAt(build, dir.resolve("qmp.sock"), extraArgs, false);
+    }
+
+    /**
+     * Starts {@code build} with a second QMP monitor at {@link #directSocket()}, for a test that
+     * asks QEMU itself what monmux asks through the first.
+     */
+    public static QemuProcess startWithDirectMonitor(QemuBuild build, List<String> extraArgs) throws IOException {
+        Path dir = Files.createTempDirectory("monmux-qemu");
+        return startAt(build, dir.resolve("qmp.sock"), extraArgs, true);
     }
 
     /** Starts QEMU whose QMP socket is at {@code socket} (to restart a VM on the same path). */
     public static QemuProcess startAt(Path socket, List<String> extraArgs) throws IOException {
-        requireInstalled();
+        return startAt(QemuBuild.v72(), socket, extraArgs, false);
+    }
+
+    /** Starts {@code build} with its QMP socket at {@code socket} (a VM upgraded and restarted in place). */
+    public static QemuProcess startAt(QemuBuild build, Path socket, List<String> extraArgs) throws IOException {
+        return startAt(build, socket, extraArgs, false);
+    }
+
+    private static QemuProcess startAt(QemuBuild build, Path socket, List<String> extraArgs, boolean direct)
+            throws IOException {
+        build.requireInstalled();
         Path dir = socket.getParent();
         Files.createDirectories(dir);
         Files.deleteIfExists(socket);
-        List<String> cmd = new ArrayList<>(List.of(BINARY, "-M", "pc", "-m", "64", "-nodefaults",
+        Path directSocket = direct ? dir.resolve("direct.qmp") : null;
+        List<String> cmd = new ArrayList<>(build.command());
+        cmd.addAll(List.of("-M", "pc", "-m", "64", "-nodefaults",
                 "-display", "none", "-qmp", "unix:" + socket + ",server=on,wait=off"));
+        if (directSocket != null) {
+            Files.deleteIfExists(directSocket);
+            cmd.addAll(List.of("-qmp", "unix:" + directSocket + ",server=on,wait=off"));
+        }
         cmd.addAll(extraArgs);
         Path log = Files.createTempFile(dir, "qemu", ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        QemuProcess q = new QemuProcess(p, socket, dir, log);
-        q.awaitSocket(Duration.ofSeconds(20));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(build.env());
+        Process p = pb.start();
+        QemuProcess q = new QemuProcess(p, socket, directSocket, dir, log, build);
+        q.awaitSocket(socket, Duration.ofSeconds(20));
+        if (directSocket != null) {
+            q.awaitSocket(directSocket, Duration.ofSeconds(20));
+        }
         return q;
     }
 
@@ -88,6 +127,15 @@ public final class QemuProcess implements AutoCloseable {
         return qmpSocket;
     }
 
+    /** The second QMP monitor ({@link #startWithDirectMonitor}), or null. */
+    public Path directSocket() {
+        return directSocket;
+    }
+
+    public QemuBuild build() {
+        return build;
+    }
+
     public Path dir() {
         return dir;
     }
@@ -115,29 +163,29 @@ public final class QemuProcess implements AutoCloseable {
      * /proc/net/unix; elsewhere the file must do) without connecting, which would take QEMU's one
      * client slot.
      */
-    private void awaitSocket(Duration timeout) throws IOException {
+    private void awaitSocket(Path socket, Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!listening()) {
+        while (!listening(socket)) {
             if (!process.isAlive()) {
                 throw new IOException("QEMU exited with " + process.exitValue() + ": " + log());
             }
             if (System.nanoTime() > deadline) {
                 process.destroyForcibly();
-                throw new IOException("QEMU did not create " + qmpSocket + " within " + timeout + ": " + log());
+                throw new IOException("QEMU did not create " + socket + " within " + timeout + ": " + log());
             }
             sleep(10);
         }
     }
 
-    private boolean listening() throws IOException {
-        if (!Files.exists(qmpSocket)) {
+    private static boolean listening(Path socket) throws IOException {
+        if (!Files.exists(socket)) {
             return false;
         }
         Path table = Path.of("/proc/net/unix");
         if (!Files.isReadable(table)) {
             return true;
         }
-        String path = qmpSocket.toAbsolutePath().toString();
+        String path = socket.toAbsolutePath().toString();
         for (String line : Files.readAllLines(table)) {
             String[] f = line.trim().split("\\s+");
             // Num RefCount Protocol Flags Type St Inode Path; Flags 00010000 is __SO_ACCEPTCON (listening)
@@ -181,6 +229,9 @@ public final class QemuProcess implements AutoCloseable {
         kill9();
         try {
             Files.deleteIfExists(qmpSocket);
+            if (directSocket != null) {
+                Files.deleteIfExists(directSocket);
+            }
             Files.deleteIfExists(log);
         } catch (IOException ignored) {
             // best effort: temp files

@@ -32,6 +32,7 @@ public final class ScriptedVm implements QmpEndpoint {
     private boolean holding;
     private final List<Runnable> held = new java.util.ArrayList<>();
     private final List<ObjectNode> requests = new CopyOnWriteArrayList<>();
+    private volatile java.util.Set<String> commands = java.util.Set.of();
 
     public ScriptedVm(String name) {
         this.name = name;
@@ -41,6 +42,17 @@ public final class ScriptedVm implements QmpEndpoint {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The QMP commands this VM says it has ({@code query-commands}); none known by default. */
+    public ScriptedVm withCommands(java.util.Set<String> names) {
+        this.commands = java.util.Set.copyOf(names);
+        return this;
+    }
+
+    @Override
+    public java.util.Set<String> commands() {
+        return commands;
     }
 
     public void setState(State s) {

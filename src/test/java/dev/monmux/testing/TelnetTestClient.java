@@ -122,6 +122,20 @@ public final class TelnetTestClient implements AutoCloseable {
         type(s + (interactive ? "\r\0" : "\n"));
     }
 
+    /**
+     * Interactive only: types {@code partial} and Tab, returns what the completion added to the
+     * line (without the bell), then clears the line and waits for a fresh {@code (qemu) } prompt.
+     */
+    public String complete(String partial) throws IOException, InterruptedException {
+        type(partial + "\t#");
+        await(partial, 5_000);
+        String echo = await("#", 5_000);
+        type("\u0015");   // Ctrl-U kills the line; an empty line gets a new prompt
+        line("");
+        await("(qemu) ", 5_000);
+        return echo.substring(0, echo.length() - 1).replace("\u0007", "");
+    }
+
     /** Half-closes, as {@code printf ... | nc -N} does at end of input. */
     public void shutdownOutput() throws IOException {
         socket.shutdownOutput();
