@@ -4,15 +4,16 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
  * Slows down password guessing. Every attempt counts as a failure from the moment its password is
- * submitted until it turns out right, so guesses sent at once over many connections queue behind
- * one another instead of all being checked at once.
+ * submitted until it is settled, so guesses sent at once over many connections queue behind one
+ * another instead of all being checked at once.
  *
  * <ul>
- *   <li><b>Per address</b>: after {@code n} failures (or attempts still being checked) from a
+ *   <li><b>Per address</b>: after {@code n} failures (or attempts waiting to be checked) from a
  *       host, its next attempt is checked no sooner than {@code baseDelay · 2^(n-1)} (at most
  *       {@code maxDelay}) after the one before it. Parallel guesses from one host are spaced out
  *       like consecutive ones.</li>
@@ -20,35 +21,77 @@ import java.util.function.LongSupplier;
  *       address, by the same doubling, but never more than {@code maxUserDelay} and without
  *       queueing: someone guessing an admin's password elsewhere delays the admin by seconds,
  *       not minutes.</li>
- *   <li>A correct password clears the user's count and takes back its own provisional failure;
- *       the address keeps its past failures (one valid account must not reset the guessing of
- *       others). Counts are forgotten once quiet for {@code forgetAfter}, and bounded in number.</li>
+ *   <li>At most {@link #MAX_WAITING_PER_ADDRESS} attempts of an address wait for their turn;
+ *       further ones are turned away without counting ({@link #begin} returns null).</li>
+ *   <li>An attempt whose client leaves before it is checked is withdrawn: it was never checked,
+ *       it tells the guesser nothing, and its place in the queue is given back (a flood of
+ *       abandoned guesses cannot lock an address out). A correct password clears the user's count
+ *       and takes back its own provisional failure; the address keeps its past failures (one
+ *       valid account must not reset the guessing of others). Counts are forgotten once quiet for
+ *       {@code forgetAfter}, and bounded in number.</li>
  * </ul>
  *
  * The caller schedules the wait (an event loop never sleeps) and tells the client.
  */
 public final class LoginThrottle {
     private static final int MAX_ENTRIES = 10_000;
+    /**
+     * Attempts one address may have waiting for their turn at once. More are turned away, not
+     * queued: clients that stay connected (or half-closed, as scripts do) with a guess each would
+     * otherwise push the address's next turn out by the maximum delay each, for as long as they
+     * like, and lock everyone at that address out.
+     */
+    public static final int MAX_WAITING_PER_ADDRESS = 3;
 
-    /** One key's failures (past and pending), and when its last attempt was (or will be) checked. */
+    /** One key's settled failures, its attempts still waiting (by the time they are due), and when it was last active. */
     private static final class Entry {
-        int failures;
-        long lastSlot;
+        int settledFailures;
+        long lastSettledSlot = Long.MIN_VALUE;
+        final TreeMap<Long, Integer> waiting = new TreeMap<>();
+        int waitingCount;
         long lastActivity;
         boolean logged;
+
+        int failures() {
+            return settledFailures + waitingCount;
+        }
+
+        /** When the latest attempt, waiting or settled, is (or was) checked. */
+        long lastSlot() {
+            return waiting.isEmpty() ? lastSettledSlot : Math.max(lastSettledSlot, waiting.lastKey());
+        }
+
+        void addWaiting(long slot) {
+            waiting.merge(slot, 1, Integer::sum);
+            waitingCount++;
+        }
+
+        void removeWaiting(long slot) {
+            Integer n = waiting.get(slot);
+            if (n != null) {
+                if (n == 1) {
+                    waiting.remove(slot);
+                } else {
+                    waiting.put(slot, n - 1);
+                }
+                waitingCount--;
+            }
+        }
     }
 
     /** One submitted password: how long to wait before checking it, and how it turned out. */
     public final class Attempt {
         private final String host;
         private final String user;
+        private final long slot;
         private final Duration delay;
         private final boolean newlyThrottled;
         private boolean settled;
 
-        private Attempt(String host, String user, Duration delay, boolean newlyThrottled) {
+        private Attempt(String host, String user, long slot, Duration delay, boolean newlyThrottled) {
             this.host = host;
             this.user = user;
+            this.slot = slot;
             this.delay = delay;
             this.newlyThrottled = newlyThrottled;
         }
@@ -65,40 +108,46 @@ public final class LoginThrottle {
 
         /** The password was right: its provisional failure is taken back and the user's count cleared. */
         public void succeeded() {
-            settle(true, true);
+            settle(false, true);
         }
 
-        /** The password was never checked (monmux was too busy): it does not count. */
-        public void withdrawn() {
+        /** The password was wrong (or could not be checked): it counts. */
+        public void failed() {
             settle(true, false);
         }
 
-        /** The password was wrong (or the client left before it was checked): it stays counted. */
-        public void failed() {
+        /**
+         * The password was never checked (the client left first, or monmux was too busy): it does
+         * not count, and later attempts need not wait for it.
+         */
+        public void withdrawn() {
             settle(false, false);
         }
 
-        private void settle(boolean takeBack, boolean clearUser) {
+        private void settle(boolean failure, boolean rightPassword) {
             synchronized (LoginThrottle.this) {
                 if (settled) {
                     return;
                 }
                 settled = true;
-                if (takeBack) {
-                    uncount(byHost.get(host));
-                    if (clearUser) {
+                Entry h = byHost.get(host);
+                if (h != null) {
+                    h.removeWaiting(slot);
+                    if (failure) {
+                        h.settledFailures++;
+                        h.lastSettledSlot = Math.max(h.lastSettledSlot, slot);
+                    }
+                }
+                Entry u = byUser.get(user);
+                if (u != null) {
+                    u.removeWaiting(slot);
+                    if (rightPassword) {
                         byUser.remove(user);
-                    } else {
-                        uncount(byUser.get(user));
+                    } else if (failure) {
+                        u.settledFailures++;
                     }
                 }
             }
-        }
-    }
-
-    private static void uncount(Entry e) {
-        if (e != null && e.failures > 0) {
-            e.failures--;
         }
     }
 
@@ -125,32 +174,34 @@ public final class LoginThrottle {
 
     /**
      * A password was submitted by {@code host} for {@code user}: reserves its place. It counts as
-     * a failure until {@link Attempt#succeeded}.
+     * a failure until it is settled. Returns null when the address already has
+     * {@link #MAX_WAITING_PER_ADDRESS} attempts waiting for their turn (turn it away).
      */
     public synchronized Attempt begin(String host, String user) {
         long now = clock.getAsLong();
         Entry h = entry(byHost, host, now);
+        if (h.waiting.tailMap(now, false).values().stream().mapToInt(Integer::intValue).sum() >= MAX_WAITING_PER_ADDRESS) {
+            return null;
+        }
         Entry u = entry(byUser, user, now);
-        long hostSlot = h.failures == 0 ? now : Math.max(now, h.lastSlot + delay(h.failures, maxNanos));
-        long userWait = u.failures == 0 ? 0 : delay(u.failures, maxUserNanos);
+        long hostSlot = h.failures() == 0 ? now : Math.max(now, h.lastSlot() + delay(h.failures(), maxNanos));
+        long userWait = u.failures() == 0 ? 0 : delay(u.failures(), maxUserNanos);
         long slot = Math.max(hostSlot, now + userWait);
         boolean newly = slot > now && !h.logged;
         h.logged |= newly;
-        h.failures++;
-        h.lastSlot = slot;
+        h.addWaiting(slot);
         h.lastActivity = now;
-        u.failures++;
-        u.lastSlot = slot;
+        u.addWaiting(slot);
         u.lastActivity = now;
         evict(byHost, now);
         evict(byUser, now);
-        return new Attempt(host, user, Duration.ofNanos(slot - now), newly);
+        return new Attempt(host, user, slot, Duration.ofNanos(slot - now), newly);
     }
 
-    /** Failures (and attempts being checked) counted for an address now. */
+    /** Failures (and attempts waiting to be checked) counted for an address now. */
     public synchronized int failures(String host) {
         Entry e = byHost.get(host);
-        return e == null || expired(e, clock.getAsLong()) ? 0 : e.failures;
+        return e == null || expired(e, clock.getAsLong()) ? 0 : e.failures();
     }
 
     private long delay(int failures, long cap) {
@@ -170,7 +221,7 @@ public final class LoginThrottle {
     }
 
     private boolean expired(Entry e, long now) {
-        return now - e.lastActivity > forgetNanos && now > e.lastSlot;
+        return e.waiting.isEmpty() && now - e.lastActivity > forgetNanos;
     }
 
     /** Drops quiet entries, then the oldest, so a flood of names cannot grow memory without bound. */

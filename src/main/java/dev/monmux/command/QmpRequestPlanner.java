@@ -25,6 +25,7 @@ import dev.monmux.qmp.QmpJson;
  */
 public final class QmpRequestPlanner {
     private static final Logger log = LoggerFactory.getLogger(QmpRequestPlanner.class);
+    private static final int MAX_WARNED = 256;
     private static final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     private final HmpPlanners hmpPlanners;
@@ -77,7 +78,9 @@ public final class QmpRequestPlanner {
                 return humanMonitorCommand(request, args, vm, send, render);
             }
             Classification cls = effects.classify(command, args, line -> classOf(hmp.plan(line, null, vm)));
-            if (cls.equals(Classification.unknown()) && warned.add(command)) {
+            // once per command QEMU really has (a name anyone may type is not logged; the set stays small)
+            if (cls.equals(Classification.unknown()) && qemuCommands.contains(command)
+                    && warned.size() < MAX_WARNED && warned.add(command)) {
                 log.warn("QMP command '{}' has no effect class in monmux's table: only admins may run it", command);
             }
             java.util.Set<String> secrets = new java.util.HashSet<>();
@@ -86,6 +89,16 @@ public final class QmpRequestPlanner {
                     audited, CommandPlan.cleaning(send.apply(request), secrets), null, null);
             if (command.equals("qom-get") && args != null && args.path("path").isTextual()) {
                 plan = plan.readingObject(args.path("path").textValue());
+            }
+            if (command.equals("blockdev-change-medium") && args != null && cls.effect() == Effect.HOST
+                    && !args.has("format") && effects.confinement().mediaRefusal(args.path("filename").asText(null),
+                    "raw", args.path("read-only-mode").asText(null)) == null) {
+                // an operator's medium from acl.mediaPaths given without a format: opened as raw
+                ObjectNode raw = request.deepCopy();
+                ((ObjectNode) raw.get("arguments")).put("format", "raw");
+                plan = plan.orElse(new CommandPlan(shown(command, raw), name, Effect.CONTROL,
+                        "inserts a raw image from acl.mediaPaths", Path.QMP, command,
+                        redacted(command, (ObjectNode) raw.get("arguments")), send.apply(raw), null, null));
             }
             if (command.equals("screendump") && args != null && effects.confinement().screendumpDir().isPresent()) {
                 plan = plan.orElse(confinedScreendump(request, args, vm, send));
@@ -120,7 +133,8 @@ public final class QmpRequestPlanner {
             CommandPlan plan = new CommandPlan(shown("human-monitor-command", request), "human-monitor-command",
                     line.effect(), line.why(), Path.QMP, "human-monitor-command", audited, send.apply(request),
                     line.secretObject(), null);
-            if (line.restricted() != null && "unknown".equals(line.name())) {
+            // a line that names no command or does not parse: answered as QEMU would, for non-admins
+            if (line.restricted() != null && line.restricted().qmpCommand() == null) {
                 String text = line.restricted().run(null).join().text();
                 ObjectNode reply = QmpJson.object().put("return", text);
                 if (request.has("id")) {
@@ -128,8 +142,8 @@ public final class QmpRequestPlanner {
                 }
                 CommandResult local = render.apply(reply);
                 plan = plan.orElse(CommandPlan.answered(shown("human-monitor-command", request), "human-monitor-command",
-                        Effect.QUERY, Path.QMP, new CommandResult(local.text(), Outcome.ERROR, null, "unknown command"))
-                        .because("is not a command"));
+                        Effect.QUERY, Path.QMP, new CommandResult(local.text(), Outcome.ERROR, null,
+                                line.restricted().why())).because(line.restricted().why()));
             }
             return plan;
         }

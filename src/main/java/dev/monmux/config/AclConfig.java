@@ -59,10 +59,10 @@ public record AclConfig(List<String> mediaPaths, String screendumpDir) {
 
     /**
      * Refuses a deployment that would let operators reach monmux's own files or write what they
-     * may then insert: the audit log under {@code screendumpDir} or matching {@code mediaPaths},
-     * screenshots matching {@code mediaPaths}.
+     * may then insert: the audit log (or one of its rotated files) under {@code screendumpDir} or
+     * matching {@code mediaPaths}, screenshots of any of {@code vms} matching {@code mediaPaths}.
      */
-    void check(AuditConfig audit) {
+    void check(AuditConfig audit, List<String> vms) {
         Path dir = screendumpDir == null ? null : Path.of(screendumpDir).normalize();
         if (audit.enabled()) {
             Path log = Path.of(audit.path()).toAbsolutePath().normalize();
@@ -70,14 +70,26 @@ public record AclConfig(List<String> mediaPaths, String screendumpDir) {
                 throw new IllegalArgumentException("acl.screendumpDir: the audit log (" + log
                         + ") must not be in the screenshots' directory");
             }
-            if (mediaMatch(log)) {
-                throw new IllegalArgumentException("acl.mediaPaths: matches the audit log (" + log + ")");
+            for (int i = 0; i <= audit.keep(); i++) {
+                Path file = i == 0 ? log : log.resolveSibling(log.getFileName() + "." + i);
+                if (mediaMatch(file)) {
+                    throw new IllegalArgumentException("acl.mediaPaths: matches the audit log (" + file + ")");
+                }
             }
         }
-        if (dir != null && (mediaMatch(dir.resolve("vm-20260101-000000-000000.ppm"))
-                || mediaMatch(dir.resolve("vm-20260101-000000-000000.png")))) {
-            throw new IllegalArgumentException("acl.mediaPaths: matches screenshots in acl.screendumpDir ("
-                    + dir + "); operators could insert what they wrote");
+        if (dir == null) {
+            return;
+        }
+        List<String> names = new java.util.ArrayList<>(vms);
+        names.add("screen");
+        for (String vm : names) {
+            String safe = vm.replaceAll("[^A-Za-z0-9._-]", "_");
+            for (String ext : List.of("ppm", "png")) {
+                if (mediaMatch(dir.resolve(safe + "-20260101-000000-000000." + ext))) {
+                    throw new IllegalArgumentException("acl.mediaPaths: matches screenshots in acl.screendumpDir ("
+                            + dir + "); operators could insert what they wrote");
+                }
+            }
         }
     }
 }

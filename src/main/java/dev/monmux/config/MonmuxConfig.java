@@ -26,10 +26,10 @@ public record MonmuxConfig(ListenersConfig listeners, List<VmConfig> vms, QmpLin
         confirmDangerous = confirmDangerous == null ? Boolean.TRUE : confirmDangerous;
         log = log == null ? LogConfig.defaults() : log;
         acl = acl == null ? AclConfig.defaults() : acl;
-        acl.check(audit);
         if (vms.isEmpty()) {
             throw new IllegalArgumentException("vms: at least one VM is required");
         }
+        acl.check(audit, vms.stream().map(VmConfig::name).toList());
         Set<String> names = new HashSet<>();
         for (int i = 0; i < vms.size(); i++) {
             if (!names.add(vms.get(i).name())) {

@@ -58,8 +58,10 @@ public final class Confinement {
 
     /**
      * Whether an operator may insert {@code filename} as a medium: a plain absolute path (no
-     * block-layer protocol, no {@code json:} description, no {@code .} or {@code ..}) that matches
-     * {@code mediaPaths} both as written and once symbolic links are followed, as a raw image,
+     * block-layer protocol, no {@code json:} description, no {@code .} or {@code ..}) of an
+     * existing file that matches {@code mediaPaths} both as written and once symbolic links are
+     * followed, opened as {@code raw} (without a format QEMU probes the file, and a qcow2 header,
+     * which a guest can write into a floppy image, could name any host file as its backing file),
      * not opened read-write on purpose.
      *
      * @return null when allowed, else why not (in the user's words)
@@ -73,7 +75,11 @@ public final class Confinement {
             return "opens a host file as a medium ('" + printable(filename) + "' " + problem
                     + "; operators may insert images matching acl.mediaPaths: " + String.join(", ", mediaGlobs) + ")";
         }
-        if (format != null && !format.equals("raw")) {
+        if (format == null) {
+            return "opens a host file as a medium, QEMU guessing its format (operators may insert raw images: "
+                    + "give the format raw)";
+        }
+        if (!format.equals("raw")) {
             return "opens a host file as a medium in format '" + printable(format) + "' (operators may insert raw images only)";
         }
         if (readOnlyMode != null && readOnlyMode.equals("read-write")) {
@@ -99,15 +105,17 @@ public final class Confinement {
         if (!matches(p)) {
             return "does not match";
         }
-        if (Files.exists(p)) {
-            try {
-                Path real = p.toRealPath();
-                if (!matches(real)) {
-                    return "leads to '" + real + "', which does not match";
-                }
-            } catch (IOException e) {
-                return "cannot be resolved";
+        if (!Files.exists(p)) {
+            // a link to nowhere could be pointed elsewhere later
+            return Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? "is a link to nothing" : "does not exist";
+        }
+        try {
+            Path real = p.toRealPath();
+            if (!matches(real)) {
+                return "leads to '" + real + "', which does not match";
             }
+        } catch (IOException e) {
+            return "cannot be resolved";
         }
         return null;
     }

@@ -45,6 +45,14 @@ public final class OptionStrings {
                 found.accept(opts.substring(e.valueStart(), e.end()));
                 out.append(opts, at, e.valueStart()).append(Secrets.REDACTED);
                 at = e.end();
+            } else if (e.valueStart() >= 0) {
+                // a file=URL with a password in it, an rbd:...:key=... name
+                String raw = opts.substring(e.valueStart(), e.end());
+                String cleaned = Secrets.cleanInline(raw, found);
+                if (!cleaned.equals(raw)) {
+                    out.append(opts, at, e.valueStart()).append(cleaned);
+                    at = e.end();
+                }
             }
         }
         return out.append(opts, at, opts.length()).toString();

@@ -25,6 +25,10 @@ public final class Secrets {
 
     private static final Pattern SECRET_NAME = Pattern.compile(
             "(?i).*(password|passwd|passphrase|secret|key|token|credential).*");
+    /** The user information of a URL ({@code http://alice:pw@host/}, {@code iscsi://bob%pw@host/}). */
+    private static final Pattern URL_USERINFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)([^/@\\s\"']+)@");
+    /** A secret option inside a block-layer file name ({@code rbd:pool/img:id=admin:key=...}). */
+    private static final Pattern COLON_OPTION = Pattern.compile("(^|:)([A-Za-z_.-]+)=([^:\\s\"']*)");
 
     private Secrets() {
     }
@@ -32,6 +36,43 @@ public final class Secrets {
     /** Whether an argument or option of this name holds a secret. */
     public static boolean isSecretName(String name) {
         return SECRET_NAME.matcher(name).matches();
+    }
+
+    /**
+     * {@code text} with the secrets a string can carry inline replaced: the user information of
+     * URLs (a password in {@code http://alice:pw@host/}, iSCSI's {@code user%password@}) and the
+     * secret options of block-layer file names ({@code rbd:pool/img:id=admin:key=...}).
+     */
+    public static String cleanInline(String text, Consumer<String> found) {
+        if (text == null || (text.indexOf('@') < 0 && text.indexOf('=') < 0)) {
+            return text;
+        }
+        java.util.regex.Matcher m = URL_USERINFO.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            found.accept(m.group(2));
+            int colon = m.group(2).indexOf(':');
+            int percent = m.group(2).indexOf('%');
+            int cut = colon >= 0 ? colon : percent;
+            if (cut >= 0 && cut + 1 < m.group(2).length()) {
+                found.accept(m.group(2).substring(cut + 1));
+            }
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(m.group(1) + REDACTED + "@"));
+        }
+        m.appendTail(out);
+        String t = out.toString();
+        m = COLON_OPTION.matcher(t);
+        out = new StringBuilder();
+        while (m.find()) {
+            if (isSecretName(m.group(2)) && !m.group(3).isEmpty()) {
+                found.accept(m.group(3));
+                m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(m.group(1) + m.group(2) + "=" + REDACTED));
+            } else {
+                m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(m.group()));
+            }
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     /** QOM types whose properties are secret ({@code secret}, {@code secret_keyring}, and any like them). */
@@ -108,6 +149,11 @@ public final class Secrets {
                 if (isSecretName(name) || (secretObject && (name.equals("data") || name.equals("props")))) {
                     found(v, found);
                     o.set(name, TextNode.valueOf(REDACTED));
+                } else if (v.isTextual()) {
+                    String cleaned = cleanInline(v.textValue(), found);
+                    if (!cleaned.equals(v.textValue())) {
+                        o.set(name, TextNode.valueOf(cleaned));
+                    }
                 } else {
                     scrub(v, found);
                 }

@@ -100,6 +100,11 @@ public final class HmpEngine implements HmpPlanner {
                 && effects.confinement().screendumpDir().isPresent()) {
             plan = plan.orElse(confinedScreendump(p, cpuIndex, vm));
         }
+        if (known instanceof HmpParse.Parsed p && p.name().equals("change") && plan.effect() == Effect.HOST
+                && p.string("arg") == null && !"vnc".equals(p.string("device"))
+                && effects.confinement().mediaRefusal(p.string("target"), "raw", p.string("read-only-mode")) == null) {
+            plan = plan.orElse(confinedChange(p, cpuIndex));
+        }
         return plan;
     }
 
@@ -107,6 +112,14 @@ public final class HmpEngine implements HmpPlanner {
                               java.util.Set<String> secrets) {
         String name = known.name();
         if (!isNative(name)) {
+            if (known instanceof HmpParse.Invalid invalid) {
+                // QEMU refuses such a line too. Only an admin's goes to QEMU: should monmux read a
+                // line differently from QEMU, its class and guards (a secret read) would not hold.
+                CommandPlan local = CommandPlan.answered(null, name, Effect.QUERY, Path.FALLBACK,
+                        CommandResult.error(HmpText.crlf(invalid.message()), null, firstLine(invalid.message())))
+                        .because("does not parse");
+                return fallback(line, shown, name, Classification.unknown(), cpuIndex).orElse(local);
+            }
             return fallback(line, shown, name, cls, cpuIndex);
         }
         if (known instanceof HmpParse.Invalid invalid) {
@@ -178,6 +191,25 @@ public final class HmpEngine implements HmpPlanner {
         return new CommandPlan(plan.shown(), plan.name(), plan.effect(), plan.why(), plan.path(), plan.qmpCommand(),
                 plan.qmpArguments(), vm2 -> action.run(vm2).thenApply(r -> r.text().isEmpty()
                         ? CommandResult.ok(saved) : r), null, null);
+    }
+
+    /**
+     * An operator's {@code change DEVICE FILE} of a medium in {@code acl.mediaPaths}, given without
+     * a format: opened as {@code raw}, so that QEMU does not probe what the file claims to be.
+     */
+    private CommandPlan confinedChange(HmpParse.Parsed p, Integer cpuIndex) {
+        Map<String, Object> args = new LinkedHashMap<>(p.args());
+        args.put("arg", "raw");
+        HmpParse.Parsed raw = new HmpParse.Parsed(p.command(), p.name(), args);
+        String shown = "change " + p.string("device") + (p.flag("force") ? " -f " : " ") + p.string("target") + " raw"
+                + (p.string("read-only-mode") == null ? "" : " " + p.string("read-only-mode"));
+        Classification cls = new Classification(Effect.CONTROL, "inserts a raw image from acl.mediaPaths");
+        NativeCall call = isNative("change") ? natives.get("change").map(raw, cpuIndex) : null;
+        if (call != null) {
+            return new CommandPlan(shown, "change", cls.effect(), cls.why(), Path.NATIVE, call.qmpCommand(),
+                    call.qmpArguments(), call.action(), null, null);
+        }
+        return fallback(quotedLine(shown, java.nio.file.Path.of(p.string("target"))), shown, "change", cls, cpuIndex);
     }
 
     /** The rewritten line for human-monitor-command, the file name quoted as QEMU's get_str reads it. */

@@ -1,7 +1,6 @@
 package dev.monmux.hmp;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,13 +51,30 @@ public final class HmpParser {
 
     /** Never throws: every line gets a result. */
     public HmpParse parse(String line) {
-        byte[] all = line.getBytes(StandardCharsets.UTF_8);
-        int nul = 0;
-        while (nul < all.length && all[nul] != 0) {
-            nul++;   // QEMU sees a C string: a NUL ends the line
+        return parseCommand(qemuBytes(line), 0, table.commands(), "");
+    }
+
+    /**
+     * The line as QEMU's HMP reads it. Every line reaches QEMU inside a QMP string, which QEMU's
+     * JSON parser turns into modified UTF-8 (qobject/json-parser.c parse_string, util/unicode.c):
+     * a U+0000 becomes the two bytes {@code C0 80}, not a NUL that would end the line.
+     */
+    static byte[] qemuBytes(String line) {
+        if (line.indexOf('\0') < 0) {
+            return line.getBytes(StandardCharsets.UTF_8);
         }
-        byte[] b = nul == all.length ? all : Arrays.copyOf(all, nul);
-        return parseCommand(b, 0, table.commands(), "");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(line.length() + 8);
+        int from = 0;
+        for (int i = 0; i < line.length(); i++) {
+            if (line.charAt(i) == '\0') {
+                out.writeBytes(line.substring(from, i).getBytes(StandardCharsets.UTF_8));
+                out.write(0xC0);
+                out.write(0x80);
+                from = i + 1;
+            }
+        }
+        out.writeBytes(line.substring(from).getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
     }
 
     private HmpParse parseCommand(byte[] b, int from, List<HmpCommand> cmds, String prefix) {

@@ -103,6 +103,12 @@ final class HmpRedaction {
         for (Map.Entry<String, Object> a : p.args().entrySet()) {
             if (a.getValue() instanceof String && Secrets.isSecretName(a.getKey())) {
                 r.putIfAbsent(a.getKey(), R);
+            } else if (a.getValue() instanceof String s && !r.containsKey(a.getKey())) {
+                // change cd0 http://alice:pw@host/x.iso, migrate to a URL with a password, ...
+                String cleaned = Secrets.cleanInline(s, found);
+                if (!cleaned.equals(s)) {
+                    r.put(a.getKey(), cleaned);
+                }
             }
         }
         return r;
@@ -135,19 +141,14 @@ final class HmpRedaction {
         };
         String t = line.strip();
         if (implied == null) {
-            return cutAtNul(t);
+            return Secrets.cleanInline(t, found);
         }
         int sp = 0;
         while (sp < t.length() && !HmpParser.isSpace(t.charAt(sp))) {
             sp++;
         }
         String rest = t.substring(sp).strip();
-        return cutAtNul(t.substring(0, sp))
-                + (rest.isEmpty() ? "" : " " + OptionStrings.redact(cutAtNul(rest), implied, found));
+        return t.substring(0, sp) + (rest.isEmpty() ? "" : " " + OptionStrings.redact(rest, implied, found));
     }
 
-    private static String cutAtNul(String s) {
-        int nul = s.indexOf('\0');
-        return nul < 0 ? s : s.substring(0, nul);
-    }
 }

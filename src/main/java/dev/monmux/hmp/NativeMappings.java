@@ -57,9 +57,12 @@ final class NativeMappings {
         query("info migrate_parameters", "query-migrate-parameters", migration::migrateParameters);
         mappings.put("info cpus", (l, cpu) -> call("query-cpus-fast", null, r -> HmpFormats.cpus(r, cpu)));
         mappings.put("info block", (l, cpu) -> infoBlock(l));
-        mappings.put("info migrate", (l, cpu) -> new NativeCall("query-migrate", null, vm -> migrationGlobals.get(vm)
-                .thenCompose(globals -> vm.call("query-migrate", null)
-                        .thenApply(r -> CommandResult.ok(globals + HmpText.crlf(migration.migrate(r)))))));
+        // Both calls go out at once: a command typed after this one must not reach QEMU between them.
+        mappings.put("info migrate", (l, cpu) -> new NativeCall("query-migrate", null, vm -> {
+            CompletableFuture<String> globals = migrationGlobals.get(vm);
+            CompletableFuture<JsonNode> state = vm.call("query-migrate", null);
+            return globals.thenCombine(state, (g, r) -> CommandResult.ok(g + HmpText.crlf(migration.migrate(r))));
+        }));
         // hmp_stop, hmp_system_reset, hmp_system_powerdown, hmp_quit pass no Error: QEMU prints nothing
         mappings.put("stop", (l, cpu) -> silent("stop", null));
         mappings.put("system_reset", (l, cpu) -> silent("system_reset", null));
@@ -154,13 +157,20 @@ final class NativeMappings {
         return new NativeCall(first, nodes ? nodeArgs : null, vm -> {
             CompletableFuture<JsonNode> blocks = nodes ? CompletableFuture.completedFuture(QmpJson.MAPPER.createArrayNode())
                     : vm.call("query-block", null);
+            // hmp_info_block asks for the nodes only when no backend matched; both go out at once, so
+            // that a command typed after this one cannot reach QEMU in between
+            CompletableFuture<JsonNode> allNodes = device == null && !nodes ? null
+                    : vm.call("query-named-block-nodes", nodeArgs);
             return blocks.thenCompose(list -> {
                 StringBuilder s = new StringBuilder();
                 boolean printed = backends.apply(list, s);
                 if ((device == null && !nodes) || printed) {
+                    if (allNodes != null) {
+                        allNodes.exceptionally(e -> null);   // not needed; its failure is not this command's
+                    }
                     return CompletableFuture.completedFuture(CommandResult.ok(HmpText.crlf(s.toString())));
                 }
-                return vm.call("query-named-block-nodes", nodeArgs).thenApply(nodeList -> {
+                return allNodes.thenApply(nodeList -> {
                     for (int i = 0; i < nodeList.size(); i++) {
                         JsonNode n = nodeList.get(i);
                         if (device != null && !device.equals(n.path("node-name").asText())) {

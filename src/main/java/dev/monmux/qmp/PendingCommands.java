@@ -21,17 +21,19 @@ final class PendingCommands {
         final String command;
         final JsonNode callerId;
         final CompletableFuture<ObjectNode> reply;
+        final boolean outOfBand;
         ScheduledFuture<?> timeout;
 
-        Entry(long id, String command, JsonNode callerId, CompletableFuture<ObjectNode> reply) {
+        Entry(long id, String command, JsonNode callerId, CompletableFuture<ObjectNode> reply, boolean outOfBand) {
             this.id = id;
             this.command = command;
             this.callerId = callerId;
             this.reply = reply;
+            this.outOfBand = outOfBand;
         }
     }
 
-    private final Map<Long, Entry> byId = new HashMap<>();
+    private final Map<Long, Entry> byId = new java.util.TreeMap<>();
 
     int size() {
         return byId.size();
@@ -47,6 +49,19 @@ final class PendingCommands {
             e.timeout.cancel(false);
         }
         return e;
+    }
+
+    /**
+     * The oldest in-band command still waiting, or null: QEMU answers in-band commands in order,
+     * so a reply that lost its id (QEMU could not read the request's JSON) is this one's.
+     */
+    Entry oldestInBand() {
+        for (Entry e : byId.values()) {
+            if (!e.outOfBand) {
+                return e;
+            }
+        }
+        return null;
     }
 
     /** Fails every pending command with {@code error} and forgets them. */

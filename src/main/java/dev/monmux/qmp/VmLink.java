@@ -201,15 +201,24 @@ public final class VmLink implements QmpEndpoint {
             reply.completeExceptionally(VmLinkException.down(name));
             return reply;
         }
-        long id = ids.incrementAndGet();
         ObjectNode wire = QmpJson.object();
         request.fields().forEachRemaining(f -> {
             if (!f.getKey().equals("id")) {
                 wire.set(f.getKey(), f.getValue());
             }
         });
+        // (the caller's id stays here: whatever it holds never reaches QEMU)
+        String unreadable = QmpStrings.unreadable(wire);
+        if (unreadable != null) {
+            // QEMU's JSON parser would answer without an id, and the reply could not be matched
+            reply.completeExceptionally(new QmpErrorException("GenericError",
+                    "the request holds " + unreadable + ", which QEMU's JSON parser refuses"));
+            return reply;
+        }
+        long id = ids.incrementAndGet();
         wire.put("id", id);
-        PendingCommands.Entry entry = new PendingCommands.Entry(id, cmd.asText(), request.get("id"), reply);
+        PendingCommands.Entry entry = new PendingCommands.Entry(id, cmd.asText(), request.get("id"), reply,
+                request.has("exec-oob"));
         Duration timeout = timeoutFor(cmd.asText(), request.path("arguments"));
         // Serialise on the caller's thread: spreads the JSON work over the client event loops.
         ByteBuf bytes = QmpJson.encodeLine(io.netty.buffer.ByteBufAllocator.DEFAULT, wire);
@@ -393,13 +402,20 @@ public final class VmLink implements QmpEndpoint {
             return;
         }
         JsonNode id = msg.get("id");
-        if (id == null || !id.canConvertToLong()) {
-            // QEMU answers a request it could not parse without an id; we write every request
-            // ourselves, so this would be a monmux bug: say so loudly.
+        PendingCommands.Entry e;
+        if (id == null && msg.has("error") && pending.oldestInBand() != null) {
+            // QEMU answers a request it could not read without an id, in its place among the
+            // in-band replies: it is the oldest one's. (monmux checks what it writes, so this means
+            // QEMU's parser refused something monmux's did not expect it to.)
+            e = pending.remove(pending.oldestInBand().id);
+            log.warn("VM '{}': QEMU could not read the request for '{}': {}", name, e.command,
+                    msg.path("error").path("desc").asText());
+        } else if (id == null || !id.canConvertToLong()) {
             log.warn("VM '{}': reply without a monmux id: {}", name, QmpJson.compact(msg));
             return;
+        } else {
+            e = pending.remove(id.asLong());
         }
-        PendingCommands.Entry e = pending.remove(id.asLong());
         if (e == null) {
             log.debug("VM '{}': late reply for id {} (timed out earlier)", name, id);
             return;

@@ -2,6 +2,7 @@ package dev.monmux.session;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -43,6 +44,8 @@ final class LoginDialog {
     private boolean inputPaused;
     private ScheduledFuture<?> timeout;
     private ScheduledFuture<?> pending;
+    /** The attempt waiting for its turn to be checked (scheduled, not started), or null. */
+    private LoginThrottle.Attempt waiting;
 
     LoginDialog(OperatorSession session, Console console, EventExecutor loop, Access access, Consumer<User> onSuccess) {
         this.session = session;
@@ -87,6 +90,16 @@ final class LoginDialog {
             String host = host(session.remote());
             // Counted from now, before the check: guesses sent at once over many connections queue.
             LoginThrottle.Attempt attempt = access.authenticator().throttle().begin(host, name);
+            if (attempt == null) {
+                Arrays.fill(password, '\0');
+                state = State.DONE;
+                timeout.cancel(false);
+                Actor a = session.actor();
+                session.context().activity().loginFailed(recordedName(), a.remote(), a.listener(), "too many waiting");
+                console.ask("too many logins are waiting from " + host + "; try again later\r\n", "", false);
+                console.close();
+                return;
+            }
             Duration wait = attempt.delay();
             if (wait.isZero()) {
                 check(attempt, password);
@@ -98,6 +111,7 @@ final class LoginDialog {
                 Actor a = session.actor();
                 session.context().activity().loginDelayed(a.remote(), a.listener(), wait);
                 console.ask("too many failed logins; wait " + seconds(wait) + "\r\n", "", false);
+                waiting = attempt;
                 pending = loop.schedule(() -> check(attempt, password), wait.toMillis(), TimeUnit.MILLISECONDS);
             }
         }
@@ -120,13 +134,21 @@ final class LoginDialog {
         if (timeout != null) {
             timeout.cancel(false);
         }
-        if (pending != null) {
-            pending.cancel(false);
+        withdrawWaiting();
+    }
+
+    /** The client left (or timed out) before its password was checked: the attempt does not count. */
+    private void withdrawWaiting() {
+        if (pending != null && pending.cancel(false) && waiting != null) {
+            waiting.withdrawn();
         }
+        pending = null;
+        waiting = null;
     }
 
     private void check(LoginThrottle.Attempt attempt, char[] password) {
         pending = null;
+        waiting = null;
         access.authenticator().check(name, password).whenComplete((v, err) -> loop.execute(() -> {
             if (v instanceof Authenticator.Verdict.Accepted) {
                 attempt.succeeded();
@@ -213,9 +235,7 @@ final class LoginDialog {
             return;
         }
         state = State.DONE;
-        if (pending != null) {
-            pending.cancel(false);
-        }
+        withdrawWaiting();
         Actor a = session.actor();
         session.context().activity().loginFailed(name == null ? "" : recordedName(), a.remote(), a.listener(), "timeout");
         console.ask("\r\nlogin timed out after " + Durations.format(access.login().timeout())

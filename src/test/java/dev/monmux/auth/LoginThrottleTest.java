@@ -32,18 +32,23 @@ class LoginThrottleTest {
     }
 
     @Test
-    void guessesSentAtOnceQueueBehindOneAnother() {
+    void guessesSentAtOnceQueueBehindOneAnotherAndTheRestAreTurnedAway() {
         // 50 connections each send one password before any check completed.
-        List<Duration> waits = new ArrayList<>();
+        List<LoginThrottle.Attempt> attempts = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            waits.add(t.begin("10.0.0.66", "root").delay());
+            attempts.add(t.begin("10.0.0.66", "root"));
         }
-        assertEquals(Duration.ZERO, waits.get(0));
-        assertEquals(Duration.ofSeconds(1), waits.get(1));
-        assertEquals(Duration.ofSeconds(3), waits.get(2), "1 s after the second, 2 s after that");
-        assertEquals(Duration.ofSeconds(7), waits.get(3));
-        assertTrue(waits.get(49).compareTo(Duration.ofMinutes(6)) > 0,
-                "the 50th guess waits minutes, as consecutive ones would: " + waits.get(49));
+        assertEquals(Duration.ZERO, attempts.get(0).delay());
+        assertEquals(Duration.ofSeconds(1), attempts.get(1).delay());
+        assertEquals(Duration.ofSeconds(3), attempts.get(2).delay(), "1 s after the second, 2 s after that");
+        assertEquals(Duration.ofSeconds(7), attempts.get(3).delay());
+        for (int i = 4; i < 50; i++) {
+            assertEquals(null, attempts.get(i), "only " + LoginThrottle.MAX_WAITING_PER_ADDRESS + " may wait");
+        }
+        attempts.get(0).failed();
+        attempts.get(1).failed();
+        advance(Duration.ofSeconds(3));
+        assertTrue(t.begin("10.0.0.66", "root") != null, "room again once the waiting ones had their turn");
     }
 
     @Test
@@ -77,6 +82,22 @@ class LoginThrottleTest {
         first.failed();
         assertTrue(t.begin("10.0.0.1", "a").newlyThrottled());
         assertFalse(t.begin("10.0.0.1", "a").newlyThrottled(), "logged once");
+    }
+
+    @Test
+    void guessesWhoseClientLeftBeforeTheCheckGiveTheirPlaceBack() {
+        // 150 connections submit a guess each and close at once, before their turn comes
+        for (int i = 0; i < 150; i++) {
+            t.begin("10.0.0.66", "root").withdrawn();
+        }
+        assertEquals(0, t.failures("10.0.0.66"));
+        assertEquals(Duration.ZERO, t.begin("10.0.0.66", "root").delay(), "the address is not locked out");
+        LoginThrottle.Attempt checked = t.begin("10.0.0.67", "x");
+        LoginThrottle.Attempt left = t.begin("10.0.0.67", "x");
+        assertEquals(Duration.ofSeconds(1), left.delay());
+        left.withdrawn();
+        checked.failed();
+        assertEquals(Duration.ofSeconds(1), t.begin("10.0.0.67", "x").delay(), "only the checked failure counts");
     }
 
     @Test

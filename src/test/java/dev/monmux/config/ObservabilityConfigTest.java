@@ -1,8 +1,9 @@
 package dev.monmux.config;
 
+import static dev.monmux.config.OneVmConfig.error;
+import static dev.monmux.config.OneVmConfig.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -12,16 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** The {@code audit:} and {@code metrics:} sections. */
 class ObservabilityConfigTest {
-    private static final String VMS = "vms:\n  - {name: web1, qmp: unix:/run/qemu/web1.qmp}\n";
     private final ConfigLoader loader = new ConfigLoader();
-
-    private MonmuxConfig parse(String yaml) throws ConfigException {
-        return loader.parse(VMS + yaml, "test.yaml");
-    }
-
-    private String error(String yaml) {
-        return assertThrows(ConfigException.class, () -> parse(yaml)).getMessage();
-    }
 
     @Test
     void defaultsAuditOffMetricsOnLoopback9464() throws Exception {

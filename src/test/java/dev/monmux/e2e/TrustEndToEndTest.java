@@ -109,7 +109,7 @@ class TrustEndToEndTest {
             for (String line : List.of("migrate \"exec:touch " + dir.resolve("pwned") + "\"", "migrate tcp:127.0.0.1:1",
                     "device_add e1000,romfile=/etc/shadow", "hostfwd_add tcp::2222-:22",
                     "nbd_server_start 127.0.0.1:10809", "qom-set /machine/unattached/device[0] x 1",
-                    "pmemsave 0 4096 " + dir.resolve("mem"), "memsave 0 4096 " + dir.resolve("mem"),
+                    "pmemsave 0 4096 \"" + dir.resolve("mem") + "\"", "memsave 0 4096 \"" + dir.resolve("mem") + "\"",
                     "dump-guest-memory " + dir.resolve("core"), "gdbserver tcp::1234", "logfile " + victim)) {
                 String out = run(otto, line);
                 assertTrue(out.startsWith("permission denied: '") && out.contains("needs role admin on VM 'vm1': it "),
@@ -135,6 +135,16 @@ class TrustEndToEndTest {
             String viaQmp = reply(viewerQmp, "{\"execute\": \"qom-get\", \"arguments\": {\"path\": \"/objects/sec0\", "
                     + "\"property\": \"data\"}, \"id\": 3}");
             assertTrue(viaQmp.contains(secretDenied) && viaQmp.contains("\"id\": 3") && !viaQmp.contains(SECRET), viaQmp);
+            // A NUL inside a QMP string reaches QEMU's HMP as two bytes of modified UTF-8, and QEMU cuts
+            // a word at 1023 bytes: the path below is /objects/sec0 to QEMU, and so it is to monmux.
+            String padded = "/".repeat(1011) + "objects/sec0";
+            // (the JSON escape \u0000 written out, as a QMP client sends it)
+            for (String viaNul : List.of("qom-get " + padded + "\\u0000x data", "qom-get " + padded + "\\u0000x")) {
+                String out = run(vera, hmc(viaNul));
+                assertFalse(out.contains(SECRET), out);
+                String q = reply(viewerQmp, hmc(viaNul).replace("}}", "}, \"id\": 9}"));
+                assertFalse(q.contains(SECRET), q);
+            }
             assertEquals("Error: Device '/objects/nope' not found\r\n" + PROMPT, run(vera, "qom-get /objects/nope data"),
                     "QEMU's own answer where there is nothing to hide");
             assertEquals("\"" + SECRET + "\"\r\n" + PROMPT, run(root, "qom-get sec0 data"), "admins may");
@@ -153,6 +163,10 @@ class TrustEndToEndTest {
         Path iso = Files.createDirectories(dir.resolve("iso"));
         Files.write(iso.resolve("tools.iso"), new byte[4096]);
         Files.createSymbolicLink(iso.resolve("escape.iso"), Path.of("/etc/passwd"));
+        // an image that claims to be qcow2 with a host file behind it (what a guest could write into a floppy)
+        Process img = new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", "-F", "raw", "-b", "/etc/passwd",
+                iso.resolve("claims-qcow2.iso").toString()).inheritIO().start();
+        assertEquals(0, img.waitFor(), "qemu-img (apt-get install -y qemu-utils)");
         Path screens = Files.createDirectories(dir.resolve("screens"));
         String acl = "acl:\n  mediaPaths: ['" + iso + "/*.iso']\n  screendumpDir: '" + screens + "'\n";
         try (QemuProcess qemu = QemuProcess.start(DEVICES);
@@ -163,6 +177,10 @@ class TrustEndToEndTest {
             // QEMU's DEVICE_TRAY_MOVED events may come before the prompt: the answer is what ends the text.
             OperatorsEndToEndTest.assertEndsWith("\r\n" + PROMPT, "\r\n" + run(otto, "change cd0 " + iso.resolve("tools.iso")));
             assertTrue(run(otto, "info block cd0").contains(iso.resolve("tools.iso") + " (raw, read-only)"));
+            OperatorsEndToEndTest.assertEndsWith("\r\n" + PROMPT, "\r\n" + run(otto, "change cd0 " + iso.resolve("claims-qcow2.iso")));
+            String block = run(otto, "info block cd0");
+            assertTrue(block.contains(iso.resolve("claims-qcow2.iso") + " (raw, read-only)") && !block.contains("Backing file"),
+                    "an operator's medium is opened as raw, never probed: " + block);
             String out = run(otto, "change cd0 " + iso.resolve("escape.iso"));
             assertTrue(out.contains("leads to '/etc/passwd', which does not match"), out);
             out = run(otto, "change cd0 " + iso.resolve("tools.iso") + " raw read-write");
@@ -170,8 +188,10 @@ class TrustEndToEndTest {
             out = run(otto, "change cd0 " + iso.resolve("../iso/tools.iso"));
             assertTrue(out.contains("is not a plain path"), out);
             String qmpChange = reply(operatorQmp, "{\"execute\": \"blockdev-change-medium\", \"arguments\": {\"device\": \"cd0\", "
-                    + "\"filename\": \"" + iso.resolve("tools.iso") + "\"}, \"id\": 1}");
+                    + "\"filename\": \"" + iso.resolve("claims-qcow2.iso") + "\"}, \"id\": 1}");
             assertTrue(qmpChange.startsWith("{\"return\": {}"), qmpChange);
+            block = run(otto, "info block cd0");
+            assertTrue(block.contains("(raw, read-only)") && !block.contains("Backing file"), "QMP too: " + block);
 
             out = run(otto, "screendump /tmp/anything.ppm");
             assertTrue(java.util.regex.Pattern.compile("(^|\n)screendump: saved as " + java.util.regex.Pattern.quote(

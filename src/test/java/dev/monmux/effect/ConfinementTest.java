@@ -30,21 +30,26 @@ class ConfinementTest {
         Path iso = Files.createDirectories(dir.resolve("iso"));
         Files.writeString(iso.resolve("debian.iso"), "x");
         Files.createSymbolicLink(iso.resolve("evil.iso"), Path.of("/etc/passwd"));
+        Files.createSymbolicLink(iso.resolve("later.iso"), iso.resolve("not-yet"));
         Confinement c = new Confinement(List.of(iso + "/*.iso"), null);
-        assertNull(c.mediaRefusal(iso + "/debian.iso", null, null));
+        assertNull(c.mediaRefusal(iso + "/debian.iso", "raw", null));
         assertNull(c.mediaRefusal(iso + "/debian.iso", "raw", "read-only"));
-        assertNull(c.mediaRefusal(iso + "/missing.iso", null, "retain"), "QEMU will say it is missing");
-        assertTrue(c.mediaRefusal("/etc/passwd", null, null).contains("'/etc/passwd' does not match"));
-        assertTrue(c.mediaRefusal(iso + "/../../etc/x.iso", null, null).contains("is not a plain path"));
-        assertTrue(c.mediaRefusal("json:{\"file.filename\":\"/etc/passwd\"}", null, null).contains("is not an absolute path"));
-        assertTrue(c.mediaRefusal("nbd:127.0.0.1:10809", null, null).contains("is not an absolute path"));
-        assertTrue(c.mediaRefusal("debian.iso", null, null).contains("is not an absolute path"));
-        assertTrue(c.mediaRefusal(iso + "/evil.iso", null, null).contains("leads to '/etc/passwd'"),
-                "a symbolic link out of the allowed paths");
-        assertTrue(c.mediaRefusal(iso + "/debian.iso", "qcow2", null).contains("raw images only"),
+        assertNull(c.mediaRefusal(iso + "/debian.iso", "raw", "retain"));
+        assertTrue(c.mediaRefusal(iso + "/debian.iso", null, null).contains("QEMU guessing its format"),
                 "a qcow2 header could name any backing file");
-        assertTrue(c.mediaRefusal(iso + "/debian.iso", null, "read-write").contains("read-write"));
-        assertTrue(c.mediaRefusal(iso + "/sub/debian.iso", null, null).contains("does not match"), "* stays in one directory");
+        assertTrue(c.mediaRefusal(iso + "/missing.iso", "raw", null).contains("does not exist"));
+        assertTrue(c.mediaRefusal(iso + "/later.iso", "raw", null).contains("a link to nothing"),
+                "it could be pointed elsewhere later");
+        assertTrue(c.mediaRefusal("/etc/passwd", "raw", null).contains("'/etc/passwd' does not match"));
+        assertTrue(c.mediaRefusal(iso + "/../../etc/x.iso", "raw", null).contains("is not a plain path"));
+        assertTrue(c.mediaRefusal("json:{\"file.filename\":\"/etc/passwd\"}", "raw", null).contains("is not an absolute path"));
+        assertTrue(c.mediaRefusal("nbd:127.0.0.1:10809", "raw", null).contains("is not an absolute path"));
+        assertTrue(c.mediaRefusal("debian.iso", "raw", null).contains("is not an absolute path"));
+        assertTrue(c.mediaRefusal(iso + "/evil.iso", "raw", null).contains("leads to '/etc/passwd'"),
+                "a symbolic link out of the allowed paths");
+        assertTrue(c.mediaRefusal(iso + "/debian.iso", "qcow2", null).contains("raw images only"));
+        assertTrue(c.mediaRefusal(iso + "/debian.iso", "raw", "read-write").contains("read-write"));
+        assertTrue(c.mediaRefusal(iso + "/sub/debian.iso", "raw", null).contains("does not match"), "* stays in one directory");
     }
 
     @Test

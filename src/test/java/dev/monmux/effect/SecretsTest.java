@@ -54,4 +54,14 @@ class SecretsTest {
         assertEquals(json("{\"secret\":\"[redacted]\",\"packet-header\":\"h\"}"),
                 redact("sev-inject-launch-secret", "{\"secret\":\"s\",\"packet-header\":\"h\"}"));
     }
+
+    @Test
+    void passwordsInsideUrlsAndBlockFileNames() throws Exception {
+        assertEquals(json("{\"device\":\"cd0\",\"filename\":\"nbd://[redacted]@127.0.0.1/x\"}"),
+                redact("blockdev-change-medium", "{\"device\":\"cd0\",\"filename\":\"nbd://u:NBDPW10@127.0.0.1/x\"}"));
+        java.util.List<String> found = new java.util.ArrayList<>();
+        assertEquals("rbd:p/i:id=admin:key=[redacted]:conf=/etc/ceph.conf",
+                Secrets.cleanInline("rbd:p/i:id=admin:key=K1:conf=/etc/ceph.conf", found::add));
+        assertEquals(java.util.List.of("K1"), found);
+    }
 }

@@ -32,7 +32,8 @@ class HmpEngineTest {
         check(engine.plan("info status", null), "info status", Effect.QUERY, Path.NATIVE, "query-status");
         check(engine.plan("c", null), "cont", Effect.CONTROL, Path.NATIVE, "cont");
         check(engine.plan("sendkey ctrl-alt-f1", null), "sendkey", Effect.CONTROL, Path.NATIVE, "send-key");
-        check(engine.plan("pmemsave 0 10 /tmp/x", null), "pmemsave", Effect.HOST, Path.FALLBACK,
+        // quoted: QEMU reads "10 /tmp/x" as a division, and refuses the line
+        check(engine.plan("pmemsave 0 10 \"/tmp/x\"", null), "pmemsave", Effect.HOST, Path.FALLBACK,
                 "human-monitor-command");
         check(engine.plan("info registers", null), "info registers", Effect.QUERY, Path.FALLBACK,
                 "human-monitor-command");
@@ -161,6 +162,23 @@ class HmpEngineTest {
         CommandResult r = p.run(new Recorder(TextNode.valueOf("Error: invalid parameter value: hunter2\r\n"))).join();
         assertEquals("Error: invalid parameter value: hunter2\r\n", r.text(), "the typist sees QEMU's answer");
         assertEquals("invalid parameter value: [redacted]", r.errorText(), "the audit log does not");
+    }
+
+    @Test
+    void aNativeMappingThatMakesTwoCallsSendsBothBeforeAnyReply() {
+        // A command typed after it must not reach QEMU between its two calls (the send turn passes
+        // once the action returns): so both are handed over at once.
+        for (String line : List.of("info block nope", "info block -n", "info migrate")) {
+            List<String> sent = new ArrayList<>();
+            QmpCaller pending = (command, arguments) -> {
+                sent.add(command);
+                return new CompletableFuture<>();   // no reply yet
+            };
+            engine.plan(line, null).run(pending);
+            assertEquals(line.equals("info migrate") ? List.of("human-monitor-command", "query-migrate")
+                    : line.contains("-n") ? List.of("query-named-block-nodes")
+                    : List.of("query-block", "query-named-block-nodes"), sent, line);
+        }
     }
 
     private static void check(CommandPlan p, String name, Effect effect, Path path, String qmp) {

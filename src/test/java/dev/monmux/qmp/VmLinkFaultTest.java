@@ -99,6 +99,36 @@ class VmLinkFaultTest {
     }
 
     @Test
+    void textQemusJsonParserRefusesIsRefusedBeforeItIsSent() throws Exception {
+        startLink(cfg(Duration.ofSeconds(5), 3));
+        for (String bad : List.of("\uD800", "x\uFFFF", "\uFDD0", "\uDBFF\uDFFE")) {
+            ObjectNode args = QmpJson.object().put("command-line", "info pci " + bad);
+            Throwable t = failure(link.call("human-monitor-command", args));
+            assertInstanceOf(QmpErrorException.class, t);
+            assertTrue(t.getMessage().contains("which QEMU's JSON parser refuses"), t.getMessage());
+        }
+        assertEquals(null, server.nextRequest(200), "nothing reached QEMU");
+        server.responder((c, req) -> List.of(FakeQmpServer.okReply(req, "\"fine\"")));
+        assertEquals("fine", link.call("human-monitor-command", QmpJson.object().put("command-line", "ok \uD83D\uDE00"))
+                .get(5, TimeUnit.SECONDS).asText(), "a surrogate pair is an ordinary character");
+    }
+
+    @Test
+    void aReplyWithoutIdIsTheOldestInBandCommands() throws Exception {
+        // As QEMU answers a request it could not parse: an error with no id, in its place.
+        server.responder((c, req) -> req.path("execute").asText().equals("bad")
+                ? List.of("{\"error\": {\"class\": \"GenericError\", \"desc\": \"JSON parse error, invalid UTF-8 "
+                        + "sequence in string\"}}")
+                : List.of(FakeQmpServer.okReply(req, "{}")));
+        startLink(cfg(Duration.ofSeconds(30), 3));
+        CompletableFuture<JsonNode> bad = link.call("bad", null);
+        CompletableFuture<JsonNode> good = link.call("query-status", null);
+        Throwable t = failure(bad);
+        assertEquals("JSON parse error, invalid UTF-8 sequence in string", ((QmpErrorException) t).desc());
+        assertTrue(good.get(5, TimeUnit.SECONDS).isObject(), "the next one still gets its own reply");
+    }
+
+    @Test
     void handshakeAndReplyMatchedById() throws Exception {
         server.responder((c, req) -> List.of(FakeQmpServer.okReply(req, "{\"status\": \"running\"}")));
         startLink(cfg(Duration.ofSeconds(5), 3));
