@@ -19,7 +19,8 @@ Usage: scripts/gen-hmp-table.py [path/to/qemu-system-x86_64 [-L DATADIR]...]
       -L target/qemu/10.0/usr/share/qemu -L /usr/share/seabios   # the 10.0 that test-deps.sh unpacks
 
 A new version is one run of this script (it names the file after the binary's version), then
-`mvn test` (HmpTablesTest finds the file; HmpDifferentialTest and EffectClassesQemuTest check it
+`mvn test` (HmpTablesTest finds the file; EffectTableTest names its commands without an effect class;
+HmpDifferentialCases and EffectClassesQemuTest check it
 against that QEMU, when the tests have it).
 """
 import json, os, socket, struct, subprocess, sys, tempfile, time

@@ -61,12 +61,8 @@ public final class QmpJson {
         }
     }
 
-    /** Indented JSON text with {@code \r\n} line ends, for a terminal. */
+    /** Indented JSON text as {@code qmp-shell -p} prints it ({@link QmpShellJson}), {@code \r\n} line ends. */
     public static String pretty(JsonNode node) {
-        try {
-            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node).replace("\n", "\r\n");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return QmpShellJson.format(node, "\r\n");
     }
 }

@@ -1,9 +1,6 @@
 package dev.monmux.qmpserver;
 
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.monmux.qmp.QmpStrings;
 
 /**
  * A port of QEMU's JSON parser (qobject/json-parser.c): turns the tokens of one message into a
@@ -195,11 +194,9 @@ final class JsonTokenParser {
         StringBuilder out = new StringBuilder(raw.length());
         int i = 1;
         int end = raw.length() - 1;
-        java.io.ByteArrayOutputStream utf8 = new java.io.ByteArrayOutputStream();
         while (i < end) {
             char c = raw.charAt(i);
             if (c == '\\') {
-                flush(utf8, out);
                 int beg = i;
                 char e = raw.charAt(i + 1);
                 i += 2;
@@ -227,7 +224,7 @@ final class JsonTokenParser {
                                 cp = -1;
                             }
                         }
-                        if (cp < 0 || cp >= 0xD800 && cp <= 0xDFFF || cp > 0x10FFFF) {
+                        if (!QmpStrings.isValidCodepoint(cp)) {
                             // QEMU prints the escape as far as its C string goes (the closing quote at most).
                             throw new ParseError(raw.substring(beg, Math.min(i, raw.length()))
                                     + " is not a valid Unicode character");
@@ -239,11 +236,15 @@ final class JsonTokenParser {
             } else if (c == quote) {
                 break;
             } else {
-                utf8.write(c);
-                i++;
+                int[] next = new int[1];
+                int cp = modUtf8Codepoint(raw, i, next);
+                if (cp < 0) {
+                    throw new ParseError("invalid UTF-8 sequence in string");
+                }
+                out.appendCodePoint(cp);
+                i = next[0];
             }
         }
-        flush(utf8, out);
         return out.toString();
     }
 
@@ -264,18 +265,46 @@ final class JsonTokenParser {
         return v;
     }
 
-    private static void flush(java.io.ByteArrayOutputStream utf8, StringBuilder out) throws ParseError {
-        if (utf8.size() == 0) {
-            return;
+    private static final int[] MIN_CODEPOINT = {0x80, 0x800, 0x10000, 0x200000, 0x4000000};
+
+    /**
+     * QEMU's mod_utf8_codepoint (util/unicode.c) on the bytes of {@code s} from {@code at}: the
+     * code point, or -1 for what QEMU refuses (a bad or missing continuation byte, an overlong form
+     * other than {@code C0 80} for U+0000, a surrogate, a noncharacter, beyond U+10FFFF); the index
+     * after the bytes it read goes into {@code next[0]}.
+     */
+    static int modUtf8Codepoint(String s, int at, int[] next) {
+        int b = s.charAt(at);
+        int p = at + 1;
+        int cp;
+        if (b == 0) {
+            next[0] = at;
+            return -1;
+        } else if (b < 0x80) {
+            cp = b;
+        } else if (b >= 0xFE || (b & 0x40) == 0) {
+            cp = -1;   // 0xFE, 0xFF never occur; a continuation byte cannot start a sequence
+        } else {
+            int len = 0;
+            int mask = 0x80;
+            for (; (b & mask) != 0; mask >>= 1) {
+                len++;
+            }
+            cp = b & (mask - 1);
+            for (int k = 1; k < len; k++) {
+                int cont = p < s.length() ? s.charAt(p) : 0;
+                if ((cont & 0xC0) != 0x80) {
+                    next[0] = p;
+                    return -1;
+                }
+                p++;
+                cp = cp << 6 | (cont & 0x3F);
+            }
+            if (!QmpStrings.isValidCodepoint(cp) || (cp < MIN_CODEPOINT[len - 2] && !(cp == 0 && len == 2))) {
+                cp = -1;
+            }
         }
-        try {
-            out.append(StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(utf8.toByteArray())));
-        } catch (CharacterCodingException e) {
-            throw new ParseError("invalid UTF-8 sequence in string");
-        }
-        utf8.reset();
+        next[0] = p;
+        return cp;
     }
 }

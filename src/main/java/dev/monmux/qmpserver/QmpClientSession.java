@@ -69,15 +69,22 @@ final class QmpClientSession implements VmLinkListener {
     }
 
     /**
-     * The client connected. With the VM up it gets QEMU's greeting at once; with the VM down it
-     * waits for the VM up to the greeting timeout (as a client of a QEMU that is still starting
-     * waits for its greeting), and is disconnected if the VM does not come up.
+     * The client connected. With the VM up it gets QEMU's greeting at once. With the VM down it is
+     * closed at once, as QEMU's absent socket refuses a client at once (a client retrying soon
+     * gets in when the VM is back). While monmux is connecting to the VM it waits for the greeting
+     * (as a client of a QEMU that is still starting does), at most the greeting timeout, and is
+     * closed if the attempt fails.
      */
     void open() {
         ctx.activity().sessionOpened(actor);
         link.addListener(this);
         if (link.state() == QmpEndpoint.State.UP && link.greeting() != null) {
             greet(link.greeting());
+            return;
+        }
+        if (link.state() == QmpEndpoint.State.DOWN) {
+            log.debug("QMP client {}: VM '{}' is down; closing", actor.remote(), link.name());
+            closeWith("vm-down");
             return;
         }
         long ms = ctx.greetingTimeout().toMillis();
@@ -170,9 +177,20 @@ final class QmpClientSession implements VmLinkListener {
 
     @Override
     public void onDown(QmpEndpoint l, String reason) {
-        // The QEMU this client talked to is gone: like QEMU's own socket, the connection ends.
+        // The QEMU this client talked to (or waited for) is gone: like QEMU's own socket, the
+        // connection ends.
         onLoop(() -> {
-            if (greeted && !closed) {
+            if (!closed) {
+                closeWith("vm-down");
+            }
+        });
+    }
+
+    @Override
+    public void onReconnectScheduled(QmpEndpoint l, long delayMillis) {
+        // the attempt this client waited for failed: it is closed, as by a QEMU that is not there
+        onLoop(() -> {
+            if (!greeted && !closed) {
                 closeWith("vm-down");
             }
         });

@@ -1,6 +1,7 @@
 package dev.monmux.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,7 +75,7 @@ abstract class HmpDifferentialCases {
                 "-uuid", "6b9c4c4e-1d0a-4f0e-9a57-3f6c0e2d9b11",
                 "-drive", "if=none,id=drive0", "-drive", "if=ide,media=cdrom,id=cd0",
                 "-chardev", "null,id=c0", "-device", "virtio-balloon-pci,id=balloon0",
-                "-object", "iothread,id=io0", "-device", "qemu-xhci", "-device", "usb-tablet");
+                "-object", "iothread,id=io0", "-device", "qemu-xhci", "-device", "usb-tablet,id=tablet0");
         vm = QemuProcess.start(build(), devices);
         twin = QemuProcess.start(build(), devices);
         paused = QemuProcess.start(build(), List.of("-S"));
@@ -216,7 +217,10 @@ abstract class HmpDifferentialCases {
                 "change cd0 " + media + " raw read-only", "info block", "eject cd0", "info block",
                 "change cd0 -f " + media, "info block", "screendump /tmp/monmux-hmp-x.ppm",
                 "screendump /tmp/monmux-hmp-x.png -f png", "screendump /tmp/monmux-hmp-x.ppm nodev 1",
-                "device_del balloon0", "stop", "info status")) {
+                // a USB device, not a PCI one: QEMU 10.0 aborts on a reset while a PCI unplug is
+                // pending (hw/core/resetcontainer.c: Assertion `len == rc->children->len'), and
+                // nothing here (no guest) completes the unplug; USB detaches at once
+                "device_del tablet0", "stop", "info status")) {
             CommandPlan plan = ENGINE.plan(line, null);
             if (plan.effect() == dev.monmux.effect.Effect.QUERY) {
                 same(vmQmp, line, null);
@@ -225,6 +229,9 @@ abstract class HmpDifferentialCases {
                 sameOnTwins(line);
             }
         }
+        // the native device_del removed the tablet as QEMU's HMP did on the twin
+        assertEquals(twinQmp.hmp("info usb"), vmQmp.hmp("info usb"));
+        assertFalse(vmQmp.hmp("info usb").contains("Tablet"), vmQmp.hmp("info usb"));
         // both VMs leave the same way
         sameOnTwins("quit");
     }
@@ -271,9 +278,22 @@ abstract class HmpDifferentialCases {
 
     private void sameOnTwins(String line) throws Exception {
         CommandResult mine = runNative(vmQmp, line, null);
-        compare(line, mine, hmp(twinQmp, line, null));
+        String qemus;
+        try {
+            qemus = hmp(twinQmp, line, null);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("the twin QEMU is gone at '" + line + "' (" + e.getMessage() + "), alive: "
+                    + twin.isAlive() + "; its log: " + twin.log(), e);
+        }
+        compare(line, mine, qemus);
         if (!line.equals("quit")) {
             assertTrue(vm.isAlive() && twin.isAlive(), "QEMU exited after '" + line + "': " + vm.log() + twin.log());
+            try {
+                vmQmp.execute("query-status", null);
+                twinQmp.execute("query-status", null);
+            } catch (java.io.IOException e) {
+                throw new AssertionError("a QMP connection ended after '" + line + "' (" + e.getMessage() + ")", e);
+            }
         }
     }
 

@@ -53,7 +53,7 @@ class SharedPortEndToEndTest {
             try (TelnetTestClient d = TelnetTestClient.raw(mx.monmux().telnetPort(1))) {
                 assertTrue(d.await("(qemu) ").contains("monitor on VM 'beta'"));
                 d.line("{\"execute\": \"query-status\"}");
-                assertTrue(d.await("(qemu) ").contains("\"return\" : { }"));
+                assertTrue(d.await("(qemu) ").contains("\"return\": {}"));
                 assertEquals("query-status", fake.nextRequest(1000).path("execute").asText());
             }
         }

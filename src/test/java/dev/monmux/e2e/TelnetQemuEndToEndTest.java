@@ -100,14 +100,14 @@ class TelnetQemuEndToEndTest {
             for (int j = 0; j < count; j++) {
                 String out = t.await("(qemu) ", 30_000);
                 String expected = switch (j % 3) {
-                    case 0 -> "\"id\" : \"c" + id + "-" + j + "\"";
+                    case 0 -> "\"id\": \"c" + id + "-" + j + "\"";
                     case 1 -> "7.2.22";
                     default -> "VM status: running\r\n";
                 };
                 if (!out.contains(expected)) {
                     return "client " + id + " reply " + j + ": expected " + expected + " in " + TelnetTestClient.show(out);
                 }
-                if (out.contains("\"id\" : \"c") && !out.contains("\"c" + id + "-")) {
+                if (out.contains("\"id\": \"c") && !out.contains("\"c" + id + "-")) {
                     return "client " + id + " got another client's reply: " + out;
                 }
             }
@@ -126,7 +126,7 @@ class TelnetQemuEndToEndTest {
             String all = t.all();
             assertTrue(all.contains("VM status: paused (prelaunch)\r\n(qemu) "), TelnetTestClient.show(all));
             assertTrue(all.contains("unknown command: 'info nonsense'\r\n(qemu) "), TelnetTestClient.show(all));
-            assertTrue(all.contains("\"class\" : \"CommandNotFound\""), TelnetTestClient.show(all));
+            assertTrue(all.contains("\"class\": \"CommandNotFound\""), TelnetTestClient.show(all));
             assertFalse(all.contains("\033"), "no escape sequences for a raw client");
         }
     }

@@ -234,18 +234,44 @@ class QmpServerHandlerTest {
     }
 
     @Test
-    void aClientOfADownVmWaitsForItsGreetingAndIsDisconnectedWhenTheVmGoesAway() {
+    void aClientOfADownVmIsClosedAtOnceAsByAQemuThatIsNotThere() {
         ScriptedVm vm = new ScriptedVm("vm1");
         vm.setState(QmpEndpoint.State.DOWN);
         EmbeddedQmp q = new EmbeddedQmp(vm, CommandGate.OPEN, CommandObserver.NONE, ActivityListener.NONE, "admin", 4096);
+        q.channel().runPendingTasks();
+        assertFalse(q.isOpen(), "refused at once, not after the handshake timeout");
+        assertEquals(List.of(), q.lines(), "nothing is sent: there is no QEMU to greet for");
+        assertEquals(0, vm.listenerCount());
+        q.close();
+    }
+
+    @Test
+    void aClientWhileTheLinkConnectsWaitsForItsGreetingAndIsDisconnectedWhenTheVmGoesAway() {
+        ScriptedVm vm = new ScriptedVm("vm1");
+        vm.setState(QmpEndpoint.State.CONNECTING);
+        EmbeddedQmp q = new EmbeddedQmp(vm, CommandGate.OPEN, CommandObserver.NONE, ActivityListener.NONE, "admin", 4096);
         q.send("{\"execute\":\"qmp_capabilities\"}\n");
-        assertEquals(List.of(), q.lines(), "no greeting while the VM is down");
+        assertEquals(List.of(), q.lines(), "no greeting before QEMU's");
+        assertTrue(q.isOpen());
         vm.goUp();
         assertEquals(List.of(FakeQmpServer.GREETING.strip(), "{\"return\": {}}"), q.lines());
         vm.goDown("QEMU closed the QMP connection");
         q.channel().runPendingTasks();
         assertFalse(q.isOpen(), "the client's QEMU is gone: so is its connection");
         assertEquals(0, vm.listenerCount());
+        q.close();
+    }
+
+    @Test
+    void aClientWaitingForAConnectionAttemptThatFailsIsClosed() {
+        ScriptedVm vm = new ScriptedVm("vm1");
+        vm.setState(QmpEndpoint.State.CONNECTING);
+        EmbeddedQmp q = new EmbeddedQmp(vm, CommandGate.OPEN, CommandObserver.NONE, ActivityListener.NONE, "admin", 4096);
+        assertTrue(q.isOpen());
+        vm.failAttempt(1000);
+        q.channel().runPendingTasks();
+        assertFalse(q.isOpen());
+        assertEquals(List.of(), q.lines());
         q.close();
     }
 

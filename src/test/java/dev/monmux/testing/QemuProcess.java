@@ -151,7 +151,7 @@ public final class QemuProcess implements AutoCloseable {
     /** Output QEMU wrote to stdout/stderr so far, for failure messages. */
     public String log() {
         try {
-            return Files.readString(log);
+            return Files.readString(log) + (process.isAlive() ? "" : "(QEMU exited with status " + process.exitValue() + ")");
         } catch (IOException e) {
             return "(no log: " + e + ")";
         }

@@ -74,6 +74,14 @@ public final class ScriptedVm implements QmpEndpoint {
         }
     }
 
+    /** A connection attempt failed (the link stays down and retries later), as a link tells it. */
+    public void failAttempt(long retryMillis) {
+        state = State.DOWN;
+        for (VmLinkListener l : listeners) {
+            l.onReconnectScheduled(this, retryMillis);
+        }
+    }
+
     /** Requests received by {@link #execute}, in order. */
     public List<ObjectNode> requests() {
         return requests;
