@@ -291,7 +291,7 @@ public final class VmLink implements QmpEndpoint {
                 if (channel == f.channel()) {
                     channel = null;
                 }
-                lastError = "cannot connect to " + address + ": " + describe(done.cause());
+                lastError = "cannot connect to " + address + ": " + withoutAddress(describe(done.cause()));
                 log.debug("VM '{}': {}", name, lastError);
                 linkGone();
             }
@@ -493,6 +493,12 @@ public final class VmLink implements QmpEndpoint {
             handshakeTimer.cancel(false);
             handshakeTimer = null;
         }
+    }
+
+    /** "No such file or directory: /run/x.qmp" after "cannot connect to unix:/run/x.qmp" says it twice. */
+    private String withoutAddress(String message) {
+        int cut = message.lastIndexOf(": ");
+        return cut > 0 && address.toString().endsWith(message.substring(cut + 2)) ? message.substring(0, cut) : message;
     }
 
     private static String describe(Throwable t) {

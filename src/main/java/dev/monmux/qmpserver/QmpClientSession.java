@@ -23,6 +23,8 @@ import dev.monmux.qmp.QmpEvent;
 import dev.monmux.qmp.QmpGreeting;
 import dev.monmux.qmp.QmpJson;
 import dev.monmux.qmp.VmLinkListener;
+import dev.monmux.qmp.json.QdictOrder;
+import dev.monmux.qmp.json.QmpInput;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.monmux.qmp.json.QdictOrder;
 
 /**
  * QEMU's checks of a request's shape (qapi/qmp-dispatch.c {@code qmp_dispatch_check_obj}), in

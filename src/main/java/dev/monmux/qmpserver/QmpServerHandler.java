@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.monmux.command.Actor;
 import dev.monmux.qmp.QmpEndpoint;
+import dev.monmux.qmp.json.QmpInput;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;

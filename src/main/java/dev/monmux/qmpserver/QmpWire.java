@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import dev.monmux.qmp.json.QdictOrder;
 
 /**
  * Writes QMP messages exactly as QEMU 7.2 does ({@code qobject_to_json} + {@code monitor_puts}):

@@ -8,7 +8,6 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -28,6 +27,8 @@ import dev.monmux.effect.Classification;
 import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.qmp.QmpJson;
 import dev.monmux.qmp.VmLinkException;
+import dev.monmux.qmp.json.QmpInput;
+import dev.monmux.qmp.json.QmpStreamer;
 import io.netty.util.concurrent.EventExecutor;
 
 /**
@@ -44,6 +45,8 @@ import io.netty.util.concurrent.EventExecutor;
  */
 public final class OperatorSession {
     private static final Logger log = LoggerFactory.getLogger(OperatorSession.class);
+    /** A raw QMP line is bounded by the telnet line limit first; this bounds the parser's work. */
+    private static final int RAW_QMP_MAX_BYTES = 1 << 20;
 
     private record Input(String text, int tooLongLimit) {
     }
@@ -596,12 +599,19 @@ public final class OperatorSession {
     }
 
     private CompletableFuture<String> rawQmp(String text, SendOrder.Turn turn) {
-        JsonNode node;
-        try {
-            node = QmpJson.MAPPER.readTree(text);
-        } catch (JsonProcessingException e) {
-            return done("Error: invalid QMP JSON: " + firstLine(e.getOriginalMessage()) + "\r\n");
+        // read as QEMU reads it (single quotes, duplicate keys, strings), with QEMU's error texts
+        QmpStreamer.Parsed parsed = QmpStreamer.parse(text, RAW_QMP_MAX_BYTES);
+        if (parsed.unfinished() || parsed.messages().isEmpty()) {
+            return done("Error: the line ends inside a JSON value; type the whole QMP command on one line\r\n");
         }
+        if (parsed.messages().size() > 1) {
+            return done("Error: one QMP command per line (this line holds " + parsed.messages().size() + ")\r\n");
+        }
+        QmpInput in = parsed.messages().get(0);
+        if (in.error() != null) {
+            return done("Error: " + in.error() + "\r\n");
+        }
+        JsonNode node = in.value();
         if (!(node instanceof ObjectNode obj)
                 || !(obj.path("execute").isTextual() || obj.path("exec-oob").isTextual())) {
             return done("Error: a QMP command is an object with \"execute\", e.g. {\"execute\": \"query-status\"}\r\n");
@@ -625,11 +635,6 @@ public final class OperatorSession {
         }
         log.error("session {}: unexpected failure", id, t);
         return "Error: internal error in monmux; see the monmux log\r\n";
-    }
-
-    private static String firstLine(String s) {
-        int nl = s == null ? -1 : s.indexOf('\n');
-        return nl < 0 ? String.valueOf(s) : s.substring(0, nl);
     }
 
     private static CompletableFuture<String> done(String s) {

@@ -142,7 +142,7 @@ class QemuVersionsEndToEndTest {
         try (QemuProcess q100 = QemuProcess.startWithDirectMonitor(QemuBuild.v100(), List.of("-S"));
              QmpLineClient direct = QmpLineClient.unix(q100.directSocket())) {
             java.nio.file.Path front = q100.dir().resolve("front.qmp");
-            try (MonmuxFixture mx = MonmuxFixture.start("vms:\n  - name: vm100\n    qmp: 'unix:" + q100.qmpSocket()
+            try (MonmuxFixture mx = MonmuxFixture.start("listeners: {telnet: {port: 0}}\nvms:\n  - name: vm100\n    qmp: 'unix:" + q100.qmpSocket()
                     + "'\n    qmpListen: {unix: '" + front + "', role: admin}\n").awaitUp();
                  QmpLineClient client = QmpLineClient.unix(front)) {
                 String qemuGreeting = direct.readLine();

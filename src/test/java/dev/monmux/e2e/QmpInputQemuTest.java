@@ -71,7 +71,7 @@ class QmpInputQemuTest {
     @Test
     void theFrontEndAnswersEveryInputAsQemuDoes() throws Exception {
         try (QemuProcess qemu = QemuProcess.startWithDirectMonitor(QemuBuild.v72(), List.of());
-             MonmuxFixture mx = MonmuxFixture.start("vms:\n  - name: vm1\n    qmp: 'unix:" + qemu.qmpSocket() + "'\n"
+             MonmuxFixture mx = MonmuxFixture.start("listeners: {telnet: {port: 0}}\nvms:\n  - name: vm1\n    qmp: 'unix:" + qemu.qmpSocket() + "'\n"
                      + "    qmpListen: {unix: '" + dir.resolve("front.qmp") + "', role: admin}\n").awaitUp();
              QmpLineClient direct = QmpLineClient.unix(qemu.directSocket());
              QmpLineClient front = QmpLineClient.unix(dir.resolve("front.qmp"))) {

@@ -44,7 +44,7 @@ class TlsEndToEndTest {
 
     private static MonmuxFixture start(Path dir, String yaml) throws Exception {
         Path file = dir.resolve("monmux.yaml");
-        Files.writeString(file, yaml);
+        Files.writeString(file, yaml.contains("metrics:") ? yaml : yaml + "metrics: {port: 0}\n");
         return MonmuxFixture.startFile(file).awaitUp();
     }
 

@@ -261,6 +261,17 @@ class VmLinkFaultTest {
     }
 
     @Test
+    void aSocketThatIsNotThereIsNamedOnce() throws Exception {
+        Path absent = Files.createTempDirectory("monmux-absent").resolve("nobody.qmp");
+        link = new VmLink("vm1", QmpAddress.parse("unix:" + absent), cfg(Duration.ofSeconds(1), 3), null, group.next());
+        link.start();
+        for (int i = 0; i < 500 && !String.valueOf(link.lastError()).startsWith("cannot"); i++) {
+            Thread.sleep(10);
+        }
+        assertEquals("cannot connect to unix:" + absent + ": No such file or directory", link.lastError());
+    }
+
+    @Test
     void missingGreetingTimesOutTheHandshake() throws Exception {
         server.sendGreeting(false);
         link = new VmLink("vm1", QmpAddress.parse(server.address()),

@@ -183,6 +183,8 @@ class OperatorActivityTest {
         lines(otto, "otto", "otto-pw", ".lock", ".say coffee?");
         await(() -> o.text().contains("said to 1 other operator"), o::text);
         assertTrue(o.text().contains("VM 'vm1' locked: others can only run queries"), o.text());
+        // what others are told reaches them on their own event loop: it may come a little later
+        await(() -> a.text().contains("[otto@10.0.0.7 says] coffee?\n"), a::text);
         assertTrue(a.text().contains("[monmux] otto@10.0.0.7 locked VM 'vm1'; only queries are allowed for others\n"),
                 a.text());
         assertTrue(a.text().contains("[otto@10.0.0.7 says] coffee?\n"), a.text());

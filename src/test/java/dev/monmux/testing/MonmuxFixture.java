@@ -25,7 +25,7 @@ public final class MonmuxFixture implements AutoCloseable {
         if (!yaml.contains("metrics:")) {
             yaml += "\nmetrics: {port: 0}\n";   // never the default 9464: tests run side by side
         }
-        MonmuxConfig c = new ConfigLoader().parse(yaml, "test.yaml");
+        MonmuxConfig c = requireNoDefaultPorts(new ConfigLoader().parse(yaml, "test.yaml"));
         return new MonmuxFixture(Monmux.start(c, null, observers));
     }
 
@@ -34,8 +34,32 @@ public final class MonmuxFixture implements AutoCloseable {
      * {@link #reload} (and SIGHUP) can read it again. Add {@code metrics: {port: 0}} to the file.
      */
     public static MonmuxFixture startFile(java.nio.file.Path file) throws Exception {
-        MonmuxConfig c = new ConfigLoader().load(file);
+        MonmuxConfig c = requireNoDefaultPorts(new ConfigLoader().load(file));
         return new MonmuxFixture(Monmux.start(c, file));
+    }
+
+    /**
+     * Fails a test whose config would bind monmux's default ports (4444, 9464): tests run beside
+     * each other and beside a {@code make run}, so they bind port 0 or ports they pick.
+     */
+    static MonmuxConfig requireNoDefaultPorts(MonmuxConfig c) {
+        List<Integer> ports = new java.util.ArrayList<>();
+        c.listeners().telnet().forEach(l -> ports.add(l.port()));
+        c.vms().forEach(vm -> {
+            if (vm.telnet() != null) {
+                ports.add(vm.telnet().port());
+            }
+        });
+        if (c.metrics().enabled()) {
+            ports.add(c.metrics().port());
+        }
+        for (int port : ports) {
+            if (port == 4444 || port == 9464) {
+                throw new AssertionError("the test's config binds monmux's default port " + port
+                        + ": give it port 0 (listeners: {telnet: {port: 0}}, metrics: {port: 0})");
+            }
+        }
+        return c;
     }
 
     /** Re-reads the config file, as SIGHUP does; returns the result. */

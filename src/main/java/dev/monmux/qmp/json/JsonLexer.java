@@ -1,4 +1,4 @@
-package dev.monmux.qmpserver;
+package dev.monmux.qmp.json;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
@@ -41,6 +41,11 @@ final class JsonLexer {
     JsonLexer(Sink sink, int maxTokenBytes) {
         this.sink = sink;
         this.maxTokenBytes = maxTokenBytes;
+    }
+
+    /** Inside a string (the only token a newline does not end). */
+    boolean inToken() {
+        return state == State.DQ || state == State.DQ_ESC || state == State.SQ || state == State.SQ_ESC;
     }
 
     void feed(byte b) {

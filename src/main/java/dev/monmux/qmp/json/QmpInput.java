@@ -1,4 +1,4 @@
-package dev.monmux.qmpserver;
+package dev.monmux.qmp.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 

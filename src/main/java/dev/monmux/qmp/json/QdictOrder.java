@@ -1,4 +1,4 @@
-package dev.monmux.qmpserver;
+package dev.monmux.qmp.json;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * inserted key comes first). monmux writes objects in this order so that a client cannot tell
  * its replies from QEMU's, byte for byte.
  */
-final class QdictOrder {
+public final class QdictOrder {
     private static final int BUCKETS = 512;
 
     private QdictOrder() {
@@ -34,7 +34,7 @@ final class QdictOrder {
     }
 
     /** The fields of {@code obj} in bucket order, keeping their relative order within a bucket. */
-    static List<Map.Entry<String, JsonNode>> ordered(ObjectNode obj) {
+    public static List<Map.Entry<String, JsonNode>> ordered(ObjectNode obj) {
         List<Map.Entry<String, JsonNode>> fields = new ArrayList<>(obj.size());
         obj.fields().forEachRemaining(fields::add);
         if (fields.size() > 1) {

@@ -1,4 +1,4 @@
-package dev.monmux.qmpserver;
+package dev.monmux.qmp.json;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -162,6 +162,11 @@ final class JsonTokenParser {
             case STRING:
                 return NODES.textNode(string(t.text()));
             case INTEGER:
+                if (t.text().length() > 21) {
+                    // beyond uint64 (20 digits and a sign): a double, as in QEMU, without the
+                    // quadratic BigInteger parse of a megabyte of digits
+                    return floating(t.text());
+                }
                 BigInteger v = new BigInteger(t.text());
                 if (v.bitLength() < 64) {
                     return NODES.numberNode(v.longValue());

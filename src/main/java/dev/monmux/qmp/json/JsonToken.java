@@ -1,4 +1,4 @@
-package dev.monmux.qmpserver;
+package dev.monmux.qmp.json;
 
 /** One token of QEMU's JSON lexer (qobject/json-lexer.c); {@code text} is the raw token. */
 record JsonToken(Type type, String text) {
