@@ -16,6 +16,16 @@ public interface QmpEndpoint extends QmpCaller {
 
     String name();
 
+    /**
+     * Asks for a connection attempt now if the link is down and waiting to retry; the outcome
+     * reaches the listeners ({@link VmLinkListener#onUp}, {@link VmLinkListener#onReconnectScheduled}).
+     *
+     * @return whether an attempt is coming (false: the link will not try, e.g. it is closed)
+     */
+    default boolean connectSoon() {
+        return false;
+    }
+
     QmpAddress address();
 
     State state();

@@ -1,16 +1,20 @@
 package dev.monmux.qmp;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * JSON as {@code qmp-shell -p} prints a reply (python/qemu/qmp/qmp_shell.py: Python's
- * {@code json.dumps(reply, indent=4)}): four spaces per level, {@code "key": value}, a comma at
- * the end of a line, {@code {}} and {@code []} when empty, every character outside printable
- * ASCII escaped ({@code ensure_ascii}), floats as Python's {@code repr}. Members keep QEMU's order.
+ * {@code json.dumps(reply, indent=4, sort_keys=True)}): four spaces per level, {@code "key": value},
+ * a comma at the end of a line, {@code {}} and {@code []} when empty, keys sorted, every character
+ * outside printable ASCII escaped ({@code ensure_ascii}), floats as Python's {@code repr}.
  */
 public final class QmpShellJson {
     private static final String INDENT = "    ";
@@ -32,7 +36,11 @@ public final class QmpShellJson {
                 return;
             }
             out.append('{');
-            Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+            // sort_keys=True, as qmp-shell -p passes it: Python orders str keys by code point
+            List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
+            node.fields().forEachRemaining(fields::add);
+            fields.sort((x, y) -> compareCodePoints(x.getKey(), y.getKey()));
+            Iterator<Map.Entry<String, JsonNode>> it = fields.iterator();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
                 newline(depth + 1, eol, out);
@@ -71,6 +79,21 @@ public final class QmpShellJson {
         } else {
             out.append("null");
         }
+    }
+
+    private static int compareCodePoints(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
     }
 
     private static void newline(int depth, String eol, StringBuilder out) {
@@ -120,7 +143,7 @@ public final class QmpShellJson {
         if (d == 0) {
             return 1 / d < 0 ? "-0.0" : "0.0";
         }
-        BigDecimal v = new BigDecimal(Double.toString(d)).stripTrailingZeros();
+        BigDecimal v = shortest(d);
         String digits = v.unscaledValue().abs().toString();
         int exp = digits.length() - 1 - v.scale();   // d = 0.digits * 10^(exp+1)
         String sign = d < 0 ? "-" : "";
@@ -130,5 +153,20 @@ public final class QmpShellJson {
         }
         String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
         return sign + mantissa + "e" + (exp < 0 ? "-" : "+") + String.format("%02d", Math.abs(exp));
+    }
+
+    /**
+     * The fewest significant digits that read back as {@code d} (Python's repr, David Gay's
+     * shortest round trip; Java 17's {@code Double.toString} sometimes gives one digit more).
+     */
+    private static BigDecimal shortest(double d) {
+        BigDecimal exact = new BigDecimal(d);
+        for (int p = 1; p < 17; p++) {
+            BigDecimal r = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
+            if (r.doubleValue() == d) {
+                return r.stripTrailingZeros();
+            }
+        }
+        return exact.round(new MathContext(17, RoundingMode.HALF_EVEN)).stripTrailingZeros();
     }
 }

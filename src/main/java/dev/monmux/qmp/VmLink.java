@@ -71,6 +71,8 @@ public final class VmLink implements QmpEndpoint {
     private boolean wasUp;
     private int consecutiveTimeouts;
     private io.netty.util.concurrent.ScheduledFuture<?> handshakeTimer;
+    /** The next connection attempt, while the link waits out its backoff. */
+    private io.netty.util.concurrent.ScheduledFuture<?> reconnectTimer;
 
     public VmLink(String name, QmpAddress address, QmpLinkConfig config, Duration commandTimeout, EventLoop loop) {
         this.name = name;
@@ -192,7 +194,7 @@ public final class VmLink implements QmpEndpoint {
      */
     @Override
     public CompletableFuture<ObjectNode> execute(ObjectNode request) {
-        JsonNode cmd = request.has("execute") ? request.get("execute") : request.get("exec-oob");
+        JsonNode cmd = request.hasNonNull("execute") ? request.get("execute") : request.get("exec-oob");
         if (cmd == null || !cmd.isTextual()) {
             throw new IllegalArgumentException("QMP request needs 'execute' or 'exec-oob'");
         }
@@ -485,7 +487,30 @@ public final class VmLink implements QmpEndpoint {
         for (VmLinkListener l : listeners) {
             l.onReconnectScheduled(this, delay);
         }
-        loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+        reconnectTimer = loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Someone wants this VM now (a QMP client connected while it is down): if the link is
+     * waiting out its backoff, it tries at once instead of in up to {@code reconnectMax}. The
+     * outcome is told to the listeners as usual (up, or the next reconnect scheduled).
+     *
+     * @return false when the link is closed (no attempt will come)
+     */
+    @Override
+    public boolean connectSoon() {
+        if (closed) {
+            return false;
+        }
+        loop.execute(() -> {
+            if (!closed && channel == null && state == State.DOWN) {
+                if (reconnectTimer != null) {
+                    reconnectTimer.cancel(false);
+                }
+                connect();
+            }
+        });
+        return true;
     }
 
     private void cancelHandshakeTimer() {

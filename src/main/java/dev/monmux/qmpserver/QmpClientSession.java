@@ -25,6 +25,7 @@ import dev.monmux.qmp.QmpJson;
 import dev.monmux.qmp.VmLinkListener;
 import dev.monmux.qmp.json.QdictOrder;
 import dev.monmux.qmp.json.QmpInput;
+import dev.monmux.qmp.json.QmpRequestCheck;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -71,11 +72,11 @@ final class QmpClientSession implements VmLinkListener {
     }
 
     /**
-     * The client connected. With the VM up it gets QEMU's greeting at once. With the VM down it is
-     * closed at once, as QEMU's absent socket refuses a client at once (a client retrying soon
-     * gets in when the VM is back). While monmux is connecting to the VM it waits for the greeting
-     * (as a client of a QEMU that is still starting does), at most the greeting timeout, and is
-     * closed if the attempt fails.
+     * The client connected. With the VM up it gets QEMU's greeting at once. Otherwise monmux tries
+     * the VM now (not at the end of its reconnect backoff) and the client waits for that attempt,
+     * at most the greeting timeout: it gets QEMU's greeting as soon as the VM answers, and is
+     * closed at once, with nothing sent, if the VM is not there (as QEMU's absent socket refuses
+     * a client at once).
      */
     void open() {
         ctx.activity().sessionOpened(actor);
@@ -84,7 +85,7 @@ final class QmpClientSession implements VmLinkListener {
             greet(link.greeting());
             return;
         }
-        if (link.state() == QmpEndpoint.State.DOWN) {
+        if (link.state() == QmpEndpoint.State.DOWN && !link.connectSoon()) {
             log.debug("QMP client {}: VM '{}' is down; closing", actor.remote(), link.name());
             closeWith("vm-down");
             return;

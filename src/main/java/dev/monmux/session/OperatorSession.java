@@ -28,6 +28,7 @@ import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.qmp.QmpJson;
 import dev.monmux.qmp.VmLinkException;
 import dev.monmux.qmp.json.QmpInput;
+import dev.monmux.qmp.json.QmpRequestCheck;
 import dev.monmux.qmp.json.QmpStreamer;
 import io.netty.util.concurrent.EventExecutor;
 
@@ -604,19 +605,26 @@ public final class OperatorSession {
         if (parsed.unfinished() || parsed.messages().isEmpty()) {
             return done("Error: the line ends inside a JSON value; type the whole QMP command on one line\r\n");
         }
+        for (QmpInput in : parsed.messages()) {
+            if (in.error() != null) {
+                return done("Error: " + oneLine(in.error()) + "\r\n");
+            }
+        }
         if (parsed.messages().size() > 1) {
             return done("Error: one QMP command per line (this line holds " + parsed.messages().size() + ")\r\n");
         }
         QmpInput in = parsed.messages().get(0);
-        if (in.error() != null) {
-            return done("Error: " + in.error() + "\r\n");
-        }
         JsonNode node = in.value();
         if (!(node instanceof ObjectNode obj)
                 || !(obj.path("execute").isTextual() || obj.path("exec-oob").isTextual())) {
             return done("Error: a QMP command is an object with \"execute\", e.g. {\"execute\": \"query-status\"}\r\n");
         }
         QmpEndpoint link = attached.link();
+        // QEMU's checks of the request's members, in QEMU's words (monmux negotiates oob when offered)
+        String problem = QmpRequestCheck.problem(obj, link.greeting() != null && link.greeting().offers("oob"));
+        if (problem != null) {
+            return done("Error: " + problem + "\r\n");
+        }
         return execute(ctx.qmp().plan(obj, link,
                 req -> vm -> vm.execute(req).thenApply(OperatorSession::qmpResult), OperatorSession::qmpResult), turn);
     }
@@ -635,6 +643,19 @@ public final class OperatorSession {
         }
         log.error("session {}: unexpected failure", id, t);
         return "Error: internal error in monmux; see the monmux log\r\n";
+    }
+
+    /** QEMU's error text may quote what was typed, control characters included: shown escaped. */
+    private static String oneLine(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            if (c < 0x20 || c == 0x7f) {
+                out.append(String.format("\\x%02x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
     }
 
     private static CompletableFuture<String> done(String s) {

@@ -137,6 +137,16 @@ class HostileInputEndToEndTest {
             assertEquals("Error: one QMP command per line (this line holds 2)\r\n(qemu) ", r.await("(qemu) "));
             r.line("{\"execute\": \"query-status\", \"execute\": \"stop\"}");
             assertEquals("Error: JSON parse error, duplicate key\r\n(qemu) ", r.await("(qemu) "), "as QEMU: not the last key wins");
+            // QEMU's checks of the members, before anything is planned or sent
+            r.line("{\"execute\": null, \"exec-oob\": \"query-status\"}");
+            assertEquals("Error: QMP input member 'execute' must be a string\r\n(qemu) ", r.await("(qemu) "));
+            r.line("{\"execute\": \"query-status\", \"exec-oob\": \"query-name\"}");
+            assertEquals("Error: QMP input member 'execute' clashes with 'exec-oob'\r\n(qemu) ", r.await("(qemu) "));
+            r.line("{\"execute\": \"query-status\", \"extra\": 1}");
+            assertEquals("Error: QMP input member 'extra' is unexpected\r\n(qemu) ", r.await("(qemu) "));
+            // QEMU's error may quote what was typed; a control character in it is shown escaped
+            r.line("{\"execute\": \"query-name\"} \"abc");
+            assertEquals("Error: JSON parse error, stray '\"abc\\x0a'\r\n(qemu) ", r.await("(qemu) "));
             r.line("{'execute': 'query-name', 'id': 'single'}");
             assertTrue(r.await("(qemu) ").contains("\"id\": \"single\""), "single quotes, as QEMU reads them");
             r.line("{\"arguments\": {}}");

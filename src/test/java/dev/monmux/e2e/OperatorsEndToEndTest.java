@@ -30,13 +30,7 @@ class OperatorsEndToEndTest {
             + "  - {name: dave, password: '" + hash("dave-pw") + "', role: admin, vms: ['db-*']}\n";
 
     static TelnetTestClient login(MonmuxFixture mx, boolean interactive, String user, String pw) throws Exception {
-        TelnetTestClient c = interactive ? TelnetTestClient.interactive(mx.telnetPort()) : TelnetTestClient.raw(mx.telnetPort());
-        c.await("login: ");
-        c.line(user);
-        c.await("Password: ");
-        c.line(pw);
-        c.await(PROMPT);
-        return c;
+        return TelnetTestClient.loggedIn(mx.telnetPort(), interactive, user, pw);
     }
 
     /** Sends a line and returns what came back up to the next prompt (the echo included, if any). */
@@ -107,9 +101,9 @@ class OperatorsEndToEndTest {
 
             // The VM never stopped: ask as an admin through the same monmux.
             assertEquals("VM status: running\r\n" + PROMPT, run(root, "info status"));
-            // raw QMP is printed as qmp-shell -p prints it (Python's json.dumps(reply, indent=4))
-            assertEquals("{\r\n    \"return\": {\r\n        \"status\": \"running\",\r\n        \"singlestep\": false,\r\n"
-                    + "        \"running\": true\r\n    }\r\n}\r\n" + PROMPT, run(root, "{\"execute\": \"query-status\"}"));
+            // raw QMP is printed as qmp-shell -p prints it (Python's json.dumps(reply, indent=4, sort_keys=True))
+            assertEquals("{\r\n    \"return\": {\r\n        \"running\": true,\r\n        \"singlestep\": false,\r\n"
+                    + "        \"status\": \"running\"\r\n    }\r\n}\r\n" + PROMPT, run(root, "{\"execute\": \"query-status\"}"));
             assertFalse(root.all().contains("event STOP"), "no STOP event reached anyone");
             assertTrue(qemu.isAlive());
         }

@@ -46,7 +46,12 @@ class QmpInputQemuTest {
 
     /** {@code {"execute": "query-name", "id": "<inside>"}} with raw bytes or an escape inside the id. */
     private static byte[] withId(Object inside) {
-        return bytes("{\"execute\": \"query-name\", \"id\": \"", inside, "\"}\n");
+        Object[] parts = inside instanceof Object[] many ? many : new Object[] {inside};
+        Object[] all = new Object[parts.length + 2];
+        all[0] = "{\"execute\": \"query-name\", \"id\": \"";
+        System.arraycopy(parts, 0, all, 1, parts.length);
+        all[all.length - 1] = "\"}\n";
+        return bytes(all);
     }
 
     private static List<byte[]> inputs() {
@@ -65,6 +70,9 @@ class QmpInputQemuTest {
         in.add(bytes("{\"execute\": \"query-name\", \"arguments\": {\"", new int[] {0xEF, 0xBF, 0xBF}, "\": 1}}\n"));
         in.add(bytes("{\"execute\": \"query-n", new int[] {0xC0, 0x80}, "ame\"}\n"));
         in.add(bytes("{'execute': 'query-name', 'id': '\\u00e9\\'x'}\n"));
+        in.add(withId(new Object[] {"\\u00", new int[] {0xC3, 0xA9}}));
+        in.add(bytes("{\"execute\": ", new int[] {0xC3, 0xA9}, "}\n"));
+        in.add(bytes("{\"execute\": @", new int[] {0x00}, "x}\n"));
         return in;
     }
 

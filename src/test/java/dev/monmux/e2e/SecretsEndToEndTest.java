@@ -103,12 +103,6 @@ class SecretsEndToEndTest {
     }
 
     private static TelnetTestClient rawLogin(int port, String user, String pw) throws Exception {
-        TelnetTestClient c = TelnetTestClient.raw(port);
-        c.await("login: ", 20_000);
-        c.line(user);
-        c.await("Password: ");
-        c.line(pw);
-        c.await(PROMPT, 20_000);
-        return c;
+        return TelnetTestClient.loggedIn(port, false, user, pw);
     }
 }

@@ -110,13 +110,7 @@ class UnknownQemuVersionTest {
     }
 
     private static TelnetTestClient login(int port, String user, String pw) throws Exception {
-        TelnetTestClient c = TelnetTestClient.interactive(port);
-        c.await("login: ", 20_000);
-        c.line(user);
-        c.await("Password: ");
-        c.line(pw);
-        c.await(PROMPT, 20_000);
-        return c;
+        return TelnetTestClient.loggedIn(port, true, user, pw);
     }
 
     private static String run(TelnetTestClient c, String line) throws Exception {

@@ -62,4 +62,26 @@ class QmpListenersTest {
             assertTrue(ms < 20_000, "closed after " + ms + " ms: it waited for the 60 s handshake timeout");
         }
     }
+
+    @Test
+    void aClientArrivingWhileTheLinkWaitsOutItsBackoffMakesItTryAtOnce() throws Exception {
+        Path socket = dir.resolve("vm1.qmp");
+        Path qemuSocket = dir.resolve("no-qemu.sock");
+        // a backoff of a minute: the client must not wait for it
+        try (MonmuxFixture mx = MonmuxFixture.start(config(socket).replace("qmp: {handshakeTimeout: 300ms}",
+                "qmp: {handshakeTimeout: 20s, reconnectInitial: 60s, reconnectMax: 60s}"))) {
+            var link = mx.monmux().vms().all().iterator().next().link();
+            for (int i = 0; i < 500 && !String.valueOf(link.lastError()).startsWith("cannot connect"); i++) {
+                Thread.sleep(10);
+            }
+            assertTrue(String.valueOf(link.lastError()).startsWith("cannot connect"), String.valueOf(link.lastError()));
+            try (dev.monmux.testing.FakeQmpServer qemu = new dev.monmux.testing.FakeQmpServer(qemuSocket);
+                 QmpLineClient c = QmpLineClient.unix(socket)) {
+                long start = System.nanoTime();
+                assertEquals(dev.monmux.testing.FakeQmpServer.GREETING.strip(), c.readLine().strip(),
+                        "QEMU's greeting, without waiting out the backoff");
+                assertTrue(System.nanoTime() - start < 20_000_000_000L);
+            }
+        }
+    }
 }

@@ -230,11 +230,29 @@ class QmpServerHandlerTest {
         q.send("[".repeat(300) + "]".repeat(300) + "{\"execute\":\"query-status\",\"id\":3}\n");
         assertEquals(List.of("{\"error\": {\"class\": \"GenericError\", \"desc\": \"JSON nesting depth limit exceeded\"}}",
                 RUNNING + ", \"id\": 3}"), q.lines());
+        // what is skipped after a limit ends where QEMU would end the message, even unbalanced:
+        // the next request is not swallowed
+        q.send("{\"a\": \"" + "a".repeat(5000) + "\" ]\n{\"execute\":\"query-status\",\"id\":4}\n");
+        assertEquals(List.of("{\"error\": {\"class\": \"GenericError\", \"desc\": \"JSON token size limit exceeded\"}}",
+                RUNNING + ", \"id\": 4}"), q.lines());
         q.close();
     }
 
     @Test
-    void aClientOfADownVmIsClosedAtOnceAsByAQemuThatIsNotThere() {
+    void aClientOfADownVmMakesTheLinkTryAtOnceAndGetsTheGreetingWhenItComesUp() {
+        ScriptedVm vm = new ScriptedVm("vm1");
+        vm.setState(QmpEndpoint.State.DOWN);
+        vm.setRetries(true);
+        EmbeddedQmp q = new EmbeddedQmp(vm, CommandGate.OPEN, CommandObserver.NONE, ActivityListener.NONE, "admin", 4096);
+        assertEquals(1, vm.connectSoonCalls(), "not left to the end of the reconnect backoff");
+        assertTrue(q.isOpen());
+        vm.goUp();
+        assertEquals(List.of(FakeQmpServer.GREETING.strip()), q.lines());
+        q.close();
+    }
+
+    @Test
+    void aClientOfADownVmThatWillNotTryIsClosedAtOnce() {
         ScriptedVm vm = new ScriptedVm("vm1");
         vm.setState(QmpEndpoint.State.DOWN);
         EmbeddedQmp q = new EmbeddedQmp(vm, CommandGate.OPEN, CommandObserver.NONE, ActivityListener.NONE, "admin", 4096);

@@ -74,6 +74,24 @@ public final class ScriptedVm implements QmpEndpoint {
         }
     }
 
+    private boolean retries;
+    private int connectSoonCalls;
+
+    /** Whether {@link #connectSoon} promises an attempt (as a link waiting out its backoff does). */
+    public void setRetries(boolean retries) {
+        this.retries = retries;
+    }
+
+    @Override
+    public boolean connectSoon() {
+        connectSoonCalls++;
+        return retries;
+    }
+
+    public int connectSoonCalls() {
+        return connectSoonCalls;
+    }
+
     /** A connection attempt failed (the link stays down and retries later), as a link tells it. */
     public void failAttempt(long retryMillis) {
         state = State.DOWN;

@@ -44,6 +44,18 @@ public final class TelnetTestClient implements AutoCloseable {
         return new TelnetTestClient(port, false);
     }
 
+    /** A client (interactive or raw) that has logged in as {@code user} and seen the first prompt. */
+    public static TelnetTestClient loggedIn(int port, boolean interactive, String user, String password)
+            throws Exception {
+        TelnetTestClient c = new TelnetTestClient(port, interactive);
+        c.await("login: ", 20_000);
+        c.line(user);
+        c.await("Password: ");
+        c.line(password);
+        c.await("(qemu) ", 20_000);
+        return c;
+    }
+
     private void readLoop() {
         try (InputStream in = socket.getInputStream()) {
             ByteArrayOutputStream pending = new ByteArrayOutputStream();

@@ -216,7 +216,11 @@ final class JsonLexer {
 
     private boolean error(int c) {
         append(c);
-        String text = new String(token, 0, length, StandardCharsets.UTF_8);
+        int end = 0;
+        while (end < length && token[end] != 0) {
+            end++;   // QEMU prints it with %s: a NUL ends it
+        }
+        String text = new String(token, 0, end, StandardCharsets.UTF_8);
         reset();
         state = State.RECOVERY;
         sink.error(text);

@@ -231,7 +231,7 @@ final class JsonTokenParser {
                         }
                         if (!QmpStrings.isValidCodepoint(cp)) {
                             // QEMU prints the escape as far as its C string goes (the closing quote at most).
-                            throw new ParseError(raw.substring(beg, Math.min(i, raw.length()))
+                            throw new ParseError(asPrinted(raw.substring(beg, Math.min(i, raw.length())))
                                     + " is not a valid Unicode character");
                         }
                         out.appendCodePoint(cp);
@@ -251,6 +251,13 @@ final class JsonTokenParser {
             }
         }
         return out.toString();
+    }
+
+    /** Token bytes (held as ISO-8859-1 chars) as QEMU's %s prints them: UTF-8, up to a NUL. */
+    private static String asPrinted(String latin1) {
+        int nul = latin1.indexOf('\0');
+        String cut = nul < 0 ? latin1 : latin1.substring(0, nul);
+        return new String(cut.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
     }
 
     /** QEMU's cvt4hex: -1 unless four hex digits follow (past the end counts as not hex). */

@@ -70,7 +70,8 @@ public final class QmpStreamer implements JsonLexer.Sink {
             default -> { }
         }
         if (skipping) {
-            if (braces <= 0 && brackets <= 0) {
+            // the skipped message ends where QEMU's streamer would end it: balanced, or gone negative
+            if (!inMessage()) {
                 skipping = false;
                 reset();
             }
@@ -90,7 +91,7 @@ public final class QmpStreamer implements JsonLexer.Sink {
         }
         tokens.add(t);
         tokenBytes += t.text().length();
-        if ((braces > 0 || brackets > 0) && braces >= 0 && brackets >= 0) {
+        if (inMessage()) {
             return;
         }
         QmpInput result;
@@ -127,6 +128,11 @@ public final class QmpStreamer implements JsonLexer.Sink {
         if (!skipping) {
             reset();
         }
+    }
+
+    /** Inside an object or array still open (json-streamer.c's test for "more to come"). */
+    private boolean inMessage() {
+        return (braces > 0 || brackets > 0) && braces >= 0 && brackets >= 0;
     }
 
     private void reset() {

@@ -1,16 +1,15 @@
-package dev.monmux.qmpserver;
+package dev.monmux.qmp.json;
 
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.monmux.qmp.json.QdictOrder;
 
 /**
  * QEMU's checks of a request's shape (qapi/qmp-dispatch.c {@code qmp_dispatch_check_obj}), in
  * QEMU's order: members are visited in QDict order and the first problem is reported.
  */
-final class QmpRequestCheck {
+public final class QmpRequestCheck {
     private QmpRequestCheck() {
     }
 
@@ -18,7 +17,7 @@ final class QmpRequestCheck {
      * @param allowOob whether {@code exec-oob} is allowed (the client negotiated {@code oob})
      * @return QEMU's error text, or null when the request is well formed
      */
-    static String problem(ObjectNode request, boolean allowOob) {
+    public static String problem(ObjectNode request, boolean allowOob) {
         boolean hasExec = false;
         for (Map.Entry<String, JsonNode> e : QdictOrder.ordered(request)) {
             String name = e.getKey();
@@ -44,7 +43,7 @@ final class QmpRequestCheck {
     }
 
     /** {@code exec-oob} without {@code execute} (qmp_is_oob). */
-    static boolean isOob(ObjectNode request) {
+    public static boolean isOob(ObjectNode request) {
         return request.has("exec-oob") && !request.has("execute");
     }
 }
