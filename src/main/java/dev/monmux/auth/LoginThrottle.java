@@ -47,13 +47,22 @@ public final class LoginThrottle {
     private static final class Entry {
         int settledFailures;
         long lastSettledSlot = Long.MIN_VALUE;
+        /** Attempts waiting, counted by the time they are due. */
         final TreeMap<Long, Integer> waiting = new TreeMap<>();
-        int waitingCount;
         long lastActivity;
         boolean logged;
 
         int failures() {
-            return settledFailures + waitingCount;
+            return settledFailures + waitingFrom(Long.MIN_VALUE);
+        }
+
+        /** Attempts waiting that are due after {@code time}. */
+        int waitingFrom(long time) {
+            int n = 0;
+            for (int k : waiting.tailMap(time, false).values()) {
+                n += k;
+            }
+            return n;
         }
 
         /** When the latest attempt, waiting or settled, is (or was) checked. */
@@ -63,19 +72,10 @@ public final class LoginThrottle {
 
         void addWaiting(long slot) {
             waiting.merge(slot, 1, Integer::sum);
-            waitingCount++;
         }
 
         void removeWaiting(long slot) {
-            Integer n = waiting.get(slot);
-            if (n != null) {
-                if (n == 1) {
-                    waiting.remove(slot);
-                } else {
-                    waiting.put(slot, n - 1);
-                }
-                waitingCount--;
-            }
+            waiting.computeIfPresent(slot, (k, n) -> n == 1 ? null : n - 1);
         }
     }
 
@@ -180,7 +180,7 @@ public final class LoginThrottle {
     public synchronized Attempt begin(String host, String user) {
         long now = clock.getAsLong();
         Entry h = entry(byHost, host, now);
-        if (h.waiting.tailMap(now, false).values().stream().mapToInt(Integer::intValue).sum() >= MAX_WAITING_PER_ADDRESS) {
+        if (h.waitingFrom(now) >= MAX_WAITING_PER_ADDRESS) {
             return null;
         }
         Entry u = entry(byUser, user, now);

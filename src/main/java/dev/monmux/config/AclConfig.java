@@ -3,7 +3,10 @@ package dev.monmux.config;
 import java.nio.file.FileSystems;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+
+import dev.monmux.effect.Confinement;
 
 /**
  * What operators may do with host files ({@code acl:} section). Without it, every command that
@@ -47,16 +50,6 @@ public record AclConfig(List<String> mediaPaths, String screendumpDir) {
         return new AclConfig(null, null);
     }
 
-    /** Whether {@code file} is one operators may insert as a medium. */
-    boolean mediaMatch(Path file) {
-        for (String g : mediaPaths) {
-            if (FileSystems.getDefault().getPathMatcher("glob:" + g).matches(file)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /**
      * Refuses a deployment that would let operators reach monmux's own files or write what they
      * may then insert: the audit log (or one of its rotated files) under {@code screendumpDir} or
@@ -64,6 +57,7 @@ public record AclConfig(List<String> mediaPaths, String screendumpDir) {
      */
     void check(AuditConfig audit, List<String> vms) {
         Path dir = screendumpDir == null ? null : Path.of(screendumpDir).normalize();
+        Confinement confinement = new Confinement(mediaPaths, dir);
         if (audit.enabled()) {
             Path log = Path.of(audit.path()).toAbsolutePath().normalize();
             if (dir != null && log.startsWith(dir)) {
@@ -72,7 +66,7 @@ public record AclConfig(List<String> mediaPaths, String screendumpDir) {
             }
             for (int i = 0; i <= audit.keep(); i++) {
                 Path file = i == 0 ? log : log.resolveSibling(log.getFileName() + "." + i);
-                if (mediaMatch(file)) {
+                if (confinement.matches(file)) {
                     throw new IllegalArgumentException("acl.mediaPaths: matches the audit log (" + file + ")");
                 }
             }
@@ -83,9 +77,9 @@ public record AclConfig(List<String> mediaPaths, String screendumpDir) {
         List<String> names = new java.util.ArrayList<>(vms);
         names.add("screen");
         for (String vm : names) {
-            String safe = vm.replaceAll("[^A-Za-z0-9._-]", "_");
-            for (String ext : List.of("ppm", "png")) {
-                if (mediaMatch(dir.resolve(safe + "-20260101-000000-000000." + ext))) {
+            for (String format : new String[] {null, "png"}) {
+                // any moment, any suffix: the sample stands for every name monmux may pick
+                if (confinement.matches(dir.resolve(Confinement.screendumpName(vm, Instant.EPOCH, 0, format)))) {
                     throw new IllegalArgumentException("acl.mediaPaths: matches screenshots in acl.screendumpDir ("
                             + dir + "); operators could insert what they wrote");
                 }

@@ -120,7 +120,8 @@ public final class Confinement {
         return null;
     }
 
-    private boolean matches(Path p) {
+    /** Whether {@code p} matches one of {@code mediaPaths}, as written (no file system access). */
+    public boolean matches(Path p) {
         for (PathMatcher m : media) {
             if (m.matches(p)) {
                 return true;
@@ -137,16 +138,19 @@ public final class Confinement {
         if (screendumpDir == null) {
             throw new IllegalStateException("no acl.screendumpDir");
         }
-        String ext = "png".equals(format) ? "png" : "ppm";
-        String safeVm = vm.replaceAll("[^A-Za-z0-9._-]", "_");
         while (true) {
-            String name = safeVm + "-" + STAMP.format(clock.instant()) + "-"
-                    + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24)) + "." + ext;
-            Path p = screendumpDir.resolve(name);
+            Path p = screendumpDir.resolve(screendumpName(vm, clock.instant(),
+                    ThreadLocalRandom.current().nextInt(1 << 24), format));
             if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 return p;
             }
         }
+    }
+
+    /** The name of a screenshot of {@code vm} taken {@code at}: {@code vm1-20261203-082100-3fa2c1.ppm}. */
+    public static String screendumpName(String vm, java.time.Instant at, int suffix, String format) {
+        return vm.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + STAMP.format(at) + "-"
+                + String.format("%06x", suffix & 0xffffff) + ("png".equals(format) ? ".png" : ".ppm");
     }
 
     private static String printable(String s) {
