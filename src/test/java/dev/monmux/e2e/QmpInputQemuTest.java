@@ -9,7 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,9 +77,11 @@ class QmpInputQemuTest {
         return in;
     }
 
-    @Test
-    void theFrontEndAnswersEveryInputAsQemuDoes() throws Exception {
-        try (QemuProcess qemu = QemuProcess.startWithDirectMonitor(QemuBuild.v72(), List.of());
+    @ParameterizedTest
+    @ValueSource(strings = {"7.2", "10.0"})
+    void theFrontEndAnswersEveryInputAsQemuDoes(String version) throws Exception {
+        QemuBuild build = version.equals("7.2") ? QemuBuild.v72() : QemuBuild.v100();
+        try (QemuProcess qemu = QemuProcess.startWithDirectMonitor(build, List.of());
              MonmuxFixture mx = MonmuxFixture.start("listeners: {telnet: {port: 0}}\nvms:\n  - name: vm1\n    qmp: 'unix:" + qemu.qmpSocket() + "'\n"
                      + "    qmpListen: {unix: '" + dir.resolve("front.qmp") + "', role: admin}\n").awaitUp();
              QmpLineClient direct = QmpLineClient.unix(qemu.directSocket());
@@ -98,7 +101,7 @@ class QmpInputQemuTest {
                     differ.add(new String(input, StandardCharsets.ISO_8859_1).strip() + ": QEMU " + qemus + ", monmux " + mine);
                 }
             }
-            assertEquals(List.of(), differ);
+            assertEquals(List.of(), differ, "QEMU " + version);
         }
     }
 }
