@@ -15,7 +15,8 @@ import java.nio.file.attribute.PosixFilePermissions;
  * The audit file itself: opened for appending (created {@code rw-r-----}), written whole batches at
  * a time, forced to disk on request, rotated by size ({@code audit.jsonl} becomes
  * {@code audit.jsonl.1}, the oldest beyond {@code keep} is deleted). A write that fails halfway is
- * cut back so the file stays valid JSON Lines. Used by the writer thread only.
+ * cut back so the file stays valid JSON Lines. Written under {@link AuditLog}'s file lock, by
+ * whichever thread holds it; {@link #channel()} may be forced to disk outside it.
  */
 final class AuditFile implements AutoCloseable {
     private static final FileAttribute<?>[] PERMISSIONS =
@@ -26,7 +27,7 @@ final class AuditFile implements AutoCloseable {
     private final Path path;
     private final long maxBytes;
     private final int keep;
-    private FileChannel channel;
+    private volatile FileChannel channel;
     private long size;
 
     /**
@@ -45,6 +46,11 @@ final class AuditFile implements AutoCloseable {
 
     boolean isOpen() {
         return channel != null;
+    }
+
+    /** The open file, or null. */
+    FileChannel channel() {
+        return channel;
     }
 
     /** Opens the file if it is not open (after a failure, a rotation or a reopen). */

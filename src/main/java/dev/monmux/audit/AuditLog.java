@@ -1,14 +1,17 @@
 package dev.monmux.audit;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -16,6 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.monmux.config.AuditConfig;
@@ -24,20 +28,35 @@ import dev.monmux.config.AuditConfig.OnFailure;
 import dev.monmux.qmp.QmpJson;
 
 /**
- * The append-only audit log: records are handed over from any thread (never blocking it) and
- * written by one dedicated thread, in order, one JSON object per line. {@link #append} completes
- * once the record is written: handed to the OS ({@code fsync: batch}, forced to disk at most
- * 10 ms later; {@code never}: the OS decides) or forced to disk ({@code always}).
+ * The append-only audit log, one JSON object per line. {@link #append} completes once the record
+ * is written: handed to the OS ({@code fsync: batch}, forced to disk at most 10 ms later;
+ * {@code never}: the OS decides) or forced to disk ({@code always}).
  *
- * <p>Up to {@code queueSize} records wait for the writer; records beyond that are parked and
- * their futures complete later (the commands wait), so no record is ever dropped for lack of
- * room. When the file cannot be written, the futures fail with {@link AuditUnavailableException}
- * ({@code onFailure: refuse}) or complete with the record lost ({@code continue}); either way it is
- * counted, and the next record tries the file again.
+ * <p><b>Who writes.</b> With {@code batch} and {@code never} the caller (an event loop) writes its
+ * record itself: one {@code write(2)} into the page cache, and the future it gets back is already
+ * complete, so the command goes on without being handed to another thread and back. The writer
+ * thread only forces the file to disk every 10 ms, rotates it and reopens it. Only when the file
+ * is busy for longer than {@value #LOCK_PATIENCE_MICROS} µs (another thread is in a slow write: a
+ * slow or stalled disk), or records already wait, does a record go to the writer's queue; its
+ * future then completes on the writer thread once it is written, and the caller's later records
+ * queue behind it, so each thread's records stay in its order. With {@code always} every record
+ * goes through the writer, which writes what has gathered and forces it to disk once for all
+ * (group commit).
+ *
+ * <p><b>Bounds.</b> At most {@code queueSize} records wait for the writer before a new command's
+ * start is refused ({@link #appendOrRefuse}): a disk that cannot keep up refuses commands rather
+ * than hold an ever-growing backlog. The other records (a command's outcome, sessions, logins)
+ * always queue: refusing them would lose what already happened.
+ *
+ * <p><b>Failures.</b> When the file cannot be written, the futures fail with
+ * {@link AuditUnavailableException} ({@code onFailure: refuse}) or complete with the record lost
+ * ({@code continue}); either way it is counted, and the next record tries the file again.
  */
 public final class AuditLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
     static final long BATCH_SYNC_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** How long a caller waits for the file while another thread writes it, before queueing. */
+    static final long LOCK_PATIENCE_MICROS = 200;
     private static final int MAX_BATCH = 512;
 
     private record Pending(byte[] line, CompletableFuture<Void> done) {
@@ -46,28 +65,40 @@ public final class AuditLog implements AutoCloseable {
     private final AuditFile file;
     private final Fsync fsync;
     private final OnFailure onFailure;
-    private final int capacity;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
+    private final int queueLimit;
+
+    /** Held while the file is written, rotated, reopened or closed; never while forced to disk. */
+    private final ReentrantLock fileLock = new ReentrantLock();
+    /** Guards the queue and the writer's requests; never held across I/O. */
+    private final ReentrantLock stateLock = new ReentrantLock();
+    private final Condition wake = stateLock.newCondition();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-    private final ArrayDeque<Pending> parked = new ArrayDeque<>();
-    private boolean reopenRequested;
-    private boolean closing;
+    /** {@code queue.size()}, readable without the lock (a caller checks it before writing itself). */
+    private final AtomicInteger queued = new AtomicInteger();
+    /** SIGHUP asked for the file to be reopened: records queue until the writer has. */
+    private volatile boolean reopenRequested;
+    /** The file reached its rotation size: records queue until the writer has rotated it. */
+    private volatile boolean rotateRequested;
+    private volatile boolean closing;
+    /** Set under {@link #fileLock} once the writer closed the file for good. */
+    private boolean closed;
+    /** When the oldest record not yet forced to disk was written; -1: none. */
+    private final AtomicLong unsyncedSince = new AtomicLong(-1);
+
     private final Thread writer;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
     private final LongAdder written = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private volatile String lastFailure;
-
-    private long unsyncedSince = -1;
+    private final Object failureLogging = new Object();
     private long lastFailureLogged;
 
     private AuditLog(Path path, Fsync fsync, OnFailure onFailure, long maxBytes, int keep, int queueSize) {
         this.file = new AuditFile(path, maxBytes, keep);
         this.fsync = fsync;
         this.onFailure = onFailure;
-        this.capacity = queueSize;
+        this.queueLimit = queueSize;
         this.writer = new Thread(this::run, "monmux-audit");
         writer.setDaemon(true);
     }
@@ -103,7 +134,7 @@ public final class AuditLog implements AutoCloseable {
         return written.sum();
     }
 
-    /** Records that could not be written. */
+    /** Records that could not be written (or were refused for want of room). */
     public long failures() {
         return failures.sum();
     }
@@ -113,56 +144,128 @@ public final class AuditLog implements AutoCloseable {
         return lastFailure;
     }
 
-    /** Records waiting to be written (queued and parked). */
+    /** Whether a record was written that is not yet forced to disk ({@code fsync: batch}). */
+    boolean unsynced() {
+        return unsyncedSince.get() >= 0;
+    }
+
+    /** Records waiting for the writer. */
     public int backlog() {
-        lock.lock();
-        try {
-            return queue.size() + parked.size();
-        } finally {
-            lock.unlock();
-        }
+        return queued.get();
     }
 
     /**
-     * Hands a record to the writer; never blocks. Completes once it is written (see the class
-     * comment), or fails with {@link AuditUnavailableException}.
+     * Writes a record, or hands it to the writer; never waits for a slow disk. Completes once it
+     * is written (see the class comment), or fails with {@link AuditUnavailableException}.
      */
     public CompletableFuture<Void> append(ObjectNode record) {
+        return append(record, false);
+    }
+
+    /**
+     * As {@link #append}, for the start of a command: refused when {@code queueSize} records
+     * already wait for the disk (the command is then not sent).
+     */
+    public CompletableFuture<Void> appendOrRefuse(ObjectNode record) {
+        return append(record, true);
+    }
+
+    private CompletableFuture<Void> append(ObjectNode record, boolean refusable) {
         byte[] line;
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-            QmpJson.MAPPER.writeValue(out, record);
-            out.write('\n');
-            line = out.toByteArray();
-        } catch (IOException e) {
+            byte[] json = QmpJson.MAPPER.writeValueAsBytes(record);
+            line = Arrays.copyOf(json, json.length + 1);
+            line[json.length] = '\n';
+        } catch (JsonProcessingException e) {
             return CompletableFuture.failedFuture(new AuditUnavailableException("audit record not serializable: " + e));
         }
+        if (closing) {
+            return CompletableFuture.failedFuture(new AuditUnavailableException("audit log closed"));
+        }
+        if (fsync != Fsync.ALWAYS && queued.get() == 0 && !rotateRequested && !reopenRequested && lockFile()) {
+            try {
+                // Checked again under the lock: the writer takes its batch under it, so a record
+                // of this thread that went to the queue earlier is written by now, or still queued.
+                if (queued.get() == 0 && !rotateRequested && !reopenRequested && !closed) {
+                    return writeNow(line);
+                }
+            } finally {
+                fileLock.unlock();
+            }
+        }
+        return enqueue(line, refusable);
+    }
+
+    private boolean lockFile() {
+        if (fileLock.tryLock()) {
+            return true;
+        }
+        try {
+            return fileLock.tryLock(LOCK_PATIENCE_MICROS, TimeUnit.MICROSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The caller's own write, under {@link #fileLock}. */
+    private CompletableFuture<Void> writeNow(byte[] line) {
+        try {
+            file.append(ByteBuffer.wrap(line));
+        } catch (IOException e) {
+            return failed(1, e.getMessage());
+        }
+        wroteOk(1);
+        boolean wakeWriter = false;
+        if (fsync == Fsync.BATCH && unsyncedSince.get() < 0) {
+            wakeWriter = unsyncedSince.compareAndSet(-1, System.nanoTime());
+        }
+        if (file.full()) {
+            rotateRequested = true;
+            wakeWriter = true;
+        }
+        if (wakeWriter) {
+            signalWriter();
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private CompletableFuture<Void> enqueue(byte[] line, boolean refusable) {
         Pending p = new Pending(line, new CompletableFuture<>());
-        lock.lock();
+        stateLock.lock();
         try {
             if (closing) {
                 return CompletableFuture.failedFuture(new AuditUnavailableException("audit log closed"));
             }
-            if (queue.size() < capacity && parked.isEmpty()) {
-                queue.add(p);
-            } else {
-                parked.add(p);
+            if (refusable && queue.size() >= queueLimit) {
+                return failed(1, queue.size() + " records wait for the disk (audit.queueSize)");
             }
+            queue.add(p);
+            queued.incrementAndGet();
             wake.signal();
         } finally {
-            lock.unlock();
+            stateLock.unlock();
         }
         return p.done();
     }
 
+    private void signalWriter() {
+        stateLock.lock();
+        try {
+            wake.signal();
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
     /** Closes the file and opens it again before the next record (SIGHUP after logrotate moved it). */
     public void reopen() {
-        lock.lock();
+        stateLock.lock();
         try {
             reopenRequested = true;
             wake.signal();
         } finally {
-            lock.unlock();
+            stateLock.unlock();
         }
     }
 
@@ -171,41 +274,46 @@ public final class AuditLog implements AutoCloseable {
         try {
             while (true) {
                 boolean reopen;
+                boolean rotate;
                 boolean last;
-                lock.lock();
+                stateLock.lock();
                 try {
-                    while (queue.isEmpty() && !reopenRequested && !closing && !syncDue()) {
-                        if (unsyncedSince >= 0) {
-                            wake.awaitNanos(Math.max(1, unsyncedSince + BATCH_SYNC_NANOS - System.nanoTime()));
+                    while (queue.isEmpty() && !reopenRequested && !rotateRequested && !closing && !syncDue()) {
+                        long since = unsyncedSince.get();
+                        if (since >= 0) {
+                            wake.awaitNanos(Math.max(1, since + BATCH_SYNC_NANOS - System.nanoTime()));
                         } else {
                             wake.await();
                         }
                     }
-                    while (!queue.isEmpty() && batch.size() < MAX_BATCH) {
-                        batch.add(queue.poll());
-                    }
-                    while (!parked.isEmpty() && queue.size() < capacity) {
-                        queue.add(parked.poll());
-                    }
                     reopen = reopenRequested;
-                    reopenRequested = false;
-                    last = closing && queue.isEmpty() && parked.isEmpty();
+                    rotate = rotateRequested;
+                    last = closing;
                 } finally {
-                    lock.unlock();
+                    stateLock.unlock();
                 }
-                if (reopen) {
-                    reopenFile();
+                if (reopen || rotate || queued.get() > 0 || last) {
+                    fileLock.lock();
+                    try {
+                        if (reopen) {
+                            reopenFile();
+                        }
+                        if (rotate) {
+                            rotateFile();
+                        }
+                        drain(batch, last);
+                        if (last) {
+                            syncNow();
+                            file.closeQuietly();
+                            closed = true;
+                            return;
+                        }
+                    } finally {
+                        fileLock.unlock();
+                    }
                 }
-                if (!batch.isEmpty()) {
-                    write(batch);
-                    batch.clear();
-                }
-                if (syncDue() || (last && unsyncedSince >= 0)) {
-                    sync();
-                }
-                if (last) {
-                    file.closeQuietly();
-                    return;
+                if (syncDue()) {
+                    syncNow();
                 }
             }
         } catch (InterruptedException e) {
@@ -219,11 +327,32 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    private boolean syncDue() {
-        return unsyncedSince >= 0 && System.nanoTime() - unsyncedSince >= BATCH_SYNC_NANOS;
+    /** Writes the queued records, a batch at a time (all of them when closing); under {@link #fileLock}. */
+    private void drain(List<Pending> batch, boolean all) {
+        do {
+            stateLock.lock();
+            try {
+                while (!queue.isEmpty() && batch.size() < MAX_BATCH) {
+                    batch.add(queue.poll());
+                }
+                queued.set(queue.size());
+            } finally {
+                stateLock.unlock();
+            }
+            if (batch.isEmpty()) {
+                return;
+            }
+            writeBatch(batch);
+            batch.clear();
+        } while (all);
     }
 
-    private void write(List<Pending> batch) {
+    private boolean syncDue() {
+        long since = unsyncedSince.get();
+        return since >= 0 && System.nanoTime() - since >= BATCH_SYNC_NANOS;
+    }
+
+    private void writeBatch(List<Pending> batch) {
         int bytes = 0;
         for (Pending p : batch) {
             bytes += p.line().length;
@@ -233,71 +362,96 @@ public final class AuditLog implements AutoCloseable {
             buf.put(p.line());
         }
         buf.flip();
+        Throwable refused = null;
         try {
             file.append(buf);
             if (fsync == Fsync.ALWAYS) {
                 file.sync();
-            } else if (fsync == Fsync.BATCH && unsyncedSince < 0) {
-                unsyncedSince = System.nanoTime();
+            } else if (fsync == Fsync.BATCH) {
+                unsyncedSince.compareAndSet(-1, System.nanoTime());
+            }
+            wroteOk(batch.size());
+            if (file.full()) {
+                rotateRequested = true;
             }
         } catch (IOException e) {
-            failed(batch, e.getMessage());
-            return;
+            refused = lost(batch.size(), e.getMessage());
         }
-        written.add(batch.size());
+        for (Pending p : batch) {
+            if (refused == null) {
+                p.done().complete(null);
+            } else {
+                p.done().completeExceptionally(refused);
+            }
+        }
+    }
+
+    private void wroteOk(int records) {
+        written.add(records);
         if (lastFailure != null) {
             log.info("audit log: writing {} again", file.path());
             lastFailure = null;
         }
-        for (Pending p : batch) {
-            p.done().complete(null);
-        }
-        if (file.full()) {
-            try {
-                file.rotate();
-                unsyncedSince = -1;
-                log.info("audit log: rotated {}", file.path());
-            } catch (IOException e) {
-                noteFailure("cannot rotate " + file.path() + ": " + e.getMessage());
-            }
-        }
     }
 
-    private void failed(List<Pending> batch, String message) {
-        failures.add(batch.size());
+    /** Counts {@code records} lost; the future for them, as {@code onFailure} says. */
+    private CompletableFuture<Void> failed(int records, String message) {
+        AuditUnavailableException refused = lost(records, message);
+        return refused != null ? CompletableFuture.failedFuture(refused) : CompletableFuture.completedFuture(null);
+    }
+
+    /** Counts {@code records} lost; what their futures fail with ({@code onFailure: refuse}), or null. */
+    private AuditUnavailableException lost(int records, String message) {
+        failures.add(records);
         noteFailure(message);
-        for (Pending p : batch) {
-            if (onFailure == OnFailure.REFUSE) {
-                p.done().completeExceptionally(new AuditUnavailableException("audit log unavailable: " + message));
-            } else {
-                p.done().complete(null);
-            }
-        }
+        return onFailure == OnFailure.REFUSE ? new AuditUnavailableException("audit log unavailable: " + message) : null;
     }
 
     private void noteFailure(String message) {
         lastFailure = message;
-        long now = System.nanoTime();
-        if (now - lastFailureLogged > TimeUnit.SECONDS.toNanos(10) || lastFailureLogged == 0) {
-            lastFailureLogged = now;
-            log.error("audit log: {} ({} records lost or refused so far)", message, failures.sum());
+        synchronized (failureLogging) {
+            long now = System.nanoTime();
+            if (now - lastFailureLogged > TimeUnit.SECONDS.toNanos(10) || lastFailureLogged == 0) {
+                lastFailureLogged = now;
+                log.error("audit log: {} ({} records lost or refused so far)", message, failures.sum());
+            }
         }
     }
 
-    private void sync() {
-        unsyncedSince = -1;
+    /**
+     * Forces what was written to disk. Outside {@link #fileLock} when called from the loop (the
+     * callers keep writing meanwhile); a file closed under it by a rotation was forced then.
+     */
+    private void syncNow() {
+        unsyncedSince.set(-1);
+        FileChannel ch = file.channel();
+        if (ch == null) {
+            return;
+        }
         try {
-            file.sync();
+            ch.force(false);
+        } catch (java.nio.channels.ClosedChannelException e) {
+            // rotated or reopened meanwhile: forced before it was closed
         } catch (IOException e) {
             failures.increment();
-            noteFailure(e.getMessage());
+            noteFailure("cannot sync " + file.path() + ": " + e.getMessage());
+        }
+    }
+
+    private void rotateFile() {
+        rotateRequested = false;
+        try {
+            file.rotate();
+            log.info("audit log: rotated {}", file.path());
+        } catch (IOException e) {
+            noteFailure("cannot rotate " + file.path() + ": " + e.getMessage());
         }
     }
 
     private void reopenFile() {
+        reopenRequested = false;
         try {
             file.reopen();
-            unsyncedSince = -1;
             file.open();
             log.info("audit log: reopened {}", file.path());
         } catch (IOException e) {
@@ -306,27 +460,26 @@ public final class AuditLog implements AutoCloseable {
     }
 
     private void failAll(AuditUnavailableException e) {
-        lock.lock();
+        stateLock.lock();
         try {
             closing = true;
             queue.forEach(p -> p.done().completeExceptionally(e));
-            parked.forEach(p -> p.done().completeExceptionally(e));
             queue.clear();
-            parked.clear();
+            queued.set(0);
         } finally {
-            lock.unlock();
+            stateLock.unlock();
         }
     }
 
     /** Writes what is waiting, forces it to disk and closes the file. */
     @Override
     public void close() {
-        lock.lock();
+        stateLock.lock();
         try {
             closing = true;
             wake.signal();
         } finally {
-            lock.unlock();
+            stateLock.unlock();
         }
         try {
             stopped.get(10, TimeUnit.SECONDS);

@@ -91,7 +91,7 @@ public final class AuditRecorder implements CommandObserver, ActivityListener {
         actor(r, actor);
         plan(r, plan);
         ids.put(plan, id);
-        return log.append(r).whenComplete((ok, err) -> {
+        return log.appendOrRefuse(r).whenComplete((ok, err) -> {
             if (err != null) {
                 ids.remove(plan);
             }

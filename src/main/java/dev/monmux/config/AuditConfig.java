@@ -17,7 +17,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
  *                  or {@code continue} (commands go on, the records are lost and counted)
  * @param maxSizeMb rotate when the file reaches this size (default 100; 0 = never rotate)
  * @param keep      rotated files kept: {@code audit.jsonl.1} .. {@code .N} (default 10)
- * @param queueSize records waiting for the writer; beyond it the commands wait (default 10000)
+ * @param queueSize records that may wait for a disk that does not keep up; beyond it new commands
+ *                  are refused (default 10000; outcomes and session records always wait)
  */
 public record AuditConfig(String path, Fsync fsync, OnFailure onFailure, Integer maxSizeMb, Integer keep,
                           Integer queueSize) {

@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.monmux.config.AuditConfig.Fsync;
 import dev.monmux.config.AuditConfig.OnFailure;
 import dev.monmux.qmp.QmpJson;
+import dev.monmux.testing.SmallDisk;
 
 class AuditLogTest {
     @TempDir
@@ -69,10 +70,44 @@ class AuditLogTest {
         }
     }
 
-    @Test
-    void aFullQueueParksRecordsInsteadOfDroppingThem() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = Fsync.class, names = {"BATCH", "NEVER"})
+    void withoutFsyncAlwaysTheCallerWritesItsRecordItselfAndGoesOnAtOnce(Fsync fsync) throws Exception {
         Path file = dir.resolve("audit.jsonl");
-        try (AuditLog log = AuditLog.start(file, Fsync.NEVER, OnFailure.REFUSE, 0, 3, 1)) {
+        try (AuditLog log = AuditLog.start(file, fsync, OnFailure.REFUSE, 0, 3, 100)) {
+            for (int i = 0; i < 20; i++) {
+                CompletableFuture<Void> f = log.append(rec(i));
+                // No hand-off to the writer thread: written (to the OS) before append returned.
+                assertTrue(f.isDone() && !f.isCompletedExceptionally(), "record " + i);
+                assertEquals(i + 1, read(file).size());
+            }
+            assertEquals(0, log.backlog());
+        }
+    }
+
+    @Test
+    void batchForcesTheFileToDiskWithin10msOfAWrite() throws Exception {
+        // What a forced file looks like from here: the writer asked for it (no failure, nothing
+        // waiting), the record is there. The fsync itself is seen in the strace-free way: no
+        // record is left unsynced once 10 ms (plus scheduling) have passed.
+        Path file = dir.resolve("audit.jsonl");
+        try (AuditLog log = AuditLog.start(file, Fsync.BATCH, OnFailure.REFUSE, 0, 3, 100)) {
+            log.append(rec(1)).get(1, TimeUnit.SECONDS);
+            assertTrue(log.unsynced(), "just written, not yet forced");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (log.unsynced() && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertFalse(log.unsynced(), "forced to disk by the writer");
+            assertEquals(0, log.failures());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Fsync.class)
+    void manyThreadsAtOnceLoseNothingAndKeepEachThreadsOrder(Fsync fsync) throws Exception {
+        Path file = dir.resolve("audit.jsonl");
+        try (AuditLog log = AuditLog.start(file, fsync, OnFailure.REFUSE, 0, 3, 10)) {
             List<CompletableFuture<Void>> fs = new ArrayList<>();
             Thread[] writers = new Thread[4];
             for (int t = 0; t < writers.length; t++) {
@@ -94,11 +129,133 @@ class AuditLogTest {
             await(fs);
             List<JsonNode> lines = read(file);
             assertEquals(2000, lines.size());
-            // Each thread's records in its own order.
             int[] next = new int[4];
             for (JsonNode l : lines) {
                 int n = l.get("n").asInt();
                 assertEquals(next[n / 1000]++, n % 1000, "order of thread " + n / 1000);
+            }
+        }
+    }
+
+    /**
+     * A disk that does not keep up, for real: the audit "file" is a FIFO whose reader stops
+     * reading, so {@code write(2)} blocks in the kernel once the pipe's 64 KiB are full. The
+     * thread caught in that write waits; every other caller waits at most a moment for the file,
+     * then hands its record to the writer and goes on. Beyond {@code queueSize} waiting records
+     * a new command's start is refused (one line, in the user's words); outcomes and session
+     * records still queue. Once the disk drains, everything queued is written, in each thread's
+     * order, and nothing is lost.
+     */
+    @Test
+    void aStalledDiskParksOnlyTheThreadInTheWriteAndBoundsTheBacklog() throws Exception {
+        Path fifo = dir.resolve("audit.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        java.io.ByteArrayOutputStream disk = new java.io.ByteArrayOutputStream();
+        java.util.concurrent.CountDownLatch readOn = new java.util.concurrent.CountDownLatch(1);
+        Thread reader = new Thread(() -> {
+            try (var in = Files.newInputStream(fifo)) {
+                readOn.await();
+                disk.write(in.readAllBytes());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "slow-disk");
+        reader.start();
+        String pad = "x".repeat(1000);
+        try (AuditLog log = AuditLog.start(fifo, Fsync.NEVER, OnFailure.REFUSE, 0, 3, 5)) {
+            // Fill the pipe from a thread of its own: its write ends up blocked in the kernel.
+            Thread stuck = new Thread(() -> {
+                for (int i = 0; i < 200; i++) {
+                    ObjectNode r = rec(i);
+                    r.put("pad", pad);
+                    log.append(r);
+                }
+            }, "stuck-loop");
+            stuck.start();
+            // Wait until the writes stop: the pipe is full and the thread is blocked in write(2).
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            long written = -1;
+            while (written != log.written()) {
+                assertTrue(System.nanoTime() < deadline, "the writes never stopped");
+                written = log.written();
+                Thread.sleep(200);
+            }
+            assertTrue(written > 0 && written < 200, "a full pipe stops the writes: " + written);
+            assertTrue(stuck.isAlive());
+
+            // This thread is not held up by the stalled write.
+            List<CompletableFuture<Void>> mine = new ArrayList<>();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 5; i++) {
+                mine.add(log.appendOrRefuse(rec(1000 + i)));
+            }
+            CompletableFuture<Void> refused = log.appendOrRefuse(rec(2000));
+            CompletableFuture<Void> outcome = log.append(rec(1005));   // not refusable: queued
+            long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertTrue(tookMs < 1000, "appends waited " + tookMs + " ms for the stalled disk");
+            assertTrue(mine.stream().noneMatch(CompletableFuture::isDone), "queued, not written yet");
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> refused.get(1, TimeUnit.SECONDS));
+            assertEquals("audit log unavailable: 5 records wait for the disk (audit.queueSize)",
+                    e.getCause().getMessage());
+            assertEquals(6, log.backlog());
+
+            readOn.countDown();   // the disk catches up
+            stuck.join(20_000);
+            mine.add(outcome);
+            await(mine);
+        }
+        reader.join(20_000);
+        List<Integer> got = new ArrayList<>();
+        for (String line : disk.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+            got.add(QmpJson.MAPPER.readTree(line).get("n").asInt());
+        }
+        assertEquals(206, got.size(), "every record but the refused one");
+        assertEquals(java.util.stream.IntStream.range(0, 200).boxed().toList(),
+                got.stream().filter(n -> n < 1000).toList(), "the stuck thread's records, in order");
+        assertEquals(List.of(1000, 1001, 1002, 1003, 1004, 1005),
+                got.stream().filter(n -> n >= 1000).toList(), "this thread's records, in order");
+    }
+
+    /**
+     * A full disk, for real (a tmpfs of 64 KiB, filled but for 8 KiB): the record that does not
+     * fit is refused in one line, the file keeps only whole records (a write cut short is cut
+     * back), and once space is freed the next record is written.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Fsync.class, names = {"BATCH", "ALWAYS"})
+    void aFullDiskRefusesInOneLineKeepsWholeRecordsAndRecovers(Fsync fsync) throws Exception {
+        try (SmallDisk disk = SmallDisk.mount(dir.resolve("disk"), 64)) {
+            Path file = disk.dir().resolve("audit.jsonl");
+            disk.fill(8);
+            String pad = "y".repeat(700);
+            try (AuditLog log = AuditLog.start(file, fsync, OnFailure.REFUSE, 0, 3, 100)) {
+                ExecutionException refused = null;
+                int n = 0;
+                while (refused == null && n < 100) {
+                    ObjectNode r = rec(n++);
+                    r.put("pad", pad);
+                    try {
+                        log.appendOrRefuse(r).get(10, TimeUnit.SECONDS);
+                    } catch (ExecutionException e) {
+                        refused = e;
+                    }
+                }
+                org.junit.jupiter.api.Assertions.assertNotNull(refused, "the disk never filled");
+                assertInstanceOf(AuditUnavailableException.class, refused.getCause());
+                assertEquals("audit log unavailable: cannot write " + file + ": No space left on device",
+                        refused.getCause().getMessage());
+                long kept = log.written();
+                assertTrue(kept > 0 && kept == n - 1, kept + " of " + n);
+                List<JsonNode> lines = read(file);   // every line parses: no half record
+                assertEquals(kept, lines.size());
+
+                disk.free();
+                log.appendOrRefuse(rec(999)).get(10, TimeUnit.SECONDS);
+                List<JsonNode> after = read(file);
+                assertEquals(kept + 1, after.size());
+                assertEquals(999, after.get(after.size() - 1).get("n").asInt());
+                assertEquals(1, log.failures());
             }
         }
     }
