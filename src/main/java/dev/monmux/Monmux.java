@@ -29,6 +29,7 @@ import dev.monmux.tls.TlsContexts;
 import dev.monmux.tls.TlsPeer;
 import dev.monmux.config.ListenerConfig;
 import dev.monmux.config.MonmuxConfig;
+import dev.monmux.config.TransportKind;
 import dev.monmux.config.UserConfig;
 import dev.monmux.config.VmConfig;
 import dev.monmux.effect.Confinement;
@@ -39,6 +40,7 @@ import dev.monmux.hmp.HmpDialects;
 import dev.monmux.hmp.HmpTable;
 import dev.monmux.hmp.HmpTables;
 import dev.monmux.net.ConnectionLimiter;
+import dev.monmux.net.Transport;
 import dev.monmux.qmp.VmLink;
 import dev.monmux.session.Access;
 import dev.monmux.qmpserver.QmpListeners;
@@ -56,9 +58,6 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 
 /** A running monmux: the VM links, the listeners and the sessions, wired from a config. */
 public final class Monmux implements AutoCloseable {
@@ -66,6 +65,7 @@ public final class Monmux implements AutoCloseable {
 
     private volatile MonmuxConfig config;
     private final java.nio.file.Path configFile;
+    private final Transport transport;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final VmDirectory vms = new VmDirectory();
@@ -94,8 +94,10 @@ public final class Monmux implements AutoCloseable {
         } catch (ConfigException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
-        this.acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        this.workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
+        this.transport = Transport.choose(config.transport());
+        log.info("transport: {}{}", transport.label(), config.transport() == TransportKind.AUTO ? " (transport: auto)" : "");
+        this.acceptors = transport.newGroup(1);
+        this.workers = transport.newGroup(0);
         this.observability = new Observability(config, sessions, workers);
         Confinement confinement = new Confinement(config.acl().mediaPaths(),
                 config.acl().screendumpDir() == null ? null : java.nio.file.Path.of(config.acl().screendumpDir()));
@@ -112,7 +114,7 @@ public final class Monmux implements AutoCloseable {
                 new AccessControl(users, locks, ZoneId.systemDefault()),
                 observers.apply(observability.observer()), observability.activity(),
                 config.limits().commandsInFlight(), config.limits().maxQueuedLines(), access);
-        this.qmpListeners = new QmpListeners(acceptors, workers, new QmpServerContext(sessionContext.qmp(),
+        this.qmpListeners = new QmpListeners(transport, acceptors, workers, new QmpServerContext(sessionContext.qmp(),
                 sessionContext.gate(), sessionContext.observer(), sessionContext.activity(),
                 config.limits().commandsInFlight(), config.limits().maxQueuedLines(), config.qmp().handshakeTimeout(),
                 config.qmp().maxMessageBytes(), sessions::nextId,
@@ -159,7 +161,7 @@ public final class Monmux implements AutoCloseable {
 
     /** Starts linking to a VM (at start, and when a reload adds it). */
     SharedVm addVm(VmConfig vc) {
-        VmLink link = new VmLink(vc.name(), vc.qmp(), config.qmp(), vc.commandTimeout(), workers.next());
+        VmLink link = new VmLink(vc.name(), vc.qmp(), config.qmp(), vc.commandTimeout(), workers.next(), transport);
         hmp.watch(link);
         SharedVm vm = new SharedVm(link, events, sessionContext.activity());
         vms.add(vm);
@@ -296,7 +298,7 @@ public final class Monmux implements AutoCloseable {
                 config.limits().historySize(), config.limits().typeAheadKeys(), completer());
         ServerBootstrap b = new ServerBootstrap()
                 .group(acceptors, clientLoops(fixedVm != null ? fixedVm : vms.only().orElse(null)))
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.tcpServer())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // A script's `printf 'info status\n' | nc` half-closes: answer before closing.

@@ -109,7 +109,7 @@ public record ConfigDiff(List<VmConfig> addedVms, List<VmConfig> removedVms, Lis
         return new MonmuxConfig(next.listeners(), next.vms(), running.qmp(), running.limits(), running.hmp(),
                 running.shutdownGrace(), running.audit(), running.metrics(), running.auth(),
                 running.auth() == AuthMode.NONE ? running.users() : next.users(), null, running.login(),
-                running.confirmDangerous(), running.log(), running.acl());
+                running.confirmDangerous(), running.log(), running.acl(), running.transport());
     }
 
     /** Every client listener of a config, in config order: shared first, then each VM's. */
@@ -146,6 +146,7 @@ public record ConfigDiff(List<VmConfig> addedVms, List<VmConfig> removedVms, Lis
         diff(keys, "confirmDangerous", a.confirmDangerous(), b.confirmDangerous());
         diff(keys, "log", a.log(), b.log());
         diff(keys, "acl", a.acl(), b.acl());
+        diff(keys, "transport", a.transport(), b.transport());
         return keys;
     }
 

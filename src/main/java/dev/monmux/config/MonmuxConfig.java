@@ -11,7 +11,8 @@ import java.util.Set;
 public record MonmuxConfig(ListenersConfig listeners, List<VmConfig> vms, QmpLinkConfig qmp,
                            LimitsConfig limits, HmpConfig hmp, Duration shutdownGrace, AuditConfig audit,
                            MetricsConfig metrics, AuthMode auth, List<UserConfig> users, String usersFile,
-                           LoginConfig login, Boolean confirmDangerous, LogConfig log, AclConfig acl) {
+                           LoginConfig login, Boolean confirmDangerous, LogConfig log, AclConfig acl,
+                           TransportKind transport) {
     public MonmuxConfig {
         shutdownGrace = QmpLinkConfig.positive("shutdownGrace", shutdownGrace, Duration.ofSeconds(10));
         listeners = listeners == null ? ListenersConfig.defaults() : listeners;
@@ -26,6 +27,7 @@ public record MonmuxConfig(ListenersConfig listeners, List<VmConfig> vms, QmpLin
         confirmDangerous = confirmDangerous == null ? Boolean.TRUE : confirmDangerous;
         log = log == null ? LogConfig.defaults() : log;
         acl = acl == null ? AclConfig.defaults() : acl;
+        transport = transport == null ? TransportKind.AUTO : transport;
         if (vms.isEmpty()) {
             throw new IllegalArgumentException("vms: at least one VM is required");
         }
@@ -42,7 +44,7 @@ public record MonmuxConfig(ListenersConfig listeners, List<VmConfig> vms, QmpLin
     /** The same config with the users read from {@code usersFile}. */
     public MonmuxConfig withUsers(List<UserConfig> loaded) {
         return new MonmuxConfig(listeners, vms, qmp, limits, hmp, shutdownGrace, audit, metrics, auth, loaded, null, login,
-                confirmDangerous, log, acl);
+                confirmDangerous, log, acl, transport);
     }
 
     public Optional<VmConfig> vm(String name) {

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 
 import dev.monmux.config.QmpAddress;
 import dev.monmux.config.QmpLinkConfig;
+import dev.monmux.net.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -23,8 +24,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.nio.NioDomainSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.json.JsonObjectDecoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
@@ -53,6 +52,8 @@ public final class VmLink implements QmpEndpoint {
     private final QmpLinkConfig config;
     private final Duration commandTimeout;
     private final EventLoop loop;
+    /** QEMU's address, in the form the transport's channels take. */
+    private final java.net.SocketAddress remote;
     private final Bootstrap bootstrap;
     private final Backoff backoff;
     private final PendingCommands pending = new PendingCommands();
@@ -74,16 +75,24 @@ public final class VmLink implements QmpEndpoint {
     /** The next connection attempt, while the link waits out its backoff. */
     private io.netty.util.concurrent.ScheduledFuture<?> reconnectTimer;
 
+    /** A link on a NIO event loop. */
     public VmLink(String name, QmpAddress address, QmpLinkConfig config, Duration commandTimeout, EventLoop loop) {
+        this(name, address, config, commandTimeout, loop, Transport.NIO);
+    }
+
+    /** A link on {@code loop}, which belongs to a group of {@code transport}. */
+    public VmLink(String name, QmpAddress address, QmpLinkConfig config, Duration commandTimeout, EventLoop loop,
+                  Transport transport) {
         this.name = name;
         this.address = address;
         this.config = config;
         this.commandTimeout = commandTimeout != null ? commandTimeout : config.commandTimeout();
         this.loop = loop;
+        this.remote = transport.remote(address.socketAddress());
         this.backoff = new Backoff(config.reconnectInitial(), config.reconnectMax());
         this.bootstrap = new Bootstrap()
                 .group(loop)
-                .channel(address.isUnix() ? NioDomainSocketChannel.class : NioSocketChannel.class)
+                .channel(address.isUnix() ? transport.unixClient() : transport.tcpClient())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         config.handshakeTimeout().toMillis()))
                 .handler(new ChannelInitializer<Channel>() {
@@ -286,7 +295,7 @@ public final class VmLink implements QmpEndpoint {
         }
         state = State.CONNECTING;
         // An unresolved TCP address is resolved by the bootstrap's resolver, off the event loop.
-        ChannelFuture f = bootstrap.connect(address.socketAddress());
+        ChannelFuture f = bootstrap.connect(remote);
         channel = f.channel();
         f.addListener(done -> {
             if (!done.isSuccess()) {

@@ -9,6 +9,7 @@ import dev.monmux.tls.TlsHandshakeGate;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.flush.FlushConsolidationHandler;
 
 /** The pipeline of one QMP client connection: limits, back-pressure, QEMU's JSON streamer, session. */
 public final class QmpChannelInitializer extends ChannelInitializer<Channel> {
@@ -46,6 +47,10 @@ public final class QmpChannelInitializer extends ChannelInitializer<Channel> {
             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc())).addLast("tls-gate", new TlsHandshakeGate());
         }
         ch.pipeline()
+                // Answers to pipelined requests and the events of one loop turn leave in one
+                // write(2) (FlushConsolidation: flushes while reading, or queued in the same turn,
+                // become one; below TLS, so one record too).
+                .addLast("flush", new FlushConsolidationHandler(256, true))
                 .addLast("guard", new SlowClientGuard(limits.stuckClientTimeout(), limits.idleTimeout(), session::stuck))
                 .addLast("json", new QmpInputDecoder(ctx.maxMessageBytes()))
                 .addLast("session", session);

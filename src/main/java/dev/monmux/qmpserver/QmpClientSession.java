@@ -156,7 +156,7 @@ final class QmpClientSession implements VmLinkListener {
 
     @Override
     public void onEvent(QmpEndpoint l, QmpEvent event) {
-        String text = QmpWire.line(event.raw());
+        String text = event.wire(QmpWire::line);   // encoded once for all of the VM's QMP clients
         // Always queued (never inline), like replies: both leave the link's thread in the order
         // QEMU sent them and are written in that order (see InOrder).
         channel.eventLoop().execute(() -> {

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import dev.monmux.config.LimitsConfig;
 import dev.monmux.config.QmpListenerConfig;
 import dev.monmux.net.ConnectionLimiter;
+import dev.monmux.net.Transport;
 import dev.monmux.qmp.QmpEndpoint;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -25,8 +26,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 /**
@@ -44,6 +43,7 @@ public final class QmpListeners implements AutoCloseable {
         }
     }
 
+    private final Transport transport;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final QmpServerContext ctx;
@@ -51,7 +51,9 @@ public final class QmpListeners implements AutoCloseable {
     private final List<Bound> bound = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ChannelGroup clients = new DefaultChannelGroup("qmp-clients", GlobalEventExecutor.INSTANCE);
 
-    public QmpListeners(EventLoopGroup acceptors, EventLoopGroup workers, QmpServerContext ctx, LimitsConfig limits) {
+    public QmpListeners(Transport transport, EventLoopGroup acceptors, EventLoopGroup workers, QmpServerContext ctx,
+                        LimitsConfig limits) {
+        this.transport = transport;
         this.acceptors = acceptors;
         this.workers = workers;
         this.ctx = ctx;
@@ -85,14 +87,18 @@ public final class QmpListeners implements AutoCloseable {
             if (lc.unix() != null) {
                 Path path = lc.unixPath().toAbsolutePath();
                 removeStale(path);
-                // Netty 4.2's NIO unix channel closes at the client's end of input even when half
-                // closure is asked for (AbstractNioByteChannel only honours it for TCP): a script
-                // that half-closes must keep its side open (socat ...,shut-none). See README.
-                b.channel(NioServerDomainSocketChannel.class);
-                ch = b.bind(UnixDomainSocketAddress.of(path)).sync().channel();
+                // A client that half-closes (`printf ... | socat - UNIX-CONNECT:...`) gets every
+                // answer first, as from QEMU. Netty's NIO unix channel cannot do that (it closes at
+                // the end of input whatever is asked; AbstractNioByteChannel honours half-closure
+                // for TCP only): with transport: nio such a client must keep its side open.
+                b.channel(transport.unixServer());
+                if (transport.unixHalfClose()) {
+                    b.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+                }
+                ch = b.bind(transport.unix(path)).sync().channel();
                 Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(lc.permissions()));
             } else {
-                b.channel(NioServerSocketChannel.class)
+                b.channel(transport.tcpServer())
                         .option(ChannelOption.SO_REUSEADDR, true)
                         // `printf ... | nc` half-closes: answer what it sent, then close.
                         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)

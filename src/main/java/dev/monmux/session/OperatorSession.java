@@ -315,13 +315,16 @@ public final class OperatorSession {
         return closed;
     }
 
-    /** An event line for this session (any thread); dropped when events are off. */
-    public void event(String line) {
-        loop.execute(() -> {
-            if (!closed && eventsOn) {
-                console.notice(line, true);
-            }
-        });
+    /** An event line for this session, on its event loop ({@link SharedVm} brings it); dropped when events are off. */
+    void showEvent(String line) {
+        if (!closed && eventsOn) {
+            console.notice(line, true);
+        }
+    }
+
+    /** The event loop the session is confined to. */
+    public EventExecutor loop() {
+        return loop;
     }
 
     /** A monmux notice for this session (any thread); always shown. */

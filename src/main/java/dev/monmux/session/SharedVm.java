@@ -1,6 +1,9 @@
 package dev.monmux.session;
 
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -12,6 +15,7 @@ import dev.monmux.qmp.QmpEvent;
 import dev.monmux.qmp.QmpGreeting;
 import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.qmp.VmLinkListener;
+import io.netty.util.concurrent.EventExecutor;
 
 /**
  * One VM as its operators share it: the VM's single QMP link and the sessions attached to it.
@@ -107,14 +111,25 @@ public final class SharedVm implements VmLinkListener {
         return sb.toString();
     }
 
+    /**
+     * Formats the event once and hands it to each event loop that has sessions of this VM as one
+     * task, which writes it to those sessions (not one task per session). Queued, never written
+     * inline, so that it keeps its place among the replies queued on the same loop.
+     */
     @Override
     public void onEvent(QmpEndpoint l, QmpEvent event) {
         String line = formatter.format(event);
+        Map<EventExecutor, List<OperatorSession>> byLoop = new IdentityHashMap<>(4);
         int n = 0;
         for (OperatorSession s : sessions) {
-            s.event(line);
+            byLoop.computeIfAbsent(s.loop(), k -> new ArrayList<>()).add(s);
             n++;
         }
+        byLoop.forEach((loop, on) -> loop.execute(() -> {
+            for (OperatorSession s : on) {
+                s.showEvent(line);
+            }
+        }));
         activity.eventFannedOut(name(), event.name(), n);
     }
 

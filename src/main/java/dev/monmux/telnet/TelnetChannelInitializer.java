@@ -10,6 +10,7 @@ import dev.monmux.tls.ServerTls;
 import dev.monmux.tls.TlsHandshakeGate;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.channel.Channel;
 
@@ -57,6 +58,10 @@ public final class TelnetChannelInitializer extends ChannelInitializer<Channel> 
                     TimeUnit.MILLISECONDS));
         }
         ch.pipeline()
+                // Answers to pipelined requests and the events of one loop turn leave in one
+                // write(2) (FlushConsolidation: flushes while reading, or queued in the same turn,
+                // become one; below TLS, so one record too).
+                .addLast("flush", new FlushConsolidationHandler(256, true))
                 .addLast("guard", new SlowClientGuard(limits.stuckClientTimeout(), limits.idleTimeout(), onStuckDisconnect))
                 .addLast("telnet", new TelnetDecoder(limits.subnegotiationBytes()))
                 .addLast("options", new TelnetNegotiationHandler(mode, limits.detectTimeout()))

@@ -95,8 +95,8 @@ class QmpFrontEndQemuTest {
                 assertTrue(a.readLine().contains("\"event\": \"RESUME\""));
                 assertTrue(b.readLine().contains("\"event\": \"RESUME\""));
 
-                // A script on TCP: send, half-close, read the answers, see the end. (Netty's NIO unix
-                // channel cannot half-close; README says so.)
+                // A script on TCP: send, half-close, read the answers, see the end (on a unix
+                // socket: aUnixClientThatHalfClosesGetsEveryAnswerAsFromQemu).
                 {
                     try (QmpLineClient script = QmpLineClient.tcp(mx.monmux().qmpListeners().bound().get(1).port())) {
                         script.send(CAPS + "{\"execute\": \"query-status\"}\n");
@@ -109,6 +109,36 @@ class QmpFrontEndQemuTest {
                 }
             }
             assertFalse(Files.exists(front), "the socket file is deleted at close");
+        }
+    }
+
+    /**
+     * A script on a unix socket that sends its requests and half-closes ({@code printf ... |
+     * socat - UNIX-CONNECT:...}) gets every answer, then the end, byte for byte as from QEMU's own
+     * socket. (With Netty's NIO unix channel the second of two requests got no answer.)
+     */
+    @Test
+    void aUnixClientThatHalfClosesGetsEveryAnswerAsFromQemu() throws Exception {
+        try (QemuProcess qemu = QemuProcess.startWithDirectMonitor(dev.monmux.testing.QemuBuild.v72(), List.of())) {
+            Path front = qemu.dir().resolve("half.qmp");
+            try (MonmuxFixture mx = MonmuxFixture.start("listeners: {telnet: {port: 0}}\n"
+                    + "vms:\n  - name: vm1\n    qmp: 'unix:" + qemu.qmpSocket() + "'\n"
+                    + "    qmpListen: {unix: '" + front + "', role: admin}\n").awaitUp()) {
+                String script = CAPS + "{\"execute\": \"query-status\"}\n{\"execute\": \"query-name\", \"id\": 2}\n"
+                        + "{\"execute\": \"query-kvm\"}\n";
+                List<List<String>> got = new ArrayList<>();
+                for (Path socket : List.of(qemu.directSocket(), front)) {
+                    try (QmpLineClient c = QmpLineClient.unix(socket)) {
+                        c.readLine();   // the greeting (QEMU's own on both)
+                        c.send(script);
+                        c.shutdownOutput();
+                        got.add(c.readLines(4));
+                        assertTrue(c.isClosedByPeer(), "closed after the answers: " + socket);
+                    }
+                }
+                assertEquals(4, got.get(0).size());
+                assertEquals(got.get(0), got.get(1), "QEMU's socket, then monmux's");
+            }
         }
     }
 
