@@ -41,7 +41,7 @@ import io.netty.util.concurrent.EventExecutor;
  * changes session state the next lines depend on ({@code cpu N}) waits for the lines before it
  * and holds back the lines after it.
  *
- * <p>Confined to the connection's event loop; {@link #event} and {@link #notice} may be called
+ * <p>Confined to the connection's event loop; {@link #notice} may be called
  * from any thread.
  */
 public final class OperatorSession {
