@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make bench` / `make bench-quick`: monmux against direct QMP, side by side, in one run.
+# `make bench` / `make bench-quick`: monmux against direct QMP (and a socat relay, and QEMU's own
+# telnet monitor), side by side, in one run.
 #   scripts/bench.sh                         full run, appends a section to docs/benchmarks.md
 #   scripts/bench.sh --quick                 small sizes, prints the table only
 #   scripts/bench.sh --phases P1 --p1-commands 1000 ...   (options: scripts/bench.sh --help)
@@ -11,6 +12,8 @@ cd "$(dirname "$0")/.."
 MVN="${MVN:-mvn -B -q}"
 
 command -v qemu-system-x86_64 >/dev/null || { echo "bench: qemu-system-x86_64 is not installed (apt-get install -y qemu-system-x86)" >&2; exit 1; }
+# P1's "minimal proxy" anchor row relays QMP through socat.
+command -v socat >/dev/null || { echo "bench: socat is not installed (apt-get install -y socat)" >&2; exit 1; }
 
 # 10,000 idle clients mean 10,000+ sockets in the load generator and in monmux.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true

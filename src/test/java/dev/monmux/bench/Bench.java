@@ -22,10 +22,11 @@ import io.netty.channel.nio.NioIoHandler;
 
 /**
  * The load generator: monmux against direct QMP, side by side, in one run. Starts a disk-less
- * QEMU with two QMP monitors (one for monmux, one for the direct client) and monmux as a child
- * JVM with the production flags, then measures P1 latency, P2 throughput, P3 event fan-out and
- * P4 idle scale, alternating the monmux and direct paths, checking every reply. See
- * docs/benchmarks.md and {@link BenchOptions#USAGE}.
+ * QEMU with three QMP monitors (monmux's, the direct client's, socat's) and a telnet HMP monitor,
+ * and monmux as a child JVM with the production flags, then measures P1 latency (the same command
+ * on every path: direct, a socat relay, monmux; QEMU's own telnet monitor vs monmux's telnet),
+ * P2 throughput, P3 event fan-out and P4 idle scale, taking turns between the paths, checking
+ * every reply. See docs/benchmarks.md and {@link BenchOptions#USAGE}.
  */
 public final class Bench {
     private final BenchOptions o;
@@ -65,6 +66,9 @@ public final class Bench {
         String started = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
         String loadBefore = loadAverage();
         Files.createDirectories(o.workDir);
+        if (o.phases.contains("P1")) {
+            SocatRelay.requireInstalled();
+        }
         if (o.phases.contains("P1") || o.phases.contains("P2") || o.phases.contains("P3")) {
             try (BenchQemu qemu = BenchQemu.start(o.workDir.resolve("qemu"))) {
                 try (MonmuxChild m = MonmuxChild.start(o.workDir.resolve("monmux-qemu"), o.jar,
@@ -121,69 +125,194 @@ public final class Bench {
 
     // ---------------------------------------------------------------- P1
 
-    /**
-     * One client, one command at a time. The monmux and direct paths alternate in blocks (ABBA)
-     * on the same QEMU; both connections stay open all along, neither pays for connecting.
-     */
-    private void p1(BenchQemu qemu, MonmuxChild m) throws IOException {
-        log("P1: latency, %d commands per path, blocks of %d, alternating", o.p1Commands, o.p1Block);
-        try (QmpSync direct = QmpSync.connect(qemu.directSocket); RawTelnetSync telnet = new RawTelnetSync(m.port)) {
-            Step hmpMux = () -> telnet.expect("info status", QmpSync.INFO_STATUS);
-            Step hmpDirect = direct::infoStatus;
-            // The first answer is parsed and checked; later ones must be byte-identical to it (as
-            // cheap a check as the direct side's, so the check does not weigh on one side only).
-            String queryStatusText = checkQueryStatus(telnet.command("{\"execute\": \"query-status\"}"));
-            Step qmpMux = () -> telnet.expect("{\"execute\": \"query-status\"}", queryStatusText);
-            Step qmpDirect = direct::queryStatus;
-            for (int i = 0; i < o.p1Warmup; i++) {
-                hmpMux.run();
-                hmpDirect.run();
-                qmpMux.run();
-                qmpDirect.run();
-            }
-            long cpu0 = m.cpuMicros();
-            Stats[] hmp = alternate(hmpMux, hmpDirect);
-            long cpu1 = m.cpuMicros();
-            Stats[] qmp = alternate(qmpMux, qmpDirect);
-            long cpu2 = m.cpuMicros();
-            report.note("P1", String.format(Locale.ROOT, "monmux CPU per command: %.0f µs (HMP), %.0f µs (raw QMP line)",
-                    (cpu1 - cpu0) / (double) hmp[0].count(), (cpu2 - cpu1) / (double) qmp[0].count()));
-            report.p1("HMP `info status`: monmux raw telnet vs direct `human-monitor-command`", hmp[0], hmp[1]);
-            report.p1("`query-status` as a raw QMP line on monmux's telnet vs direct `query-status`", qmp[0], qmp[1]);
-            try (QmpSync front = QmpSync.connectMonmux(m.qmpSocket)) {
-                Step nativeMux = front::queryStatus;
-                for (int i = 0; i < 3 * o.p1Warmup; i++) { // this path was not part of the general warm-up
-                    nativeMux.run();
-                    qmpDirect.run();
-                }
-                Stats[] nat = alternate(nativeMux, qmpDirect);
-                report.p1("`query-status` from a QMP client: monmux's QMP front end vs QEMU's socket", nat[0], nat[1]);
-            }
+    /** The fixed seed of P1's block order: runs shuffle alike, so they compare. */
+    static final long P1_SEED = 15;
+
+    /** Whose CPU and context switches a P1 path's blocks are charged to. */
+    enum Proxy { NONE, MONMUX, SOCAT }
+
+    /** One P1 path: a command on one way to the same QEMU. */
+    static final class P1Path {
+        final String key;
+        final Step step;
+        final Proxy proxy;
+        final Stats stats = new Stats();
+        long cpuNanos;
+        long ctx;
+        long wallNanos;
+
+        P1Path(String key, Step step, Proxy proxy) {
+            this.key = key;
+            this.step = step;
+            this.proxy = proxy;
         }
     }
+
+    /**
+     * One client, one command at a time, the <em>same</em> command on every path to the same
+     * QEMU, all in one loop: each round runs a block of {@code p1Block} commands on every path,
+     * in an order shuffled per round (fixed seed), so drift hits every path alike. monmux's (and
+     * socat's) CPU and context switches are read before and after each block, outside the timed
+     * commands, and charged to the block's path. Every connection stays open all along; nobody
+     * pays for connecting.
+     */
+    private void p1(BenchQemu qemu, MonmuxChild m) throws IOException, InterruptedException {
+        log("P1: latency, %d commands per path, blocks of %d, shuffled rounds", o.p1Commands, o.p1Block);
+        try (SocatRelay relay = SocatRelay.start(qemu.dir, qemu.relayQemuSocket);
+             QmpSync direct = QmpSync.connect(qemu.directSocket);
+             QmpSync socat = QmpSync.connect(relay.socket);
+             QmpSync front = QmpSync.connectMonmux(m.qmpSocket);
+             RawTelnetSync raw = new RawTelnetSync(m.port);
+             TelnetSync qemuTelnet = TelnetSync.connect("QEMU", qemu.telnetPort, "QEMU ");
+             TelnetSync muxTelnet = TelnetSync.connect("monmux", m.telnetPort, "monmux ")) {
+            // The first answer of each path is parsed and checked; later ones must be byte-identical
+            // to it (as cheap a check as the direct side's, so it does not weigh on one side only).
+            String rawQmp = checkQueryStatus(raw.command(QMP_LINE));
+            byte[] qStatus = qemuTelnet.command("info status");
+            byte[] mStatus = muxTelnet.command("info status");
+            byte[] qPci = qemuTelnet.command("info pci");
+            byte[] mPci = muxTelnet.command("info pci");
+            checkHmp("info status", qStatus, mStatus, QmpSync.INFO_STATUS);
+            checkHmp("info pci", qPci, mPci, null);
+            report.telnetBytes(qStatus, mStatus, qPci, mPci);
+            List<P1Path> paths = List.of(
+                    new P1Path("direct", direct::queryStatus, Proxy.NONE),
+                    new P1Path("socat", socat::queryStatus, Proxy.SOCAT),
+                    new P1Path("front", front::queryStatus, Proxy.MONMUX),
+                    new P1Path("rawqmp", () -> raw.expect(QMP_LINE, rawQmp), Proxy.MONMUX),
+                    new P1Path("qemu-status", () -> qemuTelnet.expect("info status", qStatus), Proxy.NONE),
+                    new P1Path("mux-status", () -> muxTelnet.expect("info status", mStatus), Proxy.MONMUX),
+                    new P1Path("qemu-pci", () -> qemuTelnet.expect("info pci", qPci), Proxy.NONE),
+                    new P1Path("mux-pci", () -> muxTelnet.expect("info pci", mPci), Proxy.MONMUX),
+                    new P1Path("direct-hmc", direct::infoStatus, Proxy.NONE),
+                    new P1Path("raw-native", () -> raw.expect("info status", QmpSync.INFO_STATUS), Proxy.MONMUX));
+            java.util.Random rnd = new java.util.Random(P1_SEED);
+            // Warm-up, shuffled alike: the telnet-mode listener and the QMP front end were not part
+            // of the general warm-up (raw telnet clients), and QEMU's paths warm up too. Then more
+            // rounds until monmux's JIT compiler threads are (nearly) idle, within a bound.
+            int warmRounds = Math.max(1, 3 * o.p1Warmup / o.p1Block);
+            long warmEnd = Long.MAX_VALUE;
+            // JIT compiler CPU and wall time of the last three rounds (it comes in bursts)
+            java.util.ArrayDeque<long[]> recent = new java.util.ArrayDeque<>();
+            double jitShare = 1;
+            int warmed = 0;
+            while (warmed < warmRounds || (jitShare > 0.02 && System.nanoTime() < warmEnd)) {
+                if (warmed == warmRounds) {
+                    warmEnd = System.nanoTime() + (long) (o.warmupSeconds * 1e9);
+                }
+                ProcCounters c0 = m.counters();
+                long w0 = System.nanoTime();
+                List<P1Path> order = new ArrayList<>(paths);
+                java.util.Collections.shuffle(order, rnd);
+                for (P1Path p : order) {
+                    for (int i = 0; i < o.p1Block; i++) {
+                        p.step.run();
+                    }
+                }
+                recent.addLast(new long[] {m.counters().since(c0)[2], System.nanoTime() - w0});
+                if (recent.size() > 3) {
+                    recent.removeFirst();
+                }
+                jitShare = recent.size() < 3 ? 1 : recent.stream().mapToLong(x -> x[0]).sum()
+                        / (double) recent.stream().mapToLong(x -> x[1]).sum();
+                warmed++;
+            }
+            log("P1: warmed up with %d rounds; JIT compiling in the last three: %.0f %% of a core", warmed, 100 * jitShare);
+            report.note("P1", String.format(Locale.ROOT, "P1's own warm-up: %d rounds of %d commands per path (at least %d, "
+                    + "then until monmux's JIT compiler threads use under 2 %% of a core over three rounds, for at most "
+                    + "%.0f s more): %.1f %% in the last three", warmed, o.p1Block, warmRounds, o.warmupSeconds, 100 * jitShare));
+            int rounds = Math.max(1, o.p1Commands / o.p1Block);
+            long idleCpu = 0;
+            long idleCtx = 0;
+            long idleWall = 0;
+            long jitCpu = 0;
+            long jitCtx = 0;
+            long measuredWall = 0;
+            ProcCounters mux = m.counters();
+            for (int r = 0; r < rounds; r++) {
+                List<P1Path> order = new ArrayList<>(paths);
+                java.util.Collections.shuffle(order, rnd);
+                for (P1Path p : order) {
+                    ProcCounters sc = p.proxy == Proxy.SOCAT ? ProcCounters.read(relay.pid()) : null;
+                    long w0 = System.nanoTime();
+                    for (int i = 0; i < o.p1Block; i++) {
+                        long t0 = System.nanoTime();
+                        p.step.run();
+                        p.stats.add((System.nanoTime() - t0) / 1000);
+                    }
+                    long wall = System.nanoTime() - w0;
+                    ProcCounters mux2 = m.counters();
+                    long[] d = mux2.since(mux);
+                    mux = mux2;
+                    p.wallNanos += wall;
+                    measuredWall += wall;
+                    jitCpu += d[2];
+                    jitCtx += d[3];
+                    if (p.proxy == Proxy.MONMUX) {
+                        p.cpuNanos += d[0];
+                        p.ctx += d[1];
+                    } else {
+                        // monmux not addressed: what it does anyway (GC, timers) in that time
+                        idleCpu += d[0];
+                        idleCtx += d[1];
+                        idleWall += wall;
+                    }
+                    if (sc != null) {
+                        long[] s = ProcCounters.read(relay.pid()).since(sc);
+                        p.cpuNanos += s[0];
+                        p.ctx += s[1];
+                    }
+                }
+            }
+            report.note("P1", String.format(Locale.ROOT, "monmux's JIT compiler threads during the measured rounds: "
+                    + "%.0f ms of CPU (%.1f %% of a core), %d context switches; not in the rows' figures",
+                    jitCpu / 1e6, 100.0 * jitCpu / measuredWall, jitCtx));
+            report.note("P1", front.jsonCompared == 0
+                    ? "monmux's QMP front end answered `query-status` with the very bytes QEMU sends (no reply had to be compared as JSON)"
+                    : String.format(Locale.ROOT, "%d of monmux's QMP front end replies differed from QEMU's bytes and were "
+                    + "compared as JSON", front.jsonCompared));
+            if (qemuTelnet.lateTelnetCommands + muxTelnet.lateTelnetCommands > 0) {
+                report.note("P1", String.format(Locale.ROOT, "telnet commands sent after the banner: QEMU %d, monmux %d",
+                        qemuTelnet.lateTelnetCommands, muxTelnet.lateTelnetCommands));
+            }
+            java.util.Map<String, P1Path> by = new java.util.HashMap<>();
+            paths.forEach(p -> by.put(p.key, p));
+            report.p1Rows(by);
+            double idleCpuPerSec = idleCpu / 1e3 / (idleWall / 1e9);
+            double idleCtxPerSec = idleCtx / (idleWall / 1e9);
+            long muxCmds = paths.stream().filter(p -> p.proxy == Proxy.MONMUX).mapToLong(p -> p.stats.count()).sum();
+            long muxWall = paths.stream().filter(p -> p.proxy == Proxy.MONMUX).mapToLong(p -> p.wallNanos).sum();
+            double perCmd = muxWall / 1e9 / muxCmds;
+            report.note("P1", String.format(Locale.ROOT, "monmux while not addressed (during the other paths' blocks): "
+                    + "%.0f µs of CPU and %.1f context switches per second; at the monmux rows' pace (one command per "
+                    + "%.3f ms) that is %.1f µs and %.2f switches of each monmux row's figure per command",
+                    idleCpuPerSec, idleCtxPerSec, perCmd * 1e3, idleCpuPerSec * perCmd, idleCtxPerSec * perCmd));
+        }
+    }
+
+    private static final String QMP_LINE = "{\"execute\": \"query-status\"}";
 
     private interface Step {
         void run() throws IOException;
     }
 
-    private Stats[] alternate(Step mux, Step direct) throws IOException {
-        Stats a = new Stats();
-        Stats b = new Stats();
-        int blocks = Math.max(1, o.p1Commands / o.p1Block);
-        for (int blk = 0; blk < blocks; blk++) {
-            boolean muxFirst = blk % 4 == 0 || blk % 4 == 3; // ABBA
-            for (int pass = 0; pass < 2; pass++) {
-                boolean runMux = (pass == 0) == muxFirst;
-                Step s = runMux ? mux : direct;
-                Stats st = runMux ? a : b;
-                for (int i = 0; i < o.p1Block; i++) {
-                    long t0 = System.nanoTime();
-                    s.run();
-                    st.add((System.nanoTime() - t0) / 1000);
-                }
-            }
+    /**
+     * Checks the first telnet responses to {@code line}: QEMU's answer (and, for {@code info status},
+     * its exact text) and monmux's answer, which must equal QEMU's byte for byte (the echo may differ).
+     */
+    private static void checkHmp(String line, byte[] qemu, byte[] mux, String exact) {
+        String qa = TelnetSync.answer("QEMU", line, qemu);
+        String ma = TelnetSync.answer("monmux", line, mux);
+        if (exact != null && !qa.equals(exact)) {
+            throw new BenchFailure("QEMU telnet: '" + line + "' answered " + RawTelnetSync.quote(qa));
         }
-        return new Stats[] {a, b};
+        if (exact == null && !qa.startsWith("  Bus  0, device   0, function 0:\r\n")) {
+            throw new BenchFailure("QEMU telnet: '" + line + "' answered " + RawTelnetSync.quote(qa));
+        }
+        if (!ma.equals(qa)) {
+            throw new BenchFailure("monmux telnet: '" + line + "' answered " + RawTelnetSync.quote(ma)
+                    + ", QEMU's own telnet monitor " + RawTelnetSync.quote(qa));
+        }
     }
 
     private static String checkQueryStatus(String out) throws IOException {
@@ -206,21 +335,27 @@ public final class Bench {
         long nanos = (long) (o.p2Seconds * 1e9);
         log("P2: throughput, %.1f s per phase", o.p2Seconds);
         directThroughput(qemu, Math.min(nanos, 2_000_000_000L)); // the direct client's own warm-up
+        long[] jit = new long[1];
         for (int window : new int[] {1, o.p2Window}) {
             for (int n : o.p2Clients) {
                 double d1 = directThroughput(qemu, nanos / 2);
-                long cpu0 = m.cpuMicros();
+                ProcCounters c0 = m.counters();
                 long self0 = MonmuxChild.selfCpuMicros();
                 long[] done = new long[1];
                 double mux = muxThroughput(m, n, window, nanos, done);
-                long cpu = m.cpuMicros() - cpu0;
+                long[] d = m.counters().since(c0);
                 long self = MonmuxChild.selfCpuMicros() - self0;
+                jit[0] += d[2];
+                double cpu = d[0] / 1e3;
+                long ctx = d[1];
                 double d2 = directThroughput(qemu, nanos / 2);
                 double direct = (d1 + d2) / 2;
                 log("P2: %d clients x %d in flight: monmux %.0f/s, direct %.0f/s", n, window, mux, direct);
-                report.p2(n, window, mux, direct, cpu / (double) done[0], self / (double) done[0]);
+                report.p2(n, window, mux, direct, cpu / done[0], ctx / (double) done[0], self / (double) done[0]);
             }
         }
+        report.note("P2", String.format(Locale.ROOT, "monmux CPU and context switches: all its threads but the JIT "
+                + "compiler threads, which used %.0f ms of CPU in all monmux phases together", jit[0] / 1e6));
     }
 
     private double directThroughput(BenchQemu qemu, long nanos) throws Exception {

@@ -34,7 +34,8 @@ final class BenchOptions {
             "  --quick                   small sizes for a smoke run (about a minute)",
             "  --phases P1,P2,P3,P4      which figures to measure",
             "  --warmup-seconds S        run monmux hot this long before measuring (default 20)",
-            "  --p1-commands N           P1: commands per path (default 5000)",
+            "  --p1-commands N           P1: commands per path (default 5000), in blocks of --p1-block",
+            "  --p1-block N              P1: commands per path per round (default 250; rounds are shuffled)",
             "  --p2-seconds S            P2: seconds per measured phase (default 10)",
             "  --p2-clients 1,8,64,256   P2: client counts",
             "  --p2-window N             P2 pipelined: lines in flight per client (default 8 = limits.commandsInFlight)",
@@ -59,7 +60,7 @@ final class BenchOptions {
                     o.warmupSeconds = 6;
                     o.p1Commands = 500;
                     o.p1Warmup = 300;
-                    o.p1Block = 100;
+                    o.p1Block = 50; // 10 shuffled rounds
                     o.p2Seconds = 2;
                     o.p2Clients = List.of(1, 8, 64);
                     o.p3Clients = 200;
@@ -71,6 +72,7 @@ final class BenchOptions {
                 case "--phases" -> o.phases = new TreeSet<>(Arrays.asList(args[++i].toUpperCase().split(",")));
                 case "--warmup-seconds" -> o.warmupSeconds = Double.parseDouble(args[++i]);
                 case "--p1-commands" -> o.p1Commands = Integer.parseInt(args[++i]);
+                case "--p1-block" -> o.p1Block = Integer.parseInt(args[++i]);
                 case "--p2-seconds" -> o.p2Seconds = Double.parseDouble(args[++i]);
                 case "--p2-clients" -> o.p2Clients = ints(args[++i]);
                 case "--p2-window" -> o.p2Window = Integer.parseInt(args[++i]);

@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
 
 /**
  * monmux as in production: {@code java FLAGS -jar target/monmux.jar run --config FILE} in its own
- * JVM, so its heap and RSS are its own. The config has one {@code mode: raw} listener and the
- * client limits raised for the benchmark.
+ * JVM, so its heap and RSS are its own. The config has a {@code mode: raw} listener (scripts'
+ * path), a {@code mode: telnet} listener (an operator's telnet, P1's HMP rows), a QMP front end
+ * on vm0 and the client limits raised for the benchmark.
  */
 final class MonmuxChild implements AutoCloseable {
     /** The JVM flags the README recommends for production (see "Benchmarks"). */
@@ -25,14 +26,18 @@ final class MonmuxChild implements AutoCloseable {
     /** Whether monmux writes its audit log (as in production; {@code --no-audit} for comparison). */
     static boolean audit = true;
 
+    /** The {@code mode: raw} telnet listener. */
     final int port;
+    /** The {@code mode: telnet} listener (always negotiates, echoes, edits lines). */
+    final int telnetPort;
     final Path dir;
     /** monmux's QMP front end for vm0 (a unix socket in {@link #dir}). */
     final Path qmpSocket;
     private final Process process;
 
-    private MonmuxChild(int port, Path dir, Process process) {
+    private MonmuxChild(int port, int telnetPort, Path dir, Process process) {
         this.port = port;
+        this.telnetPort = telnetPort;
         this.dir = dir;
         this.qmpSocket = dir.toAbsolutePath().resolve("vm0-qmp.sock");
         this.process = process;
@@ -45,9 +50,14 @@ final class MonmuxChild implements AutoCloseable {
     static MonmuxChild start(Path dir, Path jar, List<String> vmQmp, Path jfr) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         int port = freePort();
+        int telnetPort = freePort();
+        while (telnetPort == port) {
+            telnetPort = freePort();
+        }
         StringBuilder y = new StringBuilder();
         y.append("# written by dev.monmux.bench.Bench\n");
         y.append("listeners:\n  telnet:\n    - {bind: 127.0.0.1, port: ").append(port).append(", mode: raw}\n");
+        y.append("    - {bind: 127.0.0.1, port: ").append(telnetPort).append(", mode: telnet}\n");
         y.append("vms:\n");
         for (int i = 0; i < vmQmp.size(); i++) {
             y.append("  - {name: vm").append(i).append(", qmp: \"").append(vmQmp.get(i)).append('"');
@@ -78,7 +88,7 @@ final class MonmuxChild implements AutoCloseable {
         cmd.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("monmux.log").toFile()).start();
-        MonmuxChild m = new MonmuxChild(port, dir, p);
+        MonmuxChild m = new MonmuxChild(port, telnetPort, dir, p);
         try {
             m.awaitReady(vmQmp.size());
         } catch (IOException | RuntimeException e) {
@@ -88,9 +98,15 @@ final class MonmuxChild implements AutoCloseable {
         return m;
     }
 
+    /** A free loopback port, never monmux's defaults (telnet 4444, metrics 9464). */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        while (true) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                int p = s.getLocalPort();
+                if (p != 4444 && p != 9464) {
+                    return p;
+                }
+            }
         }
     }
 
@@ -119,6 +135,11 @@ final class MonmuxChild implements AutoCloseable {
             }
             Thread.sleep(100);
         }
+    }
+
+    /** CPU (ns) and context switches of every monmux thread, see {@link ProcCounters}. */
+    ProcCounters counters() throws IOException {
+        return ProcCounters.read(process.pid());
     }
 
     /** Heap used after a full GC, in bytes ({@code jcmd GC.run}, then {@code GC.heap_info}). */

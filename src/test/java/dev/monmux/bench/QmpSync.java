@@ -45,6 +45,8 @@ final class QmpSync implements AutoCloseable {
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
     private final List<Event> events = new ArrayList<>();
     private long nextId;
+    /** Replies that were not byte-identical to QEMU's and were compared as JSON (front end only). */
+    long jsonCompared;
 
     private QmpSync(SocketChannel channel) throws IOException {
         this.channel = channel;
@@ -231,8 +233,11 @@ final class QmpSync implements AutoCloseable {
     private void expect(String exact) throws IOException {
         while (true) {
             String l = readLine();
-            if (exact.equals(l) || (!exactBytes && l != null && l.startsWith("{\"return")
-                    && JSON.readTree(l).equals(JSON.readTree(exact)))) {
+            if (exact.equals(l)) {
+                return;
+            }
+            if (!exactBytes && l != null && l.startsWith("{\"return") && JSON.readTree(l).equals(JSON.readTree(exact))) {
+                jsonCompared++;
                 return;
             }
             onOther(l, exact);
