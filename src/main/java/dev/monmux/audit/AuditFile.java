@@ -74,11 +74,13 @@ final class AuditFile implements AutoCloseable {
     /** Appends whole records; on failure the file is cut back to where it was, and closed. */
     void append(ByteBuffer records) throws IOException {
         open();
+        int bytes = records.remaining();
         try {
             while (records.hasRemaining()) {
                 channel.write(records);
             }
-            size = channel.position();
+            // Counted, not asked: position() of a file opened for appending is an fstat(2).
+            size += bytes;
         } catch (IOException e) {
             try {
                 channel.truncate(size);

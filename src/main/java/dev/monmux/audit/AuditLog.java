@@ -179,6 +179,20 @@ public final class AuditLog implements AutoCloseable {
         } catch (JsonProcessingException e) {
             return CompletableFuture.failedFuture(new AuditUnavailableException("audit record not serializable: " + e));
         }
+        return append(line, refusable);
+    }
+
+    /** As {@link #append(ObjectNode)}, for a record already written as one line ({@code \n} included). */
+    CompletableFuture<Void> append(byte[] line) {
+        return append(line, false);
+    }
+
+    /** As {@link #appendOrRefuse(ObjectNode)}, for a record already written as one line. */
+    CompletableFuture<Void> appendOrRefuse(byte[] line) {
+        return append(line, true);
+    }
+
+    private CompletableFuture<Void> append(byte[] line, boolean refusable) {
         if (closing) {
             return CompletableFuture.failedFuture(new AuditUnavailableException("audit log closed"));
         }

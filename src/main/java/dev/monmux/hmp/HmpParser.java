@@ -90,7 +90,7 @@ public final class HmpParser {
             p++;
         }
         String typed = str(b, start, Math.min(p, start + 255));
-        Optional<HmpCommand> found = HmpTable.find(cmds, typed);
+        Optional<HmpCommand> found = table.lookup(cmds, typed);
         if (found.isEmpty()) {
             return new HmpParse.Unknown("unknown command: '" + str(b, 0, p) + "'\n");
         }

@@ -35,6 +35,8 @@ public final class HmpTable {
     private final String source;
     private final QemuVersion version;
     private final boolean corrected;
+    /** For the table and each sub-table ({@code info}): every name and alias, first entry wins. */
+    private final Map<List<HmpCommand>, Map<String, HmpCommand>> byName = new java.util.IdentityHashMap<>();
 
     HmpTable(List<HmpCommand> commands, Set<String> keyNames, String source, QemuVersion version, boolean corrected) {
         this.commands = commands;
@@ -42,6 +44,30 @@ public final class HmpTable {
         this.source = source;
         this.version = version;
         this.corrected = corrected;
+        index(commands);
+    }
+
+    private void index(List<HmpCommand> table) {
+        Map<String, HmpCommand> names = new java.util.HashMap<>();
+        for (HmpCommand c : table) {
+            for (String n : c.names()) {
+                names.putIfAbsent(n, c);
+            }
+            if (c.hasSubCommands()) {
+                index(c.subCommands());
+            }
+        }
+        byName.put(table, names);
+    }
+
+    /**
+     * The entry of {@code table} (this table or one of its sub-tables) that answers to
+     * {@code typed}, as {@link #find(List, String)} but by one hash lookup (the parser asks on
+     * every line).
+     */
+    public Optional<HmpCommand> lookup(List<HmpCommand> table, String typed) {
+        Map<String, HmpCommand> names = byName.get(table);
+        return names != null ? Optional.ofNullable(names.get(typed)) : find(table, typed);
     }
 
     /** The table shipped for {@code version} (exactly); fails when there is none. */

@@ -591,7 +591,11 @@ public final class OperatorSession {
     };
 
     private static Integer parseCpu(String line) {
-        String[] w = line.strip().split("\\s+");
+        String t = line.strip();
+        if (!t.startsWith("cpu")) {
+            return null;   // the common case, without a regex split per line
+        }
+        String[] w = t.split("\\s+");
         if (w.length == 2 && w[0].equals("cpu")) {
             try {
                 return Integer.valueOf(w[1]);

@@ -124,4 +124,16 @@ class AuditRecorderTest {
                 prefix + "\"type\":\"session.close\"," + who + ",\"reason\":\"idle\"}",
                 "{\"type\":\"barrier\"}"), lines);
     }
+
+    @org.junit.jupiter.api.Test
+    void timestampsAreUtcMillisecondsAcrossSecondsAndZeroPadded() {
+        AuditRecorder.Timestamps ts = new AuditRecorder.Timestamps();
+        long t = java.time.Instant.parse("2026-11-26T23:59:59.007Z").toEpochMilli();
+        assertEquals("2026-11-26T23:59:59.007Z", ts.format(t));
+        assertEquals("2026-11-26T23:59:59.070Z", ts.format(t + 63));
+        assertEquals("2026-11-26T23:59:59.999Z", ts.format(t + 992));
+        assertEquals("2026-11-27T00:00:00.000Z", ts.format(t + 993));
+        assertEquals("2026-11-26T23:59:59.500Z", ts.format(t + 493), "a clock that steps back");
+        assertEquals("1969-12-31T23:59:59.999Z", ts.format(-1));
+    }
 }
