@@ -113,7 +113,7 @@ public final class Monmux implements AutoCloseable {
                 new QmpRequestPlanner(this.hmp, new QmpEffects(EffectTable.shipped(), confinement)),
                 new AccessControl(users, locks, ZoneId.systemDefault()),
                 observers.apply(observability.observer()), observability.activity(),
-                config.limits().commandsInFlight(), config.limits().maxQueuedLines(), access);
+                config.limits().commandsInFlight(), config.limits().maxQueuedLines(), access, Version.get());
         this.qmpListeners = new QmpListeners(transport, acceptors, workers, new QmpServerContext(sessionContext.qmp(),
                 sessionContext.gate(), sessionContext.observer(), sessionContext.activity(),
                 config.limits().commandsInFlight(), config.limits().maxQueuedLines(), config.qmp().handshakeTimeout(),

@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.monmux.Version;
 import dev.monmux.acl.VmLock;
 import dev.monmux.auth.Role;
 import dev.monmux.auth.User;
@@ -210,10 +209,10 @@ public final class OperatorSession {
         if (attached != null) {
             String state = attached.link().state() == dev.monmux.qmp.QmpEndpoint.State.UP ? ""
                     : " (VM is down, reconnecting)";
-            return "monmux " + Version.get() + " \u2014 " + attached.describeQemu() + " monitor on VM '"
+            return "monmux " + ctx.monmuxVersion() + " \u2014 " + attached.describeQemu() + " monitor on VM '"
                     + attached.name() + "'" + state + " - type 'help' for more information";
         }
-        return "monmux " + Version.get() + " \u2014 VMs: " + String.join(", ", visibleVmNames())
+        return "monmux " + ctx.monmuxVersion() + " \u2014 VMs: " + String.join(", ", visibleVmNames())
                 + " - type '.attach NAME' to pick one, '.help' for monmux commands";
     }
 

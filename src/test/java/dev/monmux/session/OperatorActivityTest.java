@@ -124,7 +124,7 @@ class OperatorActivityTest {
                 new QmpRequestPlanner(new FallbackHmpPlanner()), new AccessControl(users, locks, ZoneId.of("UTC")),
                 CommandObserver.NONE, recorder, 8, 100,
                 new Access(auth, new LoginConfig(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMillis(100), 3, Duration.ofSeconds(30)),
-                        locks, true));
+                        locks, true), dev.monmux.Version.get());
     }
 
     private OperatorSession session(SessionContext ctx, String id, RecordingConsole console) throws Exception {

@@ -49,7 +49,8 @@ public final class EmbeddedTelnet {
         SessionContext ctx = new SessionContext(vms, sessions, new BuiltinCommands(),
                 dev.monmux.command.HmpPlanners.fixed(new FallbackHmpPlanner()),
                 new QmpRequestPlanner(new FallbackHmpPlanner()), gate, observer, activity,
-                limits.commandsInFlight(), limits.maxQueuedLines(), dev.monmux.session.Access.open());
+                limits.commandsInFlight(), limits.maxQueuedLines(), dev.monmux.session.Access.open(),
+                dev.monmux.Version.get());
         TelnetSessionHandler.SessionFactory factory = (ch, console) ->
                 new OperatorSession(sessions.nextId(), "embedded", "telnet:embedded", ctx, null,
                         new QuitRecorder(console), ch.eventLoop());
