@@ -305,8 +305,8 @@ public final class Monmux implements AutoCloseable {
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new TelnetChannelInitializer(lc.mode(), config.limits(),
                         new ConnectionLimiter(config.limits().maxClients(), config.limits().maxClientsPerAddress(),
-                                () -> { }),
-                        factory, consoleSettings, () -> { }, tls.get(lc.tls())));
+                                () -> sessionContext.activity().connectionRefused("telnet")),
+                        factory, consoleSettings, tls.get(lc.tls())));
         try {
             Channel ch = b.bind(lc.bind(), lc.port()).sync().channel();
             log.info("telnet listener on {}{}", ch.localAddress(),

@@ -51,6 +51,10 @@ public interface ActivityListener {
     default void configReloaded(boolean ok, String detail) {
     }
 
+    /** A listener ({@code telnet}, {@code qmp}) turned a connection away: too many clients. */
+    default void connectionRefused(String listener) {
+    }
+
     ActivityListener NONE = new ActivityListener() {
     };
 }

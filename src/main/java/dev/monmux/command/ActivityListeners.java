@@ -74,4 +74,9 @@ public final class ActivityListeners implements ActivityListener {
     public void configReloaded(boolean ok, String detail) {
         listeners.forEach(l -> l.configReloaded(ok, detail));
     }
+
+    @Override
+    public void connectionRefused(String listener) {
+        listeners.forEach(l -> l.connectionRefused(listener));
+    }
 }

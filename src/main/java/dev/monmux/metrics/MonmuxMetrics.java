@@ -46,6 +46,7 @@ public final class MonmuxMetrics implements CommandObserver, ActivityListener, V
     private final SessionRegistry sessions;
     private final BoundedTagValues commandNames = new BoundedTagValues(MAX_COMMAND_NAMES);
     private final BoundedTagValues eventNames = new BoundedTagValues(MAX_EVENT_NAMES);
+    private final BoundedTagValues closeReasons = new BoundedTagValues(16);
     private final Map<List<String>, AtomicInteger> clients = new ConcurrentHashMap<>();
 
     public MonmuxMetrics(MeterRegistry registry, SessionRegistry sessions) {
@@ -200,6 +201,18 @@ public final class MonmuxMetrics implements CommandObserver, ActivityListener, V
     @Override
     public void eventsDropped(String vm, int count) {
         dropped(vm).increment(count);
+    }
+
+    @Override
+    public void sessionClosed(Actor actor, String reason) {
+        Counter.builder("monmux.sessions.closed").description("client sessions ended, by why")
+                .tag("reason", closeReasons.tag(reason)).register(registry).increment();
+    }
+
+    @Override
+    public void connectionRefused(String listener) {
+        Counter.builder("monmux.connections.refused").description("connections turned away: too many clients")
+                .tag("listener", listener).register(registry).increment();
     }
 
     private Counter dropped(String vm) {

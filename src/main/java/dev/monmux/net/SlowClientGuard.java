@@ -18,20 +18,20 @@ import io.netty.util.concurrent.ScheduledFuture;
  * water mark (it is not reading) monmux stops reading from it too, so it cannot pile up work;
  * if it stays stuck for {@code stuckTimeout} it is disconnected. Also closes a client that sent
  * nothing for the idle timeout (an {@link IdleStateEvent} from an upstream IdleStateHandler).
+ * Before it closes a client it fires {@link Disconnecting} up the pipeline, so the session
+ * records why it ended ({@code stuck}, {@code idle}) in the log, the metrics and the audit log.
  */
 public final class SlowClientGuard extends ChannelDuplexHandler {
     private static final Logger log = LoggerFactory.getLogger(SlowClientGuard.class);
 
     private final Duration stuckTimeout;
     private final Duration idleTimeout;
-    private final Runnable onStuckDisconnect;
     private ScheduledFuture<?> stuckTimer;
     private boolean inputPaused;
 
-    public SlowClientGuard(Duration stuckTimeout, Duration idleTimeout, Runnable onStuckDisconnect) {
+    public SlowClientGuard(Duration stuckTimeout, Duration idleTimeout) {
         this.stuckTimeout = stuckTimeout;
         this.idleTimeout = idleTimeout;
-        this.onStuckDisconnect = onStuckDisconnect;
     }
 
     /** Pauses or resumes reading for a reason of the session's (queued lines); see {@link InputPause}. */
@@ -44,6 +44,7 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
         }
         if (evt instanceof IdleStateEvent) {
             String msg = "[monmux] no input for " + dev.monmux.config.Durations.format(idleTimeout) + "; closing\r\n";
+            ctx.fireUserEventTriggered(Disconnecting.IDLE);
             ctx.writeAndFlush(Unpooled.copiedBuffer(msg, StandardCharsets.UTF_8)).addListener(f -> ctx.close());
             return;
         }
@@ -62,7 +63,7 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
                 if (!ctx.channel().isWritable()) {
                     log.warn("client {}: not reading for {}; disconnecting", ctx.channel().remoteAddress(),
                             dev.monmux.config.Durations.format(stuckTimeout));
-                    onStuckDisconnect.run();
+                    ctx.fireUserEventTriggered(Disconnecting.STUCK);
                     ctx.close();
                 }
             }, stuckTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -84,6 +85,19 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
             stuckTimer.cancel(false);
         }
         ctx.fireChannelInactive();
+    }
+
+    /** Fired up the pipeline just before the guard closes the client: why it does. */
+    public enum Disconnecting {
+        /** The client stopped reading for {@code limits.stuckClientTimeout}. */
+        STUCK,
+        /** The client sent nothing for {@code limits.idleTimeout}. */
+        IDLE;
+
+        /** The close reason as the log, the metrics and the audit log name it. */
+        public String reason() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /** User event a session fires down its pipeline to stop or resume reading its client. */

@@ -51,7 +51,7 @@ public final class QmpChannelInitializer extends ChannelInitializer<Channel> {
                 // write(2) (FlushConsolidation: flushes while reading, or queued in the same turn,
                 // become one; below TLS, so one record too).
                 .addLast("flush", new FlushConsolidationHandler(256, true))
-                .addLast("guard", new SlowClientGuard(limits.stuckClientTimeout(), limits.idleTimeout(), session::stuck))
+                .addLast("guard", new SlowClientGuard(limits.stuckClientTimeout(), limits.idleTimeout()))
                 .addLast("json", new QmpInputDecoder(ctx.maxMessageBytes()))
                 .addLast("session", session);
     }

@@ -152,6 +152,11 @@ final class QmpClientSession implements VmLinkListener {
         channel.close();
     }
 
+    /** The connection is about to be closed for {@code reason} (by the slow-client guard). */
+    void closingBecause(String reason) {
+        closeReason = reason;
+    }
+
     // ---- VM link events (link's event loop) ----
 
     @Override

@@ -68,7 +68,8 @@ public final class QmpListeners implements AutoCloseable {
     /** Binds one listener for {@code link}, with TLS when {@code tls} is not null. */
     public Bound bind(QmpEndpoint link, QmpListenerConfig lc, dev.monmux.tls.ServerTls tls) {
         QmpChannelInitializer init = new QmpChannelInitializer(link, ctx, limits,
-                new ConnectionLimiter(limits.maxClients(), limits.maxClientsPerAddress(), () -> { }), lc.role(), tls);
+                new ConnectionLimiter(limits.maxClients(), limits.maxClientsPerAddress(),
+                        () -> ctx.activity().connectionRefused("qmp")), lc.role(), tls);
         ChannelGroup mine = new DefaultChannelGroup("qmp-clients-" + lc, GlobalEventExecutor.INSTANCE);
         ServerBootstrap b = new ServerBootstrap()
                 // The clients live on the VM link's thread: no hand-over between threads per

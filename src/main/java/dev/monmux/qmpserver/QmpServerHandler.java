@@ -11,6 +11,7 @@ import dev.monmux.qmp.json.QmpInput;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import dev.monmux.net.SlowClientGuard;
 
 /** The end of a QMP client's pipeline: creates its {@link QmpClientSession} and feeds it. */
 public final class QmpServerHandler extends ChannelInboundHandlerAdapter {
@@ -54,6 +55,10 @@ public final class QmpServerHandler extends ChannelInboundHandlerAdapter {
             session.endOfInput();
             return;
         }
+        if (evt instanceof SlowClientGuard.Disconnecting why && session != null) {
+            session.closingBecause(why.reason());
+            return;
+        }
         c.fireUserEventTriggered(evt);
     }
 
@@ -63,13 +68,6 @@ public final class QmpServerHandler extends ChannelInboundHandlerAdapter {
             session.closed();
         }
         c.fireChannelInactive();
-    }
-
-    /** Called by the slow-client guard before it disconnects the client. */
-    void stuck() {
-        if (session != null) {
-            session.closeWith("stuck");
-        }
     }
 
     @Override

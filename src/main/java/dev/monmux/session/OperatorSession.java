@@ -65,6 +65,8 @@ public final class OperatorSession {
     private SharedVm attached;
     private Integer cpuIndex;
     private boolean eventsOn = true;
+    /** Why the connection ended, unless monmux was shutting down: the client's doing by default. */
+    private String closeReason = "client";
     private volatile boolean closed;
     private boolean inputEnded;
     private CompletableFuture<Void> drained;
@@ -289,6 +291,14 @@ public final class OperatorSession {
         return done;
     }
 
+    /**
+     * The connection is about to be closed by monmux for {@code reason} ({@code stuck}: the client
+     * stopped reading; {@code idle}: it sent nothing): recorded when it is gone.
+     */
+    public void closingBecause(String reason) {
+        closeReason = reason;
+    }
+
     /** The connection is gone. */
     public void close() {
         if (closed) {
@@ -304,7 +314,7 @@ public final class OperatorSession {
         }
         detach();
         ctx.sessions().remove(this);
-        ctx.activity().sessionClosed(actor(), drained != null ? "shutdown" : "client");
+        ctx.activity().sessionClosed(actor(), drained != null ? "shutdown" : closeReason);
         if (drained != null) {
             drained.complete(null);
         }

@@ -21,28 +21,24 @@ public final class TelnetChannelInitializer extends ChannelInitializer<Channel> 
     private final TelnetSessionHandler.SessionFactory sessions;
     private final TelnetSessionHandler.ConsoleSettings consoleSettings;
     private final ConnectionLimiter limiter;
-    private final Runnable onStuckDisconnect;
     private final ServerTls tls;
 
     public TelnetChannelInitializer(TelnetMode mode, LimitsConfig limits, ConnectionLimiter limiter,
                                     TelnetSessionHandler.SessionFactory sessions,
-                                    TelnetSessionHandler.ConsoleSettings consoleSettings,
-                                    Runnable onStuckDisconnect) {
-        this(mode, limits, limiter, sessions, consoleSettings, onStuckDisconnect, null);
+                                    TelnetSessionHandler.ConsoleSettings consoleSettings) {
+        this(mode, limits, limiter, sessions, consoleSettings, null);
     }
 
     /** @param tls implicit TLS for every connection (null: plain TCP) */
     public TelnetChannelInitializer(TelnetMode mode, LimitsConfig limits, ConnectionLimiter limiter,
                                     TelnetSessionHandler.SessionFactory sessions,
-                                    TelnetSessionHandler.ConsoleSettings consoleSettings,
-                                    Runnable onStuckDisconnect, ServerTls tls) {
+                                    TelnetSessionHandler.ConsoleSettings consoleSettings, ServerTls tls) {
         this.tls = tls;
         this.mode = mode;
         this.limits = limits;
         this.limiter = limiter;
         this.sessions = sessions;
         this.consoleSettings = consoleSettings;
-        this.onStuckDisconnect = onStuckDisconnect;
     }
 
     @Override
@@ -62,7 +58,7 @@ public final class TelnetChannelInitializer extends ChannelInitializer<Channel> 
                 // write(2) (FlushConsolidation: flushes while reading, or queued in the same turn,
                 // become one; below TLS, so one record too).
                 .addLast("flush", new FlushConsolidationHandler(256, true))
-                .addLast("guard", new SlowClientGuard(limits.stuckClientTimeout(), limits.idleTimeout(), onStuckDisconnect))
+                .addLast("guard", new SlowClientGuard(limits.stuckClientTimeout(), limits.idleTimeout()))
                 .addLast("telnet", new TelnetDecoder(limits.subnegotiationBytes()))
                 .addLast("options", new TelnetNegotiationHandler(mode, limits.detectTimeout()))
                 .addLast("session", new TelnetSessionHandler(sessions, consoleSettings));

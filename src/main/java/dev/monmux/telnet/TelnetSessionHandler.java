@@ -3,6 +3,7 @@ package dev.monmux.telnet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.monmux.net.SlowClientGuard;
 import dev.monmux.session.OperatorSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -59,6 +60,10 @@ public final class TelnetSessionHandler extends ChannelInboundHandlerAdapter {
                 session.endOfInput();
             } else {
                 ctx.close();
+            }
+        } else if (evt instanceof SlowClientGuard.Disconnecting why) {
+            if (session != null) {
+                session.closingBecause(why.reason());
             }
         } else if (evt instanceof WindowSize ws && console != null) {
             console.setWidth(ws.width());

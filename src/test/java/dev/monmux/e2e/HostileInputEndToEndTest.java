@@ -172,6 +172,9 @@ class HostileInputEndToEndTest {
             quiet.await("[monmux] no input for 1s; closing\r\n", 5_000);
             assertTrue(quiet.awaitClosed(5_000), "the quiet client was closed");
             assertTrue(!busy.isClosed(), "a client that types is not");
+            String metrics = dev.monmux.testing.HttpGet.body("http://127.0.0.1:" + mx.metricsPort() + "/metrics");
+            assertEquals(1.0, dev.monmux.testing.HttpGet.sum(metrics, "monmux_sessions_closed_total{reason=\"idle\""),
+                    "closed as idle: " + metrics);
         }
     }
 
@@ -186,6 +189,9 @@ class HostileInputEndToEndTest {
                 refused.await("monmux: too many clients from 127.0.0.1 (limit 6 per address); try later\r\n");
                 assertTrue(refused.awaitClosed(5_000), "the refused client is closed");
             }
+            String metrics = dev.monmux.testing.HttpGet.body("http://127.0.0.1:" + mx.metricsPort() + "/metrics");
+            assertEquals(1.0, dev.monmux.testing.HttpGet.sum(metrics, "monmux_connections_refused_total{listener=\"telnet\""),
+                    metrics);
             for (TelnetTestClient c : ok) {
                 stillAnswers(c);
             }

@@ -180,24 +180,34 @@ class SlowClientEndToEndTest {
             assertTrue(readUntil(slow, "<never sent>", 30_000).endsWith("<EOF>"), "the stuck client sees EOF");
             reader.send("info status");
             reader.await("VM status: running\r\n", 30_000);
+            // Recorded as what it was: the close reason reaches the metrics (and the audit log).
+            String metrics = dev.monmux.testing.HttpGet.body("http://127.0.0.1:" + mx.metricsPort() + "/metrics");
+            assertEquals(1.0, dev.monmux.testing.HttpGet.sum(metrics, "monmux_sessions_closed_total{reason=\"stuck\""),
+                    metrics);
         }
     }
 
     /**
-     * The figure the resilience issue asks for: another client's command latency with and without
-     * a stalled client, while events stream. Printed, not asserted (timing on a shared machine).
+     * A client that stopped reading (and is not yet disconnected: the stuck timeout is 60 s) does
+     * not hold up another client's commands while events stream: each of its 300 commands is
+     * answered, correctly, and none waits anywhere near as long as a blocked event loop would
+     * make it (the stalled client's socket stays full for the whole run). The latencies are also
+     * printed, with and without the stalled client, as the resilience figure; how close they are
+     * is for `make bench`, not a test, to say.
      */
     @Test
-    void otherClientsLatencyWithAStalledClientIsRecorded() throws Exception {
+    void aStalledClientDoesNotHoldUpAnotherClientsCommands() throws Exception {
         try (FakeQmpServer fake = fakeVm(); MonmuxFixture mx = monmux(fake, "60s")) {
             measureWhileEventsFlow(mx, fake, false); // warm-up: JIT, connection setup
             long[] baseline = measureWhileEventsFlow(mx, fake, false);
             long[] stalled = measureWhileEventsFlow(mx, fake, true);
-            double ratio = (double) percentile(stalled, 50) / percentile(baseline, 50);
+            assertEquals(300, stalled.length);   // each one answered "VM status: running" (awaited above)
+            assertTrue(stalled[stalled.length - 1] < java.util.concurrent.TimeUnit.SECONDS.toNanos(5),
+                    "the slowest command with a stalled client took " + stalled[stalled.length - 1] / 1_000_000 + " ms");
             System.out.printf("latency of another client's 'info status' while events stream (us): "
-                            + "baseline p50 %d p99 %d; with a stalled client p50 %d p99 %d; p50 ratio %.2f%n",
+                            + "baseline p50 %d p99 %d; with a stalled client p50 %d p99 %d%n",
                     percentile(baseline, 50) / 1000, percentile(baseline, 99) / 1000,
-                    percentile(stalled, 50) / 1000, percentile(stalled, 99) / 1000, ratio);
+                    percentile(stalled, 50) / 1000, percentile(stalled, 99) / 1000);
         }
     }
 

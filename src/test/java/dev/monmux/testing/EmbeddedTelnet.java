@@ -58,7 +58,7 @@ public final class EmbeddedTelnet {
                 limits.typeAheadKeys(), (session, before) -> List.of());
         channel = new EmbeddedChannel(new TelnetChannelInitializer(mode, limits,
                 new ConnectionLimiter(limits.maxClients(), limits.maxClientsPerAddress(), () -> { }),
-                factory, consoleSettings, () -> { }));
+                factory, consoleSettings));
         channel.runPendingTasks();
     }
 
