@@ -11,7 +11,7 @@ import dev.monmux.command.Actor;
 import dev.monmux.command.CommandGate;
 import dev.monmux.command.CommandPlan;
 import dev.monmux.effect.Effect;
-import dev.monmux.command.Path;
+import dev.monmux.command.Route;
 
 /**
  * Who may run what: decides on the <em>parsed</em> command (its canonical name and class, from
@@ -56,9 +56,6 @@ public final class AccessControl implements CommandGate {
 
     @Override
     public Optional<String> refuse(Actor actor, String vm, CommandPlan plan) {
-        if (plan.path() == Path.BUILTIN) {
-            return Optional.empty();
-        }
         Optional<Role> role = roleOf(actor, vm);
         if (role.isEmpty()) {
             return Optional.of("permission denied: user '" + actor.user() + "' has no access to VM '" + vm + "'");

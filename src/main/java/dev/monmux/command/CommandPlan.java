@@ -33,7 +33,7 @@ import dev.monmux.qmp.QmpCaller;
  *                     operator's {@code screendump} into {@code acl.screendumpDir}, a viewer's
  *                     unknown command answered as QEMU answers it), or null
  */
-public record CommandPlan(String shown, String name, Effect effect, String why, Path path, String qmpCommand,
+public record CommandPlan(String shown, String name, Effect effect, String why, Route path, String qmpCommand,
                           ObjectNode qmpArguments, Action action, String secretObject, CommandPlan restricted) {
 
     /** Sends the planned command and renders what the client sees. */
@@ -46,7 +46,7 @@ public record CommandPlan(String shown, String name, Effect effect, String why, 
         CompletableFuture<CommandResult> run(QmpCaller vm);
     }
 
-    public CommandPlan(String shown, String name, Effect effect, Path path, String qmpCommand, ObjectNode qmpArguments,
+    public CommandPlan(String shown, String name, Effect effect, Route path, String qmpCommand, ObjectNode qmpArguments,
                        Action action) {
         this(shown, name, effect, null, path, qmpCommand, qmpArguments, action, null, null);
     }
@@ -91,7 +91,7 @@ public record CommandPlan(String shown, String name, Effect effect, String why, 
     }
 
     /** A plan that sends nothing and answers at once (a line that did not parse, say). */
-    public static CommandPlan answered(String shown, String name, Effect effect, Path path, CommandResult result) {
+    public static CommandPlan answered(String shown, String name, Effect effect, Route path, CommandResult result) {
         return new CommandPlan(shown, name, effect, path, null, null, vm -> CompletableFuture.completedFuture(result));
     }
 

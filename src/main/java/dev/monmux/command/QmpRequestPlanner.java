@@ -71,7 +71,7 @@ public final class QmpRequestPlanner {
             ObjectNode args = request.get("arguments") instanceof ObjectNode o ? o : null;
             if (!qemuCommands.isEmpty() && !qemuCommands.contains(command)) {
                 return new CommandPlan(shown(command, request), "unknown", Effect.QUERY, "is not a command of this QEMU",
-                        Path.QMP, command, redacted(command, args), send.apply(request), null, null);
+                        Route.QMP, command, redacted(command, args), send.apply(request), null, null);
             }
             String name = boundedName(command);
             if (command.equals("human-monitor-command")) {
@@ -85,7 +85,7 @@ public final class QmpRequestPlanner {
             }
             java.util.Set<String> secrets = new java.util.HashSet<>();
             ObjectNode audited = Secrets.redactQmp(command, args, this::shownLine, secrets::add);
-            CommandPlan plan = new CommandPlan(shown(command, request), name, cls.effect(), cls.why(), Path.QMP, command,
+            CommandPlan plan = new CommandPlan(shown(command, request), name, cls.effect(), cls.why(), Route.QMP, command,
                     audited, CommandPlan.cleaning(send.apply(request), secrets), null, null);
             if (command.equals("qom-get") && args != null && args.path("path").isTextual()) {
                 plan = plan.readingObject(args.path("path").textValue());
@@ -97,7 +97,7 @@ public final class QmpRequestPlanner {
                 ObjectNode raw = request.deepCopy();
                 ((ObjectNode) raw.get("arguments")).put("format", "raw");
                 plan = plan.orElse(new CommandPlan(shown(command, raw), name, Effect.CONTROL,
-                        "inserts a raw image from acl.mediaPaths", Path.QMP, command,
+                        "inserts a raw image from acl.mediaPaths", Route.QMP, command,
                         redacted(command, (ObjectNode) raw.get("arguments")), send.apply(raw), null, null));
             }
             if (command.equals("screendump") && args != null && effects.confinement().screendumpDir().isPresent()) {
@@ -114,7 +114,7 @@ public final class QmpRequestPlanner {
             ((ObjectNode) moved.get("arguments")).put("filename",
                     effects.confinement().newScreendump(vm == null ? "screen" : vm, format).toString());
             return new CommandPlan(shown("screendump", moved), "screendump", Effect.CONTROL,
-                    "writes a screenshot into acl.screendumpDir", Path.QMP, "screendump",
+                    "writes a screenshot into acl.screendumpDir", Route.QMP, "screendump",
                     redacted("screendump", (ObjectNode) moved.get("arguments")), send.apply(moved), null, null);
         }
 
@@ -127,11 +127,11 @@ public final class QmpRequestPlanner {
             ObjectNode audited = redacted("human-monitor-command", args);
             if (inner.isBlank()) {
                 return new CommandPlan(shown("human-monitor-command", request), "human-monitor-command", Effect.QUERY,
-                        "does nothing", Path.QMP, "human-monitor-command", audited, send.apply(request), null, null);
+                        "does nothing", Route.QMP, "human-monitor-command", audited, send.apply(request), null, null);
             }
             CommandPlan line = hmp.plan(inner, cpu, vm);
             CommandPlan plan = new CommandPlan(shown("human-monitor-command", request), "human-monitor-command",
-                    line.effect(), line.why(), Path.QMP, "human-monitor-command", audited, send.apply(request),
+                    line.effect(), line.why(), Route.QMP, "human-monitor-command", audited, send.apply(request),
                     line.secretObject(), null);
             // a line that names no command or does not parse: answered as QEMU would, for non-admins
             if (line.restricted() != null && line.restricted().qmpCommand() == null) {
@@ -142,7 +142,7 @@ public final class QmpRequestPlanner {
                 }
                 CommandResult local = render.apply(reply);
                 plan = plan.orElse(CommandPlan.answered(shown("human-monitor-command", request), "human-monitor-command",
-                        Effect.QUERY, Path.QMP, new CommandResult(local.text(), Outcome.ERROR, null,
+                        Effect.QUERY, Route.QMP, new CommandResult(local.text(), Outcome.ERROR, null,
                                 line.restricted().why())).because(line.restricted().why()));
             }
             return plan;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.monmux.command.CommandPlan;
 import dev.monmux.command.CommandResult;
 import dev.monmux.command.HmpPlanner;
-import dev.monmux.command.Path;
+import dev.monmux.command.Route;
 import dev.monmux.effect.Classification;
 import dev.monmux.effect.Confinement;
 import dev.monmux.effect.Effect;
@@ -115,7 +115,7 @@ public final class HmpEngine implements HmpPlanner {
             if (known instanceof HmpParse.Invalid invalid) {
                 // QEMU refuses such a line too. Only an admin's goes to QEMU: should monmux read a
                 // line differently from QEMU, its class and guards (a secret read) would not hold.
-                CommandPlan local = CommandPlan.answered(null, name, Effect.QUERY, Path.FALLBACK,
+                CommandPlan local = CommandPlan.answered(null, name, Effect.QUERY, Route.FALLBACK,
                         CommandResult.error(HmpText.crlf(invalid.message()), null, firstLine(invalid.message())))
                         .because("does not parse");
                 return fallback(line, shown, name, Classification.unknown(), cpuIndex).orElse(local);
@@ -124,7 +124,7 @@ public final class HmpEngine implements HmpPlanner {
         }
         if (known instanceof HmpParse.Invalid invalid) {
             String text = HmpText.crlf(invalid.message());
-            return CommandPlan.answered(shown, name, cls.effect(), Path.NATIVE,
+            return CommandPlan.answered(shown, name, cls.effect(), Route.NATIVE,
                     CommandResult.error(text, null, firstLine(invalid.message()))).because(cls.why());
         }
         if (known instanceof HmpParse.Parsed p) {
@@ -132,7 +132,7 @@ public final class HmpEngine implements HmpPlanner {
             if (call != null) {
                 ObjectNode audited = Secrets.redactQmp(String.valueOf(call.qmpCommand()), call.qmpArguments(),
                         l -> l, secrets::add);
-                return new CommandPlan(shown, name, cls.effect(), cls.why(), Path.NATIVE, call.qmpCommand(), audited,
+                return new CommandPlan(shown, name, cls.effect(), cls.why(), Route.NATIVE, call.qmpCommand(), audited,
                         call.action(), null, null);
             }
         }
@@ -146,7 +146,7 @@ public final class HmpEngine implements HmpPlanner {
      * prompt by mistake.
      */
     private CommandPlan unknown(String line, HmpParse.Unknown unknown, Integer cpuIndex) {
-        CommandPlan local = CommandPlan.answered(null, UNKNOWN, Effect.QUERY, Path.FALLBACK,
+        CommandPlan local = CommandPlan.answered(null, UNKNOWN, Effect.QUERY, Route.FALLBACK,
                 CommandResult.error(HmpText.crlf(unknown.message()), null, "unknown command"))
                 .because("is not a command");
         return fallback(line, null, UNKNOWN, new Classification(Effect.DANGEROUS, "is not a command monmux knows"),
@@ -179,10 +179,10 @@ public final class HmpEngine implements HmpPlanner {
         CommandPlan plan;
         NativeCall call = isNative("screendump") ? natives.get("screendump").map(moved, cpuIndex) : null;
         if (call != null && call.qmpCommand() != null) {
-            plan = new CommandPlan(shown.toString(), "screendump", cls.effect(), cls.why(), Path.NATIVE,
+            plan = new CommandPlan(shown.toString(), "screendump", cls.effect(), cls.why(), Route.NATIVE,
                     call.qmpCommand(), call.qmpArguments(), call.action(), null, null);
         } else if (call != null) {
-            return new CommandPlan(shown.toString(), "screendump", cls.effect(), cls.why(), Path.NATIVE, null, null,
+            return new CommandPlan(shown.toString(), "screendump", cls.effect(), cls.why(), Route.NATIVE, null, null,
                     call.action(), null, null);   // an argument error, answered before sending
         } else {
             plan = fallback(quotedLine(shown.toString(), file), shown.toString(), "screendump", cls, cpuIndex);
@@ -206,7 +206,7 @@ public final class HmpEngine implements HmpPlanner {
         Classification cls = new Classification(Effect.CONTROL, "inserts a raw image from acl.mediaPaths");
         NativeCall call = isNative("change") ? natives.get("change").map(raw, cpuIndex) : null;
         if (call != null) {
-            return new CommandPlan(shown, "change", cls.effect(), cls.why(), Path.NATIVE, call.qmpCommand(),
+            return new CommandPlan(shown, "change", cls.effect(), cls.why(), Route.NATIVE, call.qmpCommand(),
                     call.qmpArguments(), call.action(), null, null);
         }
         return fallback(quotedLine(shown, java.nio.file.Path.of(p.string("target"))), shown, "change", cls, cpuIndex);
@@ -229,7 +229,7 @@ public final class HmpEngine implements HmpPlanner {
         if (cpuIndex != null) {
             audited.put("cpu-index", cpuIndex);
         }
-        return new CommandPlan(shown, name, cls.effect(), cls.why(), Path.FALLBACK, "human-monitor-command", audited,
+        return new CommandPlan(shown, name, cls.effect(), cls.why(), Route.FALLBACK, "human-monitor-command", audited,
                 vm -> vm.call("human-monitor-command", args).thenApply(r -> HmpOutcome.judge(r.asText())), null, null);
     }
 

@@ -574,7 +574,7 @@ public final class OperatorSession {
 
     /** What the question names: the command, or the HMP command a raw {@code human-monitor-command} wraps. */
     private String confirmName(CommandPlan plan) {
-        if ("human-monitor-command".equals(plan.qmpCommand()) && plan.path() == dev.monmux.command.Path.QMP
+        if ("human-monitor-command".equals(plan.qmpCommand()) && plan.path() == dev.monmux.command.Route.QMP
                 && plan.qmpArguments() != null && plan.qmpArguments().path("command-line").isTextual()) {
             return ctx.hmp().forVm(attached.link()).plan(plan.qmpArguments().path("command-line").asText(), null).name();
         }

@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.monmux.command.ActivityListener;
 import dev.monmux.command.CommandPlan;
 import dev.monmux.effect.Effect;
-import dev.monmux.command.Path;
+import dev.monmux.command.Route;
 import dev.monmux.qmp.QmpEvent;
 import dev.monmux.qmp.QmpGreeting;
 import dev.monmux.qmp.QmpEndpoint;
@@ -97,7 +97,7 @@ public final class SharedVm implements VmLinkListener {
      * one. Control characters are dropped.
      */
     static String describe(CommandPlan plan) {
-        if (plan.path() == Path.QMP) {
+        if (plan.path() == Route.QMP) {
             return plan.name() + " (QMP)";
         }
         return plan.shown() == null ? null : printable(plan.shown().strip());

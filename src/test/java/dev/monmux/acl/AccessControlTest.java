@@ -20,7 +20,7 @@ import dev.monmux.command.Actor;
 import dev.monmux.command.CommandPlan;
 import dev.monmux.command.CommandResult;
 import dev.monmux.effect.Effect;
-import dev.monmux.command.Path;
+import dev.monmux.command.Route;
 
 class AccessControlTest {
     private static final PasswordHash HASH = PasswordHash.create("pw".toCharArray(), 1000);
@@ -36,7 +36,7 @@ class AccessControlTest {
             user("ada", Role.ADMIN, "web-?"))), locks, ZoneId.of("UTC"));
 
     private static CommandPlan plan(String name, Effect effect) {
-        return CommandPlan.answered(name, name, effect, Path.NATIVE, CommandResult.ok(""));
+        return CommandPlan.answered(name, name, effect, Route.NATIVE, CommandResult.ok(""));
     }
 
     private static Actor actor(String user, String role) {

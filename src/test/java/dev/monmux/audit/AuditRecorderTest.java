@@ -76,7 +76,7 @@ class AuditRecorderTest {
             r.finished(ALICE, "web1", plan, new CommandResult("denied\r\n", Outcome.DENIED, null, "role viewer may not run 'quit'"),
                     Duration.ofMillis(1)).get(5, TimeUnit.SECONDS);
             CommandPlan other = CommandPlan.answered("info status", "info status", Effect.QUERY,
-                    dev.monmux.command.Path.NATIVE, CommandResult.ok(""));
+                    dev.monmux.command.Route.NATIVE, CommandResult.ok(""));
             r.started(ALICE, "web1", other).get(5, TimeUnit.SECONDS);
         }
         List<JsonNode> recs = AuditLogTest.read(file);

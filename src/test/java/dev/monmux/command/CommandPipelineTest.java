@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class CommandPipelineTest {
     private static final Actor ALICE = new Actor("s1", "alice", "operator", "127.0.0.1:1", "telnet");
-    private static final CommandPlan STOP = CommandPlan.answered("stop", "stop", Effect.CONTROL, Path.NATIVE,
+    private static final CommandPlan STOP = CommandPlan.answered("stop", "stop", Effect.CONTROL, Route.NATIVE,
             CommandResult.ok(""));
     private static final CommandPipeline.Wording WORDING = new CommandPipeline.Wording() {
         @Override
@@ -114,7 +114,7 @@ class CommandPipelineTest {
                 return plan.name().equals("stop") ? firstRecorded : CompletableFuture.completedFuture(null);
             }
         };
-        CommandPlan status = CommandPlan.answered("info status", "info status", Effect.QUERY, Path.NATIVE,
+        CommandPlan status = CommandPlan.answered("info status", "info status", Effect.QUERY, Route.NATIVE,
                 CommandResult.ok(""));
         SendOrder order = new SendOrder();
         CommandPipeline pipeline = new CommandPipeline(CommandGate.OPEN, obs);
@@ -146,7 +146,7 @@ class CommandPipelineTest {
         pipeline.run(ALICE, "vm1", STOP, loop, WORDING, order.next(), p -> {
             throw new AssertionError("sent");
         });
-        CommandPlan cont = CommandPlan.answered("cont", "cont", Effect.CONTROL, Path.NATIVE, CommandResult.ok(""));
+        CommandPlan cont = CommandPlan.answered("cont", "cont", Effect.CONTROL, Route.NATIVE, CommandResult.ok(""));
         pipeline.run(ALICE, "vm1", cont, loop, WORDING, order.next(), p -> {
             sent.add(p.name());
             return CompletableFuture.completedFuture(CommandResult.ok(""));

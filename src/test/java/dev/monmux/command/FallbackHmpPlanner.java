@@ -19,7 +19,7 @@ public final class FallbackHmpPlanner implements HmpPlanner {
         if (cpuIndex != null) {
             args.put("cpu-index", cpuIndex);
         }
-        return new CommandPlan(line, roughName(line), Effect.DANGEROUS, Path.FALLBACK, "human-monitor-command",
+        return new CommandPlan(line, roughName(line), Effect.DANGEROUS, Route.FALLBACK, "human-monitor-command",
                 args, vm -> vm.call("human-monitor-command", args).thenApply(r -> CommandResult.ok(r.asText())));
     }
 

@@ -195,7 +195,7 @@ abstract class HmpDifferentialCases {
             }
             String l = line.toString();
             CommandPlan plan = ENGINE.plan(l, null);
-            if (plan.path() != dev.monmux.command.Path.NATIVE) {
+            if (plan.path() != dev.monmux.command.Route.NATIVE) {
                 continue;   // e.g. `balloon $eax`: QEMU's own business
             }
             if (plan.effect() == dev.monmux.effect.Effect.QUERY) {
@@ -241,7 +241,7 @@ abstract class HmpDifferentialCases {
     void linesThatOnlyQemuCanReadGoThroughHumanMonitorCommand() throws Exception {
         for (String line : List.of("info block -v", "help log", "change vnc password", "balloon $eax")) {
             CommandPlan plan = ENGINE.plan(line, null);
-            assertEquals(dev.monmux.command.Path.FALLBACK, plan.path(), line);
+            assertEquals(dev.monmux.command.Route.FALLBACK, plan.path(), line);
             assertEquals("human-monitor-command", plan.qmpCommand(), line);
         }
     }
@@ -322,7 +322,7 @@ abstract class HmpDifferentialCases {
 
     private CommandResult runNative(DirectQmpClient qmp, String line, Integer cpu) {
         CommandPlan plan = ENGINE.plan(line, cpu);
-        assertEquals(dev.monmux.command.Path.NATIVE, plan.path(), "'" + line + "' should be native");
+        assertEquals(dev.monmux.command.Route.NATIVE, plan.path(), "'" + line + "' should be native");
         BlockingQmpCaller caller = new BlockingQmpCaller(qmp);
         CommandResult r = plan.run(caller).join();
         if (plan.qmpCommand() == null) {

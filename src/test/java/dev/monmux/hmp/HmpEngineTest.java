@@ -17,7 +17,7 @@ import dev.monmux.command.CommandPlan;
 import dev.monmux.command.CommandResult;
 import dev.monmux.effect.Effect;
 import dev.monmux.command.Outcome;
-import dev.monmux.command.Path;
+import dev.monmux.command.Route;
 import dev.monmux.qmp.QmpCaller;
 import dev.monmux.qmp.QmpErrorException;
 import dev.monmux.qmp.QmpJson;
@@ -28,31 +28,31 @@ class HmpEngineTest {
 
     @Test
     void namesEffectsAndPaths() {
-        check(engine.plan("q", null), "quit", Effect.DANGEROUS, Path.NATIVE, "quit");
-        check(engine.plan("info status", null), "info status", Effect.QUERY, Path.NATIVE, "query-status");
-        check(engine.plan("c", null), "cont", Effect.CONTROL, Path.NATIVE, "cont");
-        check(engine.plan("sendkey ctrl-alt-f1", null), "sendkey", Effect.CONTROL, Path.NATIVE, "send-key");
+        check(engine.plan("q", null), "quit", Effect.DANGEROUS, Route.NATIVE, "quit");
+        check(engine.plan("info status", null), "info status", Effect.QUERY, Route.NATIVE, "query-status");
+        check(engine.plan("c", null), "cont", Effect.CONTROL, Route.NATIVE, "cont");
+        check(engine.plan("sendkey ctrl-alt-f1", null), "sendkey", Effect.CONTROL, Route.NATIVE, "send-key");
         // quoted: QEMU reads "10 /tmp/x" as a division, and refuses the line
-        check(engine.plan("pmemsave 0 10 \"/tmp/x\"", null), "pmemsave", Effect.HOST, Path.FALLBACK,
+        check(engine.plan("pmemsave 0 10 \"/tmp/x\"", null), "pmemsave", Effect.HOST, Route.FALLBACK,
                 "human-monitor-command");
-        check(engine.plan("info registers", null), "info registers", Effect.QUERY, Path.FALLBACK,
+        check(engine.plan("info registers", null), "info registers", Effect.QUERY, Route.FALLBACK,
                 "human-monitor-command");
-        check(engine.plan("migrate tcp:127.0.0.1:4000", null), "migrate", Effect.HOST, Path.FALLBACK,
+        check(engine.plan("migrate tcp:127.0.0.1:4000", null), "migrate", Effect.HOST, Route.FALLBACK,
                 "human-monitor-command");
-        check(engine.plan("migrate \"exec:cat > /tmp/x\"", null), "migrate", Effect.HOST, Path.FALLBACK,
+        check(engine.plan("migrate \"exec:cat > /tmp/x\"", null), "migrate", Effect.HOST, Route.FALLBACK,
                 "human-monitor-command");
-        check(engine.plan("frobnicate now", null), "unknown", Effect.DANGEROUS, Path.FALLBACK,
+        check(engine.plan("frobnicate now", null), "unknown", Effect.DANGEROUS, Route.FALLBACK,
                 "human-monitor-command");
-        check(engine.plan("info frobnicate", null), "unknown", Effect.DANGEROUS, Path.FALLBACK,
+        check(engine.plan("info frobnicate", null), "unknown", Effect.DANGEROUS, Route.FALLBACK,
                 "human-monitor-command");
-        check(engine.plan("help", null), "help", Effect.QUERY, Path.NATIVE, null);
+        check(engine.plan("help", null), "help", Effect.QUERY, Route.NATIVE, null);
     }
 
     @Test
     void nativeOffSendsEverythingThroughHumanMonitorCommandButStillNamesIt() {
         for (String line : List.of("q", "info status", "stop", "help", "eject", "eject -f cd0")) {
             CommandPlan p = fallbackOnly.plan(line, 2);
-            assertEquals(Path.FALLBACK, p.path(), line);
+            assertEquals(Route.FALLBACK, p.path(), line);
             assertEquals("human-monitor-command", p.qmpCommand());
             Recorder vm = new Recorder(TextNode.valueOf(""));
             p.run(vm).join();
@@ -137,7 +137,7 @@ class HmpEngineTest {
         assertEquals("quit|q  -- quit the emulator\r\n", r.text());
         r = engine.plan("help info nope", null).run(new Recorder(null)).join();
         assertEquals(Outcome.ERROR, r.outcome());
-        assertEquals(Path.FALLBACK, engine.plan("help log", null).path(), "QEMU's log items are QEMU's");
+        assertEquals(Route.FALLBACK, engine.plan("help log", null).path(), "QEMU's log items are QEMU's");
     }
 
     @Test
@@ -181,7 +181,7 @@ class HmpEngineTest {
         }
     }
 
-    private static void check(CommandPlan p, String name, Effect effect, Path path, String qmp) {
+    private static void check(CommandPlan p, String name, Effect effect, Route path, String qmp) {
         assertEquals(name, p.name(), p.shown());
         assertEquals(effect, p.effect(), p.shown());
         assertEquals(path, p.path(), p.shown());

@@ -9,7 +9,7 @@ import dev.monmux.command.CommandPlan;
 import dev.monmux.command.CommandResult;
 import dev.monmux.command.QmpRequestPlanner;
 import dev.monmux.effect.Effect;
-import dev.monmux.command.Path;
+import dev.monmux.command.Route;
 import dev.monmux.hmp.HmpEngine;
 import dev.monmux.hmp.HmpTable;
 import dev.monmux.qmp.QmpJson;
@@ -52,9 +52,9 @@ class AnnouncedCommandTest {
 
     @Test
     void controlCharactersCannotReachAnotherTerminal() {
-        CommandPlan p = CommandPlan.answered("stop\u001b[2J\u0007", "stop", Effect.CONTROL, Path.NATIVE, CommandResult.ok(""));
+        CommandPlan p = CommandPlan.answered("stop\u001b[2J\u0007", "stop", Effect.CONTROL, Route.NATIVE, CommandResult.ok(""));
         assertEquals("stop[2J", SharedVm.describe(p));
-        p = CommandPlan.answered("stop \u009bx", "stop", Effect.CONTROL, Path.NATIVE, CommandResult.ok(""));
+        p = CommandPlan.answered("stop \u009bx", "stop", Effect.CONTROL, Route.NATIVE, CommandResult.ok(""));
         assertEquals("stop x", SharedVm.describe(p));
     }
 }
