@@ -14,6 +14,7 @@ import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.monmux.net.Addresses;
 import dev.monmux.acl.AccessControl;
 import dev.monmux.acl.VmLocks;
 import dev.monmux.auth.Authenticator;
@@ -358,10 +359,7 @@ public final class Monmux implements AutoCloseable {
     }
 
     private static String describe(java.net.SocketAddress a) {
-        if (a instanceof InetSocketAddress i) {
-            return i.getAddress().getHostAddress() + ":" + i.getPort();
-        }
-        return String.valueOf(a);
+        return Addresses.hostPort(a);
     }
 
     public MonmuxConfig config() {

@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.monmux.qmp.Futures;
 import dev.monmux.effect.Effect;
 import dev.monmux.qmp.InOrder;
 import dev.monmux.qmp.QmpEndpoint;
@@ -132,7 +133,7 @@ public final class CommandPipeline {
 
     /** The message of a failure, without CompletionException's wrapping. */
     public static String rootMessage(Throwable err) {
-        Throwable t = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        Throwable t = Futures.cause(err);
         return t.getMessage() == null ? "unexpected failure (see the monmux log)" : t.getMessage();
     }
 }

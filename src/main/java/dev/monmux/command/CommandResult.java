@@ -1,7 +1,7 @@
 package dev.monmux.command;
 
-import java.util.concurrent.CompletionException;
 
+import dev.monmux.qmp.Futures;
 import dev.monmux.qmp.QmpErrorException;
 import dev.monmux.qmp.VmLinkException;
 
@@ -44,8 +44,7 @@ public record CommandResult(String text, Outcome outcome, String errorClass, Str
      * caller).
      */
     public static CommandResult fromFailure(Throwable failure) {
-        Throwable t = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable t = Futures.cause(failure);
         if (t instanceof QmpErrorException q) {
             return new CommandResult("Error: " + q.desc() + "\r\n", Outcome.ERROR, q.errorClass(), q.desc());
         }

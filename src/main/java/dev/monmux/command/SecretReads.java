@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.monmux.qmp.Futures;
 import dev.monmux.effect.Secrets;
 import dev.monmux.qmp.InOrder;
 import dev.monmux.qmp.QmpErrorException;
@@ -29,8 +30,7 @@ final class SecretReads {
                 if (err == null && type.isTextual() && !Secrets.isSecretType(type.textValue())) {
                     return null;
                 }
-                Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
-                        ? err.getCause() : err;
+                Throwable cause = Futures.cause(err);
                 if (err != null && cause instanceof QmpErrorException) {
                     return null;   // no such object: the command fails the same way, as QEMU words it
                 }

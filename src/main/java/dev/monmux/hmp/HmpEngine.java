@@ -116,7 +116,7 @@ public final class HmpEngine implements HmpPlanner {
                 // QEMU refuses such a line too. Only an admin's goes to QEMU: should monmux read a
                 // line differently from QEMU, its class and guards (a secret read) would not hold.
                 CommandPlan local = CommandPlan.answered(null, name, Effect.QUERY, Route.FALLBACK,
-                        CommandResult.error(HmpText.crlf(invalid.message()), null, firstLine(invalid.message())))
+                        CommandResult.error(HmpText.crlf(invalid.message()), null, HmpText.firstLine(invalid.message())))
                         .because("does not parse");
                 return fallback(line, shown, name, Classification.unknown(), cpuIndex).orElse(local);
             }
@@ -125,7 +125,7 @@ public final class HmpEngine implements HmpPlanner {
         if (known instanceof HmpParse.Invalid invalid) {
             String text = HmpText.crlf(invalid.message());
             return CommandPlan.answered(shown, name, cls.effect(), Route.NATIVE,
-                    CommandResult.error(text, null, firstLine(invalid.message()))).because(cls.why());
+                    CommandResult.error(text, null, HmpText.firstLine(invalid.message()))).because(cls.why());
         }
         if (known instanceof HmpParse.Parsed p) {
             NativeCall call = natives.get(name).map(p, cpuIndex);
@@ -233,8 +233,4 @@ public final class HmpEngine implements HmpPlanner {
                 vm -> vm.call("human-monitor-command", args).thenApply(r -> HmpOutcome.judge(r.asText())), null, null);
     }
 
-    private static String firstLine(String message) {
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
-    }
 }

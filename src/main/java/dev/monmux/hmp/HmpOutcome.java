@@ -44,7 +44,7 @@ public final class HmpOutcome {
         if (text.isEmpty()) {
             return null;
         }
-        String first = firstLine(text);
+        String first = HmpText.firstLine(text);
         for (String p : PREFIXES) {
             if (first.startsWith(p)) {
                 return first;
@@ -63,9 +63,4 @@ public final class HmpOutcome {
         return null;
     }
 
-    private static String firstLine(String text) {
-        int nl = text.indexOf('\n');
-        String l = nl < 0 ? text : text.substring(0, nl);
-        return l.endsWith("\r") ? l.substring(0, l.length() - 1) : l;
-    }
 }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.monmux.qmp.Futures;
 import dev.monmux.command.CommandResult;
 import dev.monmux.qmp.QmpErrorException;
 import dev.monmux.qmp.QmpJson;
@@ -113,7 +114,7 @@ final class NativeMappings {
     /** Sends {@code qmp}, printing nothing even when QEMU refuses it (the handler passes no Error). */
     static NativeCall silent(String qmp, ObjectNode args) {
         return new NativeCall(qmp, args, vm -> vm.call(qmp, args).handle((r, err) -> {
-            Throwable t = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+            Throwable t = Futures.cause(err);
             if (t == null || t instanceof QmpErrorException) {
                 return CommandResult.ok("");
             }

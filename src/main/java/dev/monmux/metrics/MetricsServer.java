@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.monmux.net.Addresses;
 import dev.monmux.config.MetricsConfig;
 import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.qmp.QmpJson;
@@ -100,8 +101,7 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     private static String describe(Channel ch) {
-        InetSocketAddress a = (InetSocketAddress) ch.localAddress();
-        return a.getAddress().getHostAddress() + ":" + a.getPort();
+        return Addresses.hostPort(ch.localAddress());
     }
 
     public int port() {

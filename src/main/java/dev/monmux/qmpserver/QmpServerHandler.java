@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.monmux.net.Addresses;
 import dev.monmux.command.Actor;
 import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.qmp.json.QmpInput;
@@ -79,7 +80,7 @@ public final class QmpServerHandler extends ChannelInboundHandlerAdapter {
 
     private static String remote(ChannelHandlerContext c) {
         if (c.channel().remoteAddress() instanceof InetSocketAddress i) {
-            return i.getAddress().getHostAddress() + ":" + i.getPort();
+            return Addresses.hostPort(i);
         }
         return "unix";
     }

@@ -2,7 +2,6 @@ package dev.monmux.session;
 
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.Optional;
 
 import org.slf4j.Logger;
@@ -11,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.monmux.qmp.Futures;
 import dev.monmux.acl.VmLock;
 import dev.monmux.auth.Role;
 import dev.monmux.auth.User;
@@ -653,7 +653,7 @@ public final class OperatorSession {
     }
 
     private String errorText(Throwable err) {
-        Throwable t = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        Throwable t = Futures.cause(err);
         if (t instanceof VmLinkException) {
             return "Error: " + t.getMessage() + "\r\n";
         }
