@@ -83,7 +83,12 @@ final class AuditFile implements AutoCloseable {
             size += bytes;
         } catch (IOException e) {
             try {
-                channel.truncate(size);
+                // Cut back what of this write got in (the counted size may be stale if someone
+                // truncated the file meanwhile, so count from the end).
+                long partial = bytes - records.remaining();
+                if (partial > 0) {
+                    channel.truncate(Math.max(0, channel.size() - partial));
+                }
             } catch (IOException ignored) {
                 // the file may be gone or read-only; closing is all that is left
             }
@@ -104,9 +109,22 @@ final class AuditFile implements AutoCloseable {
         }
     }
 
-    /** True when the file has reached the rotation size. */
+    /**
+     * True when the file has reached the rotation size. The counted size is checked against the
+     * file when it says so (logrotate's copytruncate may have emptied the file meanwhile).
+     */
     boolean full() {
-        return maxBytes > 0 && size >= maxBytes;
+        if (maxBytes <= 0 || size < maxBytes) {
+            return false;
+        }
+        if (channel != null) {
+            try {
+                size = channel.size();
+            } catch (IOException e) {
+                return true;   // rotating is the safe side
+            }
+        }
+        return size >= maxBytes;
     }
 
     /** {@code path.(keep-1)} → {@code path.keep}, ..., {@code path} → {@code path.1}; the next append starts a new file. */

@@ -39,7 +39,11 @@ import dev.monmux.qmp.QmpJson;
  * is busy for longer than {@value #LOCK_PATIENCE_MICROS} µs (another thread is in a slow write: a
  * slow or stalled disk), or records already wait, does a record go to the writer's queue; its
  * future then completes on the writer thread once it is written, and the caller's later records
- * queue behind it, so each thread's records stay in its order. With {@code always} every record
+ * queue behind it, so each thread's records stay in its order. A write of the caller's own that
+ * takes more than 5 ms (the disk is slow: dirty-page throttling, a network file system) sends
+ * every record through the writer for the next 10 s, so a slow disk holds up an event loop for
+ * one write, not for every one; a write that blocks outright (a hung file system) still holds the
+ * caller until the disk answers. With {@code always} every record
  * goes through the writer, which writes what has gathered and forces it to disk once for all
  * (group commit).
  *
@@ -57,6 +61,10 @@ public final class AuditLog implements AutoCloseable {
     static final long BATCH_SYNC_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** How long a caller waits for the file while another thread writes it, before queueing. */
     static final long LOCK_PATIENCE_MICROS = 200;
+    /** A caller's own write that takes longer than this means the disk is slow right now... */
+    static final long SLOW_WRITE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** ...and for this long every record goes through the writer thread instead. */
+    static final long SLOW_DISK_HOLD_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int MAX_BATCH = 512;
 
     private record Pending(byte[] line, CompletableFuture<Void> done) {
@@ -82,6 +90,8 @@ public final class AuditLog implements AutoCloseable {
     private volatile boolean closing;
     /** Set under {@link #fileLock} once the writer closed the file for good. */
     private boolean closed;
+    /** Until when ({@code System.nanoTime()}) callers hand records to the writer: the disk was slow. */
+    private volatile long slowUntil = Long.MIN_VALUE;
     /** When the oldest record not yet forced to disk was written; -1: none. */
     private final AtomicLong unsyncedSince = new AtomicLong(-1);
 
@@ -93,6 +103,7 @@ public final class AuditLog implements AutoCloseable {
     private volatile String lastFailure;
     private final Object failureLogging = new Object();
     private long lastFailureLogged;
+    private long lastBacklogLogged;
 
     private AuditLog(Path path, Fsync fsync, OnFailure onFailure, long maxBytes, int keep, int queueSize) {
         this.file = new AuditFile(path, maxBytes, keep);
@@ -149,14 +160,19 @@ public final class AuditLog implements AutoCloseable {
         return unsyncedSince.get() >= 0;
     }
 
+    /** Whether callers hand their records to the writer thread now (a recent write was slow). */
+    boolean handingOff() {
+        return diskSlow();
+    }
+
     /** Records waiting for the writer. */
     public int backlog() {
         return queued.get();
     }
 
     /**
-     * Writes a record, or hands it to the writer; never waits for a slow disk. Completes once it
-     * is written (see the class comment), or fails with {@link AuditUnavailableException}.
+     * Writes a record, or hands it to the writer. Completes once it is written (see the class
+     * comment), or fails with {@link AuditUnavailableException}.
      */
     public CompletableFuture<Void> append(ObjectNode record) {
         return append(record, false);
@@ -196,7 +212,8 @@ public final class AuditLog implements AutoCloseable {
         if (closing) {
             return CompletableFuture.failedFuture(new AuditUnavailableException("audit log closed"));
         }
-        if (fsync != Fsync.ALWAYS && queued.get() == 0 && !rotateRequested && !reopenRequested && lockFile()) {
+        if (fsync != Fsync.ALWAYS && queued.get() == 0 && !rotateRequested && !reopenRequested && !diskSlow()
+                && lockFile()) {
             try {
                 // Checked again under the lock: the writer takes its batch under it, so a record
                 // of this thread that went to the queue earlier is written by now, or still queued.
@@ -222,12 +239,31 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** The caller's own write, under {@link #fileLock}. */
+    private boolean diskSlow() {
+        long until = slowUntil;
+        return until != Long.MIN_VALUE && System.nanoTime() - until < 0;
+    }
+
+    /**
+     * The caller's own write, under {@link #fileLock}. One that took longer than
+     * {@link #SLOW_WRITE_NANOS} sends every record through the writer thread for
+     * {@link #SLOW_DISK_HOLD_NANOS}: while a disk is slow, event loops stop writing to it.
+     */
     private CompletableFuture<Void> writeNow(byte[] line) {
+        long t0 = System.nanoTime();
         try {
             file.append(ByteBuffer.wrap(line));
         } catch (IOException e) {
             return failed(1, e.getMessage());
+        }
+        long took = System.nanoTime() - t0;
+        if (took > SLOW_WRITE_NANOS) {
+            boolean wasSlow = diskSlow();
+            slowUntil = System.nanoTime() + SLOW_DISK_HOLD_NANOS;
+            if (!wasSlow) {
+                log.warn("audit log: a write took {} ms; records go through the audit thread for the next {} s",
+                        TimeUnit.NANOSECONDS.toMillis(took), TimeUnit.NANOSECONDS.toSeconds(SLOW_DISK_HOLD_NANOS));
+            }
         }
         wroteOk(1);
         boolean wakeWriter = false;
@@ -252,7 +288,7 @@ public final class AuditLog implements AutoCloseable {
                 return CompletableFuture.failedFuture(new AuditUnavailableException("audit log closed"));
             }
             if (refusable && queue.size() >= queueLimit) {
-                return failed(1, queue.size() + " records wait for the disk (audit.queueSize)");
+                return backlogRefusal(queue.size());
             }
             queue.add(p);
             queued.incrementAndGet();
@@ -408,6 +444,24 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    /**
+     * A command's start refused because {@code queueSize} records already wait for a slow disk:
+     * whatever {@code onFailure} says (it is about a file that cannot be written; this one can, it
+     * is only behind), the command is refused, so that no command runs unrecorded.
+     */
+    private CompletableFuture<Void> backlogRefusal(int waiting) {
+        failures.increment();
+        String message = waiting + " records wait for the disk (audit.queueSize)";
+        synchronized (failureLogging) {
+            long now = System.nanoTime();
+            if (now - lastBacklogLogged > TimeUnit.SECONDS.toNanos(10) || lastBacklogLogged == 0) {
+                lastBacklogLogged = now;
+                log.error("audit log: {}; new commands are refused until it catches up", message);
+            }
+        }
+        return CompletableFuture.failedFuture(new AuditUnavailableException("audit log unavailable: " + message));
+    }
+
     /** Counts {@code records} lost; the future for them, as {@code onFailure} says. */
     private CompletableFuture<Void> failed(int records, String message) {
         AuditUnavailableException refused = lost(records, message);
@@ -445,10 +499,20 @@ public final class AuditLog implements AutoCloseable {
         try {
             ch.force(false);
         } catch (java.nio.channels.ClosedChannelException e) {
-            // rotated or reopened meanwhile: forced before it was closed
+            // Closed meanwhile: by a rotation or reopen (forced first), or by a failed write. Force
+            // again next round: fsync of the reopened file forces what the old descriptor wrote.
+            unsyncedSince.compareAndSet(-1, System.nanoTime());
         } catch (IOException e) {
             failures.increment();
             noteFailure("cannot sync " + file.path() + ": " + e.getMessage());
+            fileLock.lock();
+            try {
+                if (file.channel() == ch) {
+                    file.closeQuietly();   // the next record opens it again
+                }
+            } finally {
+                fileLock.unlock();
+            }
         }
     }
 

@@ -22,6 +22,7 @@ import io.netty.util.concurrent.EventExecutor;
  * Fans events and link notices out to every attached session, formatting each event once.
  */
 public final class SharedVm implements VmLinkListener {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SharedVm.class);
     private final QmpEndpoint link;
     private final EventFormatter formatter;
     private final ActivityListener activity;
@@ -127,7 +128,12 @@ public final class SharedVm implements VmLinkListener {
         }
         byLoop.forEach((loop, on) -> loop.execute(() -> {
             for (OperatorSession s : on) {
-                s.showEvent(line);
+                try {
+                    s.showEvent(line);
+                } catch (RuntimeException e) {
+                    // one session's failure must not keep the event from the others
+                    log.error("session {}: event not shown", s.id(), e);
+                }
             }
         }));
         activity.eventFannedOut(name(), event.name(), n);

@@ -54,10 +54,11 @@ public final class TelnetChannelInitializer extends ChannelInitializer<Channel> 
                     TimeUnit.MILLISECONDS));
         }
         ch.pipeline()
-                // Answers to pipelined requests and the events of one loop turn leave in one
-                // write(2) (FlushConsolidation: flushes while reading, or queued in the same turn,
-                // become one; below TLS, so one record too).
-                .addLast("flush", new FlushConsolidationHandler(256, true))
+                // The answers to requests read in one go (pipelined) leave in one write(2): flushes
+                // made while reading are held until the read ends. Flushes made outside a read stay
+                // immediate: deferring them would leave a channel that just took a large reply
+                // unwritable when the next event is offered, and the event would be dropped.
+                .addLast("flush", new FlushConsolidationHandler(256, false))
                 .addLast("guard", new SlowClientGuard(limits.stuckClientTimeout(), limits.idleTimeout()))
                 .addLast("telnet", new TelnetDecoder(limits.subnegotiationBytes()))
                 .addLast("options", new TelnetNegotiationHandler(mode, limits.detectTimeout()))

@@ -260,6 +260,98 @@ class AuditLogTest {
         }
     }
 
+    /**
+     * {@code onFailure: continue} is about a file that cannot be written; a disk that is only
+     * behind still refuses new commands beyond {@code queueSize}, so none runs unrecorded.
+     */
+    @Test
+    void aBacklogRefusesNewCommandsEvenWithOnFailureContinue() throws Exception {
+        Path fifo = dir.resolve("audit.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        java.util.concurrent.CountDownLatch readOn = new java.util.concurrent.CountDownLatch(1);
+        Thread reader = new Thread(() -> {
+            try (var in = Files.newInputStream(fifo)) {
+                readOn.await();
+                in.readAllBytes();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "slow-disk");
+        reader.start();
+        try (AuditLog log = AuditLog.start(fifo, Fsync.NEVER, OnFailure.CONTINUE, 0, 3, 2)) {
+            Thread stuck = new Thread(() -> {
+                for (int i = 0; i < 200; i++) {
+                    log.append(rec(i).put("pad", "x".repeat(1000)));
+                }
+            }, "stuck-loop");
+            stuck.start();
+            long written = -1;
+            while (written != log.written()) {
+                written = log.written();
+                Thread.sleep(200);
+            }
+            List<CompletableFuture<Void>> queued = List.of(log.appendOrRefuse(rec(1000)), log.appendOrRefuse(rec(1001)));
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> log.appendOrRefuse(rec(1002)).get(1, TimeUnit.SECONDS));
+            assertEquals("audit log unavailable: 2 records wait for the disk (audit.queueSize)", e.getCause().getMessage());
+            assertEquals(null, log.lastFailure(), "a backlog is not a write failure");
+            readOn.countDown();
+            stuck.join(20_000);
+            await(queued);
+        }
+        reader.join(20_000);
+    }
+
+    /** After one slow write of an event loop's own, records go through the writer thread for a while. */
+    @Test
+    void aSlowWriteSendsTheNextRecordsThroughTheWriterThread() throws Exception {
+        Path fifo = dir.resolve("audit.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        java.util.concurrent.CountDownLatch readOn = new java.util.concurrent.CountDownLatch(1);
+        Thread reader = new Thread(() -> {
+            try (var in = Files.newInputStream(fifo)) {
+                readOn.await();
+                in.readAllBytes();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "slow-disk");
+        reader.start();
+        try (AuditLog log = AuditLog.start(fifo, Fsync.NEVER, OnFailure.REFUSE, 0, 3, 100)) {
+            assertFalse(log.handingOff());
+            Thread loop = new Thread(() -> {
+                for (int i = 0; i < 100; i++) {
+                    log.append(rec(i).put("pad", "x".repeat(1000)));
+                }
+            }, "loop");
+            loop.start();
+            Thread.sleep(300);   // the pipe is full: this loop's write is stuck in the kernel
+            readOn.countDown();  // the disk answers, late
+            loop.join(20_000);
+            assertTrue(log.handingOff(), "a write that took >5 ms: the next records go through the writer");
+            log.append(rec(500)).get(10, TimeUnit.SECONDS);
+        }
+        reader.join(20_000);
+    }
+
+    /** logrotate's copytruncate empties the file under monmux: the rotation size is judged on the file. */
+    @Test
+    void aFileTruncatedFromOutsideIsNotRotatedEarly() throws Exception {
+        Path file = dir.resolve("audit.jsonl");
+        try (AuditLog log = AuditLog.start(file, Fsync.NEVER, OnFailure.REFUSE, 4000, 3, 100)) {
+            log.append(rec(1).put("pad", "p".repeat(3000))).get(5, TimeUnit.SECONDS);
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                ch.truncate(0);
+            }
+            log.append(rec(2).put("pad", "q".repeat(800))).get(5, TimeUnit.SECONDS);
+            log.append(rec(3)).get(5, TimeUnit.SECONDS);
+            Thread.sleep(100);
+            assertFalse(Files.exists(dir.resolve("audit.jsonl.1")), "rotated a file of " + Files.size(file) + " bytes");
+            assertEquals(List.of(2, 3), read(file).stream().map(n -> n.get("n").asInt()).toList());
+        }
+    }
+
     @Test
     void rotatesBySizeKeepingTheNewestFiles() throws Exception {
         Path file = dir.resolve("audit.jsonl");
