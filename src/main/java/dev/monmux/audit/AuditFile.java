@@ -85,7 +85,7 @@ final class AuditFile implements AutoCloseable {
             try {
                 // Cut back what of this write got in (the counted size may be stale if someone
                 // truncated the file meanwhile, so count from the end).
-                long partial = bytes - records.remaining();
+                long partial = (long) bytes - records.remaining();
                 if (partial > 0) {
                     channel.truncate(Math.max(0, channel.size() - partial));
                 }

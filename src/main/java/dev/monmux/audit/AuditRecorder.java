@@ -220,7 +220,7 @@ public final class AuditRecorder implements CommandObserver, ActivityListener {
 
         String format(long epochMilli) {
             long sec = Math.floorDiv(epochMilli, 1000);
-            int ms = (int) Math.floorMod(epochMilli, 1000);
+            int ms = Math.floorMod(epochMilli, 1000);
             Second s = last;
             if (s.epochSecond() != sec) {
                 String full = TS.format(java.time.Instant.ofEpochMilli(sec * 1000));

@@ -34,14 +34,15 @@ public record AclConfig(List<String> mediaPaths, String screendumpDir) {
             }
         }
         if (screendumpDir != null) {
-            if (!screendumpDir.startsWith("/")) {
-                throw new IllegalArgumentException("screendumpDir: expected an absolute directory, found '"
-                        + screendumpDir + "'");
-            }
+            Path dir;
             try {
-                Path.of(screendumpDir);
+                dir = Path.of(screendumpDir);
             } catch (InvalidPathException e) {
                 throw new IllegalArgumentException("screendumpDir: '" + screendumpDir + "' is not a path");
+            }
+            if (!screendumpDir.startsWith("/") || !dir.isAbsolute()) {
+                throw new IllegalArgumentException("screendumpDir: expected an absolute directory, found '"
+                        + screendumpDir + "'");
             }
         }
     }

@@ -68,7 +68,11 @@ public final class HmpDialects implements HmpPlanners {
         return dialect(link, g).engine();
     }
 
-    /** The dialect for the QEMU that greeted {@code link} with {@code g}; decided once per link-up. */
+    /**
+     * The dialect for the QEMU that greeted {@code link} with {@code g}; decided once per link-up
+     * (the greeting object's identity is the link-up: a reconnect brings a new one).
+     */
+    @SuppressWarnings("ReferenceEquality")
     private Dialect dialect(QmpEndpoint link, QmpGreeting g) {
         Dialect now = byLink.get(link);
         if (now != null && now.greeting() == g) {
@@ -107,6 +111,7 @@ public final class HmpDialects implements HmpPlanners {
     }
 
     /** Reads the VM's {@code help} and {@code help info} once, and corrects its table from them. */
+    @SuppressWarnings("ReferenceEquality")   // the greeting's identity is the link-up (see dialect)
     private void correct(QmpEndpoint link, QmpGreeting g, HmpTable base) {
         CompletableFuture<JsonNode> help = link.call("human-monitor-command", QmpJson.object().put("command-line", "help"));
         CompletableFuture<JsonNode> info = link.call("human-monitor-command",

@@ -29,7 +29,7 @@ final class HmpExpression {
         this.p = p;
     }
 
-    /** Evaluates from {@code start}; returns the value, and the end position through {@link #end}. */
+    /** Evaluates from {@code start}; returns the value and the end position, in that order. */
     static long[] evaluate(byte[] b, int start) throws ExprError, NeedsVm {
         HmpExpression e = new HmpExpression(b, start);
         while (HmpParser.isSpace(e.at(e.p))) {

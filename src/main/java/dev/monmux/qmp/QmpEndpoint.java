@@ -48,6 +48,7 @@ public interface QmpEndpoint extends QmpCaller {
      * Sends a complete QMP request and completes with QEMU's whole reply, carrying the caller's
      * own {@code id} (or none). Fails with {@link VmLinkException} when there is no answer.
      */
+    @Override
     CompletableFuture<ObjectNode> execute(ObjectNode request);
 
     /**

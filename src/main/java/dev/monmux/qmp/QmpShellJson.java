@@ -38,7 +38,7 @@ public final class QmpShellJson {
             out.append('{');
             // sort_keys=True, as qmp-shell -p passes it: Python orders str keys by code point
             List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
-            node.fields().forEachRemaining(fields::add);
+            fields.addAll(node.properties());
             fields.sort((x, y) -> compareCodePoints(x.getKey(), y.getKey()));
             Iterator<Map.Entry<String, JsonNode>> it = fields.iterator();
             while (it.hasNext()) {

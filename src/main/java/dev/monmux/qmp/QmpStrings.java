@@ -21,7 +21,7 @@ public final class QmpStrings {
             return unreadable(node.textValue());
         }
         if (node.isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+            Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
                 String bad = unreadable(e.getKey());

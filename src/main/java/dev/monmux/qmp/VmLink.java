@@ -213,7 +213,7 @@ public final class VmLink implements QmpEndpoint {
             return reply;
         }
         ObjectNode wire = QmpJson.object();
-        request.fields().forEachRemaining(f -> {
+        request.properties().forEach(f -> {
             if (!f.getKey().equals("id")) {
                 wire.set(f.getKey(), f.getValue());
             }
@@ -332,7 +332,7 @@ public final class VmLink implements QmpEndpoint {
         switch (phase) {
             case AWAIT_GREETING -> greeted(ch, msg);
             case AWAIT_CAPABILITIES -> negotiated(ch, msg);
-            case AWAIT_COMMANDS -> commandsListed(ch, msg);
+            case AWAIT_COMMANDS -> commandsListed(msg);
             case UP -> dispatch(msg);
             default -> { }
         }
@@ -374,7 +374,7 @@ public final class VmLink implements QmpEndpoint {
         ch.writeAndFlush(QmpJson.encodeLine(ch.alloc(), list), ch.voidPromise());
     }
 
-    private void commandsListed(Channel ch, ObjectNode msg) {
+    private void commandsListed(ObjectNode msg) {
         if (msg.has("event")) {
             return;
         }

@@ -148,7 +148,7 @@ public final class QmpListeners implements AutoCloseable {
      * {@code reload}) and a unix socket file is deleted.
      */
     public void unbind(String vm, QmpListenerConfig lc) {
-        for (Bound b : bound) {
+        for (Bound b : List.copyOf(bound)) {
             if (b.vm().equals(vm) && b.config().equals(lc)) {
                 bound.remove(b);
                 close(b, "reload");

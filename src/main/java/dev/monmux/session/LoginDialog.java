@@ -178,7 +178,7 @@ final class LoginDialog {
         if (ms >= 1000) {
             return ((ms + 999) / 1000) + " s";
         }
-        return ((ms + 99) / 100) / 10.0 + " s";
+        return Math.ceil(ms / 100.0) / 10.0 + " s";   // up to the next tenth
     }
 
     /** What the audit log may name: a configured user, or {@code unknown} (never what was typed). */

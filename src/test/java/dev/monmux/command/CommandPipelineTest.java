@@ -44,7 +44,6 @@ class CommandPipelineTest {
     private final class RecordingObserver implements CommandObserver {
         final CompletableFuture<Void> start = new CompletableFuture<>();
         final CompletableFuture<Void> end = new CompletableFuture<>();
-        Outcome outcome;
 
         @Override
         public CompletableFuture<Void> started(Actor actor, String vm, CommandPlan plan) {
@@ -55,7 +54,6 @@ class CommandPipelineTest {
         @Override
         public CompletableFuture<Void> finished(Actor actor, String vm, CommandPlan plan, CommandResult r, Duration d) {
             events.add("finished " + r.outcome().label());
-            outcome = r.outcome();
             return end;
         }
     }

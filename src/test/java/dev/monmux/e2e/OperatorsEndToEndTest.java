@@ -151,8 +151,9 @@ class OperatorsEndToEndTest {
             assertTrue(who.contains(" otto ") && who.contains(" root ") && who.contains(" admin "), who);
             String[] rows = who.substring(0, who.indexOf("\r\n" + PROMPT)).split("\r\n");
             assertEquals(5, rows.length, who);
-            for (String row : rows) {
-                assertEquals(rows[0].indexOf("ADDRESS"), row.indexOf(row == rows[0] ? "ADDRESS" : "127.0.0.1"),
+            for (int r = 0; r < rows.length; r++) {
+                String row = rows[r];
+                assertEquals(rows[0].indexOf("ADDRESS"), row.indexOf(r == 0 ? "ADDRESS" : "127.0.0.1"),
                         "columns line up: " + who);
                 java.util.regex.Matcher since = java.util.regex.Pattern.compile("SINCE|\\d{4}-\\d\\d-\\d\\d").matcher(row);
                 assertTrue(since.find(), row);

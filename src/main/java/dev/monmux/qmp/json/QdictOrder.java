@@ -36,7 +36,7 @@ public final class QdictOrder {
     /** The fields of {@code obj} in bucket order, keeping their relative order within a bucket. */
     public static List<Map.Entry<String, JsonNode>> ordered(ObjectNode obj) {
         List<Map.Entry<String, JsonNode>> fields = new ArrayList<>(obj.size());
-        obj.fields().forEachRemaining(fields::add);
+        fields.addAll(obj.properties());
         if (fields.size() > 1) {
             fields.sort(Comparator.comparingInt(e -> bucket(e.getKey())));   // List.sort is stable
         }
