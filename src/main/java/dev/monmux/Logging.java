@@ -1,8 +1,7 @@
 package dev.monmux;
 
-import java.util.Locale;
-
 import dev.monmux.config.LogConfig;
+import java.util.Locale;
 
 /**
  * monmux's log: SLF4J with slf4j-simple, one line per record on stderr,
@@ -16,8 +15,7 @@ final class Logging {
     /** Libraries are chatty below info; they follow monmux's level only at trace. */
     private static final String[] LIBRARIES = {"io.netty", "io.micrometer", "com.fasterxml"};
 
-    private Logging() {
-    }
+    private Logging() {}
 
     /**
      * The level in force: {@code --log-level}, else {@code MONMUX_LOG_LEVEL}, else the config's
@@ -45,7 +43,8 @@ final class Logging {
     /** Sets the level for every logger created from now on. */
     static void apply(String level) {
         System.setProperty(PREFIX + "defaultLogLevel", level);
-        String libraries = level.equals("trace") ? "trace"
+        String libraries = level.equals("trace")
+                ? "trace"
                 : LogConfig.LEVELS.indexOf(level) < LogConfig.LEVELS.indexOf("info") ? level : "info";
         for (String lib : LIBRARIES) {
             System.setProperty(PREFIX + "log." + lib, libraries.toLowerCase(Locale.ROOT));

@@ -1,21 +1,20 @@
 package dev.monmux;
 
+import dev.monmux.auth.PasswordHash;
+import dev.monmux.config.ConfigException;
+import dev.monmux.config.ConfigLoader;
+import dev.monmux.config.MonmuxConfig;
+import dev.monmux.tls.TlsContexts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-
-import dev.monmux.auth.PasswordHash;
-import dev.monmux.config.ConfigException;
-import dev.monmux.config.ConfigLoader;
-import dev.monmux.config.MonmuxConfig;
-import dev.monmux.tls.TlsContexts;
 
 /**
  * The command line. Exit codes: 0 success, 1 runtime failure (e.g. a port in use), 2 bad usage
@@ -26,7 +25,8 @@ public final class Main {
     static final int FAILURE = 1;
     static final int USAGE = 2;
 
-    static final String HELP = String.join("\n",
+    static final String HELP = String.join(
+            "\n",
             "Usage: monmux run --config FILE [--log-level LEVEL]",
             "       monmux --config FILE [--log-level LEVEL]",
             "       monmux check-config FILE...",
@@ -62,8 +62,7 @@ public final class Main {
             "  2  bad usage, or a config file that does not validate (the message names the key and line)",
             "");
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         int code = run(List.of(args), System.in, System.out, System.err);
@@ -110,7 +109,7 @@ public final class Main {
                 return run(args.subList(1, args.size()), err, logLevelEnv);
             default:
                 if (cmd.startsWith("-")) {
-                    return run(args, err, logLevelEnv);   // `monmux --config FILE`
+                    return run(args, err, logLevelEnv); // `monmux --config FILE`
                 }
                 return usage(err, "unknown command '" + cmd + "' (see monmux --help)");
         }
@@ -172,13 +171,16 @@ public final class Main {
                     }
                     case "--log-level" -> {
                         if (value == null || value.isEmpty()) {
-                            throw new IllegalArgumentException("--log-level needs a LEVEL (error, warn, info, debug, trace)");
+                            throw new IllegalArgumentException(
+                                    "--log-level needs a LEVEL (error, warn, info, debug, trace)");
                         }
                         level = value;
                     }
-                    default -> throw new IllegalArgumentException(a.startsWith("-")
-                            ? "unknown option '" + a + "' (see monmux --help)"
-                            : "unexpected argument '" + a + "' (see monmux --help)");
+                    default ->
+                        throw new IllegalArgumentException(
+                                a.startsWith("-")
+                                        ? "unknown option '" + a + "' (see monmux --help)"
+                                        : "unexpected argument '" + a + "' (see monmux --help)");
                 }
             }
             if (config == null) {

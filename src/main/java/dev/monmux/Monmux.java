@@ -1,20 +1,5 @@
 package dev.monmux;
 
-import java.net.InetSocketAddress;
-import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import dev.monmux.net.Addresses;
 import dev.monmux.acl.AccessControl;
 import dev.monmux.acl.VmLocks;
 import dev.monmux.auth.Authenticator;
@@ -26,8 +11,6 @@ import dev.monmux.command.QmpRequestPlanner;
 import dev.monmux.config.AuthMode;
 import dev.monmux.config.ConfigDiff;
 import dev.monmux.config.ConfigException;
-import dev.monmux.tls.TlsContexts;
-import dev.monmux.tls.TlsPeer;
 import dev.monmux.config.ListenerConfig;
 import dev.monmux.config.MonmuxConfig;
 import dev.monmux.config.TransportKind;
@@ -40,12 +23,13 @@ import dev.monmux.hmp.HmpCompleter;
 import dev.monmux.hmp.HmpDialects;
 import dev.monmux.hmp.HmpTable;
 import dev.monmux.hmp.HmpTables;
+import dev.monmux.net.Addresses;
 import dev.monmux.net.ConnectionLimiter;
 import dev.monmux.net.Transport;
 import dev.monmux.qmp.VmLink;
-import dev.monmux.session.Access;
 import dev.monmux.qmpserver.QmpListeners;
 import dev.monmux.qmpserver.QmpServerContext;
+import dev.monmux.session.Access;
 import dev.monmux.session.BuiltinCommands;
 import dev.monmux.session.EventFormatter;
 import dev.monmux.session.OperatorSession;
@@ -55,10 +39,24 @@ import dev.monmux.session.SharedVm;
 import dev.monmux.session.VmDirectory;
 import dev.monmux.telnet.TelnetChannelInitializer;
 import dev.monmux.telnet.TelnetSessionHandler;
+import dev.monmux.tls.TlsContexts;
+import dev.monmux.tls.TlsPeer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A running monmux: the VM links, the listeners and the sessions, wired from a config. */
 public final class Monmux implements AutoCloseable {
@@ -75,6 +73,7 @@ public final class Monmux implements AutoCloseable {
     private final HmpDialects hmp;
     /** The telnet listeners bound now, and the sessions that came in through each. */
     private final Map<ConfigDiff.Listener, TelnetListener> listeners = new ConcurrentHashMap<>();
+
     private final Reloader reloader;
     private final TlsContexts tls;
     private final EventFormatter events = new EventFormatter(ZoneId.systemDefault());
@@ -84,8 +83,7 @@ public final class Monmux implements AutoCloseable {
     private final QmpListeners qmpListeners;
     private volatile boolean closing;
 
-    private record TelnetListener(Channel channel, Set<OperatorSession> sessions) {
-    }
+    private record TelnetListener(Channel channel, Set<OperatorSession> sessions) {}
 
     private Monmux(MonmuxConfig config, java.nio.file.Path configFile, UnaryOperator<CommandObserver> observers) {
         this.config = config;
@@ -96,30 +94,62 @@ public final class Monmux implements AutoCloseable {
             throw new IllegalStateException(e.getMessage(), e);
         }
         this.transport = Transport.choose(config.transport());
-        log.info("transport: {}{}", transport.label(), config.transport() == TransportKind.AUTO ? " (transport: auto)" : "");
+        log.info(
+                "transport: {}{}",
+                transport.label(),
+                config.transport() == TransportKind.AUTO ? " (transport: auto)" : "");
         this.acceptors = transport.newGroup(1);
         this.workers = transport.newGroup(0);
         this.observability = new Observability(config, sessions, workers);
-        Confinement confinement = new Confinement(config.acl().mediaPaths(),
-                config.acl().screendumpDir() == null ? null : java.nio.file.Path.of(config.acl().screendumpDir()));
-        this.hmp = new HmpDialects(HmpTables.shipped(), config.hmp().nativeMappings(), EffectTable.shipped(), confinement);
-        this.users = new UserDirectory(config.users().stream().map(UserConfig::toUser).toList());
-        this.authenticator = config.auth() == AuthMode.PASSWORD ? new Authenticator(users,
-                new LoginThrottle(config.login().failureDelay(), config.login().maxFailureDelay(),
-                        config.login().maxUserFailureDelay())) : null;
+        Confinement confinement = new Confinement(
+                config.acl().mediaPaths(),
+                config.acl().screendumpDir() == null
+                        ? null
+                        : java.nio.file.Path.of(config.acl().screendumpDir()));
+        this.hmp =
+                new HmpDialects(HmpTables.shipped(), config.hmp().nativeMappings(), EffectTable.shipped(), confinement);
+        this.users = new UserDirectory(
+                config.users().stream().map(UserConfig::toUser).toList());
+        this.authenticator = config.auth() == AuthMode.PASSWORD
+                ? new Authenticator(
+                        users,
+                        new LoginThrottle(
+                                config.login().failureDelay(),
+                                config.login().maxFailureDelay(),
+                                config.login().maxUserFailureDelay()))
+                : null;
         VmLocks locks = new VmLocks();
         Access access = new Access(authenticator, config.login(), locks, config.confirmDangerous());
         this.reloader = new Reloader(this);
-        this.sessionContext = new SessionContext(vms, sessions, new BuiltinCommands(who -> reloader.reload(who)), hmp,
+        this.sessionContext = new SessionContext(
+                vms,
+                sessions,
+                new BuiltinCommands(who -> reloader.reload(who)),
+                hmp,
                 new QmpRequestPlanner(this.hmp, new QmpEffects(EffectTable.shipped(), confinement)),
                 new AccessControl(users, locks, ZoneId.systemDefault()),
-                observers.apply(observability.observer()), observability.activity(),
-                config.limits().commandsInFlight(), config.limits().maxQueuedLines(), access, Version.get());
-        this.qmpListeners = new QmpListeners(transport, acceptors, workers, new QmpServerContext(sessionContext.qmp(),
-                sessionContext.gate(), sessionContext.observer(), sessionContext.activity(),
-                config.limits().commandsInFlight(), config.limits().maxQueuedLines(), config.qmp().handshakeTimeout(),
-                config.qmp().maxMessageBytes(), sessions::nextId,
-                (vm, who, plan) -> vms.get(vm).ifPresent(v -> v.announceCommand(who, plan, null))), config.limits());
+                observers.apply(observability.observer()),
+                observability.activity(),
+                config.limits().commandsInFlight(),
+                config.limits().maxQueuedLines(),
+                access,
+                Version.get());
+        this.qmpListeners = new QmpListeners(
+                transport,
+                acceptors,
+                workers,
+                new QmpServerContext(
+                        sessionContext.qmp(),
+                        sessionContext.gate(),
+                        sessionContext.observer(),
+                        sessionContext.activity(),
+                        config.limits().commandsInFlight(),
+                        config.limits().maxQueuedLines(),
+                        config.qmp().handshakeTimeout(),
+                        config.qmp().maxMessageBytes(),
+                        sessions::nextId,
+                        (vm, who, plan) -> vms.get(vm).ifPresent(v -> v.announceCommand(who, plan, null))),
+                config.limits());
     }
 
     /** Starts the VM links and binds every listener; fails if a port cannot be bound. */
@@ -225,7 +255,10 @@ public final class Monmux implements AutoCloseable {
         } else if (l instanceof ConfigDiff.Listener.VmTelnet t) {
             listeners.put(l, bindTelnet(t.config(), vms.get(t.vm()).orElseThrow()));
         } else if (l instanceof ConfigDiff.Listener.VmQmp q) {
-            qmpListeners.bind(vms.get(q.vm()).orElseThrow().link(), q.config(), tls.get(q.config().tls()));
+            qmpListeners.bind(
+                    vms.get(q.vm()).orElseThrow().link(),
+                    q.config(),
+                    tls.get(q.config().tls()));
         }
     }
 
@@ -269,7 +302,9 @@ public final class Monmux implements AutoCloseable {
 
     /** Where relative file names in the config (TLS files) are read from: the config file's directory. */
     java.nio.file.Path baseDir() {
-        return configFile == null ? java.nio.file.Path.of("") : configFile.toAbsolutePath().getParent();
+        return configFile == null
+                ? java.nio.file.Path.of("")
+                : configFile.toAbsolutePath().getParent();
     }
 
     TlsContexts tls() {
@@ -289,35 +324,56 @@ public final class Monmux implements AutoCloseable {
         String name = "telnet:" + lc.bind() + ":" + lc.port();
         Set<OperatorSession> came = ConcurrentHashMap.newKeySet();
         TelnetSessionHandler.SessionFactory factory = (ch, console) -> {
-            OperatorSession s = new OperatorSession(sessions.nextId(), describe(ch.remoteAddress()), name,
-                    sessionContext, fixedVm, console, ch.eventLoop(), TlsPeer.commonName(ch).orElse(null));
+            OperatorSession s = new OperatorSession(
+                    sessions.nextId(),
+                    describe(ch.remoteAddress()),
+                    name,
+                    sessionContext,
+                    fixedVm,
+                    console,
+                    ch.eventLoop(),
+                    TlsPeer.commonName(ch).orElse(null));
             came.removeIf(OperatorSession::isClosed);
             came.add(s);
             return s;
         };
-        var consoleSettings = new TelnetSessionHandler.ConsoleSettings(config.limits().lineBytes(),
-                config.limits().historySize(), config.limits().typeAheadKeys(), completer());
+        var consoleSettings = new TelnetSessionHandler.ConsoleSettings(
+                config.limits().lineBytes(),
+                config.limits().historySize(),
+                config.limits().typeAheadKeys(),
+                completer());
         ServerBootstrap b = new ServerBootstrap()
-                .group(acceptors, clientLoops(fixedVm != null ? fixedVm : vms.only().orElse(null)))
+                .group(
+                        acceptors,
+                        clientLoops(fixedVm != null ? fixedVm : vms.only().orElse(null)))
                 .channel(transport.tcpServer())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // A script's `printf 'info status\n' | nc` half-closes: answer before closing.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childHandler(new TelnetChannelInitializer(lc.mode(), config.limits(),
-                        new ConnectionLimiter(config.limits().maxClients(), config.limits().maxClientsPerAddress(),
+                .childHandler(new TelnetChannelInitializer(
+                        lc.mode(),
+                        config.limits(),
+                        new ConnectionLimiter(
+                                config.limits().maxClients(),
+                                config.limits().maxClientsPerAddress(),
                                 () -> sessionContext.activity().connectionRefused("telnet")),
-                        factory, consoleSettings, tls.get(lc.tls())));
+                        factory,
+                        consoleSettings,
+                        tls.get(lc.tls())));
         try {
             Channel ch = b.bind(lc.bind(), lc.port()).sync().channel();
-            log.info("telnet listener on {}{}", ch.localAddress(),
+            log.info(
+                    "telnet listener on {}{}",
+                    ch.localAddress(),
                     fixedVm == null ? "" : " (VM '" + fixedVm.name() + "')");
             return new TelnetListener(ch, came);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while binding " + lc.bind() + ":" + lc.port(), e);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot listen on " + lc.bind() + ":" + lc.port() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot listen on " + lc.bind() + ":" + lc.port() + ": " + e.getMessage(), e);
         }
     }
 
@@ -343,17 +399,24 @@ public final class Monmux implements AutoCloseable {
             if (before.stripLeading().startsWith(".")) {
                 if (!before.equals(word)) {
                     if (before.startsWith(".attach ")) {
-                        return vms.names().stream().filter(n -> n.startsWith(word)).sorted().toList();
+                        return vms.names().stream()
+                                .filter(n -> n.startsWith(word))
+                                .sorted()
+                                .toList();
                     }
                     if (before.startsWith(".lock ") && "force".startsWith(word)) {
                         return List.of("force");
                     }
                     return List.of();
                 }
-                return BuiltinCommands.NAMES.stream().filter(n -> n.startsWith(word)).toList();
+                return BuiltinCommands.NAMES.stream()
+                        .filter(n -> n.startsWith(word))
+                        .toList();
             }
             SharedVm vm = session.attached();
-            HmpTable table = vm != null ? hmp.forVm(vm.link()).table() : HmpTable.of(HmpTables.shipped().newest());
+            HmpTable table = vm != null
+                    ? hmp.forVm(vm.link()).table()
+                    : HmpTable.of(HmpTables.shipped().newest());
             return new HmpCompleter(table).complete(before);
         };
     }
@@ -377,7 +440,8 @@ public final class Monmux implements AutoCloseable {
     /** The port a telnet listener is bound to, in config order (shared listeners first). */
     public int telnetPort(int index) {
         List<ConfigDiff.Listener> telnet = ConfigDiff.listeners(config).stream()
-                .filter(l -> !(l instanceof ConfigDiff.Listener.VmQmp)).toList();
+                .filter(l -> !(l instanceof ConfigDiff.Listener.VmQmp))
+                .toList();
         return ((InetSocketAddress) listeners.get(telnet.get(index)).channel().localAddress()).getPort();
     }
 
@@ -432,7 +496,8 @@ public final class Monmux implements AutoCloseable {
                     .get(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             clean = false;
-            log.warn("shutdown: commands still in flight after {}; closing anyway",
+            log.warn(
+                    "shutdown: commands still in flight after {}; closing anyway",
                     dev.monmux.config.Durations.format(config.shutdownGrace()));
         }
         for (OperatorSession s : sessions.all()) {

@@ -1,11 +1,5 @@
 package dev.monmux;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.monmux.audit.AuditLog;
 import dev.monmux.audit.AuditRecorder;
 import dev.monmux.command.ActivityListener;
@@ -31,6 +25,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The audit log and the metrics of one monmux, wired from the config. */
 final class Observability implements AutoCloseable {

@@ -1,14 +1,5 @@
 package dev.monmux;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.monmux.command.Actor;
 import dev.monmux.config.ConfigDiff;
 import dev.monmux.config.ConfigException;
@@ -16,6 +7,13 @@ import dev.monmux.config.ConfigLoader;
 import dev.monmux.config.MonmuxConfig;
 import dev.monmux.config.VmConfig;
 import dev.monmux.tls.TlsContexts;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies a re-read config file to a running monmux (SIGHUP, {@code .reload}), one reload at a
@@ -101,7 +99,8 @@ public final class Reloader implements AutoCloseable {
         }
         ConfigDiff diff = ConfigDiff.between(running, next);
         if (!diff.needRestart().isEmpty()) {
-            log.warn("configuration reload: changed keys that need a restart (the running values stay): {}",
+            log.warn(
+                    "configuration reload: changed keys that need a restart (the running values stay): {}",
                     String.join(", ", diff.needRestart()));
         }
         List<String> removedVms = diff.removedVms().stream().map(VmConfig::name).toList();

@@ -30,8 +30,7 @@ final class Signals {
         }
     }
 
-    private Signals() {
-    }
+    private Signals() {}
 
     /**
      * Runs {@code action} on its own thread when SIGTERM or SIGINT arrives; the returned

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.monmux.config.LogConfig;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,16 +18,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.monmux.config.LogConfig;
-
 /** The command line: help, version, check-config, run's options and its exit codes (0, 1, 2). */
 class MainCliTest {
-    private record Run(int code, String out, String err) {
-    }
+    private record Run(int code, String out, String err) {}
 
     @TempDir
     Path dir;
@@ -34,8 +31,12 @@ class MainCliTest {
     private static Run runWithEnv(String env, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(List.of(args), new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), env);
+        int code = Main.run(
+                List.of(args),
+                new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                env);
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -53,8 +54,16 @@ class MainCliTest {
             for (String section : List.of("\nCommands:\n", "\nOptions:\n", "\nEnvironment:\n", "\nExit codes:\n")) {
                 assertTrue(r.out().contains(section), section);
             }
-            for (String item : List.of("check-config FILE...", "hash-password", "--log-level LEVEL", "-c, --config FILE",
-                    "MONMUX_LOG_LEVEL", "JAVA_OPTS", "  0  success", "  1  runtime failure", "  2  bad usage")) {
+            for (String item : List.of(
+                    "check-config FILE...",
+                    "hash-password",
+                    "--log-level LEVEL",
+                    "-c, --config FILE",
+                    "MONMUX_LOG_LEVEL",
+                    "JAVA_OPTS",
+                    "  0  success",
+                    "  1  runtime failure",
+                    "  2  bad usage")) {
                 assertTrue(r.out().contains(item), item);
             }
             for (String line : r.out().split("\n")) {
@@ -84,22 +93,35 @@ class MainCliTest {
         Run r = run("start");
         assertEquals(2, r.code());
         assertEquals("monmux: unknown command 'start' (see monmux --help)\n", r.err());
-        assertEquals("monmux: unknown option '--verbose' (see monmux --help)\n", run("run", "--verbose").err());
-        assertEquals("monmux: usage: monmux run --config FILE [--log-level LEVEL]\n", run("run").err());
+        assertEquals(
+                "monmux: unknown option '--verbose' (see monmux --help)\n",
+                run("run", "--verbose").err());
+        assertEquals(
+                "monmux: usage: monmux run --config FILE [--log-level LEVEL]\n",
+                run("run").err());
         assertEquals("monmux: --config needs a FILE\n", run("run", "--config").err());
-        assertEquals("monmux: --config given twice\n", run("--config", "a.yaml", "-c", "b.yaml").err());
-        assertEquals("monmux: unexpected argument 'x.yaml' (see monmux --help)\n", run("run", "x.yaml").err());
+        assertEquals(
+                "monmux: --config given twice\n",
+                run("--config", "a.yaml", "-c", "b.yaml").err());
+        assertEquals(
+                "monmux: unexpected argument 'x.yaml' (see monmux --help)\n",
+                run("run", "x.yaml").err());
         assertEquals(2, run("run", "--log-level").code());
-        assertEquals("monmux: usage: monmux check-config FILE...\n", run("check-config").err());
+        assertEquals(
+                "monmux: usage: monmux check-config FILE...\n",
+                run("check-config").err());
     }
 
     @Test
     void runOptionsAcceptTheUsualSpellings() {
-        assertEquals(new Main.RunOptions(Path.of("m.yaml"), null), Main.RunOptions.parse(List.of("--config", "m.yaml")));
+        assertEquals(
+                new Main.RunOptions(Path.of("m.yaml"), null), Main.RunOptions.parse(List.of("--config", "m.yaml")));
         assertEquals(new Main.RunOptions(Path.of("m.yaml"), null), Main.RunOptions.parse(List.of("-c", "m.yaml")));
-        assertEquals(new Main.RunOptions(Path.of("m.yaml"), "debug"),
+        assertEquals(
+                new Main.RunOptions(Path.of("m.yaml"), "debug"),
                 Main.RunOptions.parse(List.of("--log-level=debug", "--config=m.yaml")));
-        assertEquals(new Main.RunOptions(Path.of("m.yaml"), "warn"),
+        assertEquals(
+                new Main.RunOptions(Path.of("m.yaml"), "warn"),
                 Main.RunOptions.parse(List.of("--config", "m.yaml", "--log-level", "warn")));
     }
 
@@ -108,8 +130,10 @@ class MainCliTest {
     void checkConfigAcceptsEveryShippedConfigInOneCall() throws IOException {
         List<String> files = new ArrayList<>();
         try (Stream<Path> s = Files.list(Path.of("config"))) {
-            s.filter(p -> p.toString().endsWith(".yaml") && !p.getFileName().toString().startsWith("prometheus"))
-                    .sorted().forEach(p -> files.add(p.toString()));
+            s.filter(p -> p.toString().endsWith(".yaml")
+                            && !p.getFileName().toString().startsWith("prometheus"))
+                    .sorted()
+                    .forEach(p -> files.add(p.toString()));
         }
         assertTrue(files.contains("config/monmux.yaml"), files.toString());
         List<String> args = new ArrayList<>(List.of("check-config"));
@@ -118,7 +142,8 @@ class MainCliTest {
         assertEquals(0, r.code(), r.err());
         assertEquals("", r.err());
         for (String f : files) {
-            assertTrue(r.out().matches("(?s).*^" + java.util.regex.Pattern.quote(f) + ": OK \\(\\d+ VMs?\\)$.*"),
+            assertTrue(
+                    r.out().matches("(?s).*^" + java.util.regex.Pattern.quote(f) + ": OK \\(\\d+ VMs?\\)$.*"),
                     f + " in " + r.out());
         }
     }
@@ -126,18 +151,26 @@ class MainCliTest {
     @Test
     void checkConfigReportsEveryBadFileAndExitsTwo() throws IOException {
         Path good = dir.resolve("good.yaml");
-        Files.writeString(good, "vms:\n  - {name: a, qmp: 'unix:/run/qemu/a.qmp'}\n  - {name: b, qmp: 'tcp:127.0.0.1:9001'}\n");
+        Files.writeString(
+                good, "vms:\n  - {name: a, qmp: 'unix:/run/qemu/a.qmp'}\n  - {name: b, qmp: 'tcp:127.0.0.1:9001'}\n");
         Path typo = dir.resolve("typo.yaml");
         Files.writeString(typo, "vms:\n  - name: a\n    qmp: unix:/x\n    telnetport: 4501\n");
         Path level = dir.resolve("level.yaml");
         Files.writeString(level, "vms: [{name: a, qmp: 'unix:/x'}]\nlog: {level: loud}\n");
-        Run r = run("check-config", typo.toString(), good.toString(), level.toString(), dir.resolve("none.yaml").toString());
+        Run r = run(
+                "check-config",
+                typo.toString(),
+                good.toString(),
+                level.toString(),
+                dir.resolve("none.yaml").toString());
         assertEquals(2, r.code());
         assertEquals(good + ": OK (2 VMs)\n", r.out(), "the good file is still checked after a bad one");
         String[] errors = r.err().split("\n");
         assertEquals(3, errors.length, r.err());
         assertTrue(errors[0].startsWith("monmux: " + typo + ": line 4: unknown key 'telnetport' in vms[0]"), errors[0]);
-        assertTrue(errors[1].contains("line 2: log: level 'loud' must be one of error, warn, info, debug, trace"), errors[1]);
+        assertTrue(
+                errors[1].contains("line 2: log: level 'loud' must be one of error, warn, info, debug, trace"),
+                errors[1]);
         assertEquals("monmux: " + dir.resolve("none.yaml") + ": no such file", errors[2]);
         assertEquals(0, run("check-config", good.toString()).code());
     }
@@ -148,7 +181,9 @@ class MainCliTest {
         Files.writeString(bad, "vms: [{name: a, qmp: 'unix:/x'}]\nqmp: {commandTimeout: soon}\n");
         Run r = run("run", "--config", bad.toString());
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("monmux: " + bad + ": line 2: qmp.commandTimeout: 'soon' is not a duration"), r.err());
+        assertTrue(
+                r.err().startsWith("monmux: " + bad + ": line 2: qmp.commandTimeout: 'soon' is not a duration"),
+                r.err());
         assertEquals(1, r.err().split("\n").length, "one line, no stack trace");
     }
 
@@ -156,11 +191,14 @@ class MainCliTest {
     void runWithAPortInUseIsARuntimeFailure() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Path config = dir.resolve("taken.yaml");
-            Files.writeString(config, "listeners: {telnet: {port: " + taken.getLocalPort() + "}}\n"
-                    + "vms: [{name: a, qmp: 'unix:" + dir.resolve("none.qmp") + "'}]\nmetrics: {enabled: false}\n");
+            Files.writeString(
+                    config,
+                    "listeners: {telnet: {port: " + taken.getLocalPort() + "}}\n" + "vms: [{name: a, qmp: 'unix:"
+                            + dir.resolve("none.qmp") + "'}]\nmetrics: {enabled: false}\n");
             Run r = runWithEnv("info", "--config", config.toString());
             assertEquals(1, r.code(), r.err());
-            assertTrue(r.err().startsWith("monmux: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": "), r.err());
+            assertTrue(
+                    r.err().startsWith("monmux: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": "), r.err());
             assertEquals(1, r.err().split("\n").length, "one line, no stack trace: " + r.err());
         }
     }
@@ -169,10 +207,13 @@ class MainCliTest {
     void aBadLogLevelFromTheFlagOrTheEnvironmentIsAUsageError() throws IOException {
         Path config = dir.resolve("ok.yaml");
         Files.writeString(config, "vms: [{name: a, qmp: 'unix:/x'}]\n");
-        assertEquals("monmux: MONMUX_LOG_LEVEL: level 'chatty' must be one of error, warn, info, debug, trace\n",
+        assertEquals(
+                "monmux: MONMUX_LOG_LEVEL: level 'chatty' must be one of error, warn, info, debug, trace\n",
                 runWithEnv("chatty", "run", "--config", config.toString()).err());
-        assertEquals("monmux: --log-level: level 'verbose' must be one of error, warn, info, debug, trace\n",
-                runWithEnv("info", "--config", config.toString(), "--log-level", "verbose").err());
+        assertEquals(
+                "monmux: --log-level: level 'verbose' must be one of error, warn, info, debug, trace\n",
+                runWithEnv("info", "--config", config.toString(), "--log-level", "verbose")
+                        .err());
     }
 
     @Test

@@ -1,9 +1,5 @@
 package dev.monmux.acl;
 
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.Optional;
-
 import dev.monmux.auth.Role;
 import dev.monmux.auth.User;
 import dev.monmux.auth.UserDirectory;
@@ -11,7 +7,9 @@ import dev.monmux.command.Actor;
 import dev.monmux.command.CommandGate;
 import dev.monmux.command.CommandPlan;
 import dev.monmux.effect.Effect;
-import dev.monmux.command.Route;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
 
 /**
  * Who may run what: decides on the <em>parsed</em> command (its canonical name and class, from
@@ -63,8 +61,8 @@ public final class AccessControl implements CommandGate {
         Role needed = needed(plan.effect());
         if (!role.get().atLeast(needed)) {
             String because = plan.why() != null && needed == Role.ADMIN ? ": it " + plan.why() : "";
-            return Optional.of("permission denied: '" + plan.name() + "' needs role " + needed.label() + " on VM '"
-                    + vm + "'" + because);
+            return Optional.of("permission denied: '" + plan.name() + "' needs role " + needed.label() + " on VM '" + vm
+                    + "'" + because);
         }
         if (plan.effect() != Effect.QUERY) {
             Optional<VmLock> lock = locks.holder(vm);
@@ -82,8 +80,8 @@ public final class AccessControl implements CommandGate {
 
     /** {@code VM 'web1' is locked by alice@10.0.0.5 since 12:01:02}. */
     public String lockedMessage(String vm, VmLock lock) {
-        return "VM '" + vm + "' is locked by " + lock.who() + " since " + TIME.format(lock.since().atZone(zone))
-                + "; only queries are allowed";
+        return "VM '" + vm + "' is locked by " + lock.who() + " since "
+                + TIME.format(lock.since().atZone(zone)) + "; only queries are allowed";
     }
 
     /**

@@ -9,5 +9,4 @@ import java.time.Instant;
  * @param who       how operators see the holder ({@code alice@10.0.0.5})
  * @param since     when it was taken
  */
-public record VmLock(String sessionId, String who, Instant since) {
-}
+public record VmLock(String sessionId, String who, Instant since) {}

@@ -14,14 +14,11 @@ public final class VmLocks {
     /** What an attempt to take a lock came to. */
     public sealed interface Acquired {
         /** @param previous the lock it replaced (a forced lock), or null */
-        record Taken(VmLock lock, VmLock previous) implements Acquired {
-        }
+        record Taken(VmLock lock, VmLock previous) implements Acquired {}
 
-        record AlreadyYours(VmLock lock) implements Acquired {
-        }
+        record AlreadyYours(VmLock lock) implements Acquired {}
 
-        record HeldByOther(VmLock holder) implements Acquired {
-        }
+        record HeldByOther(VmLock holder) implements Acquired {}
     }
 
     private final Map<String, VmLock> locks = new ConcurrentHashMap<>();

@@ -21,7 +21,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 final class AuditFile implements AutoCloseable {
     private static final FileAttribute<?>[] PERMISSIONS =
             FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
-                    ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----"))}
+                    ? new FileAttribute<?>[] {
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----"))
+                    }
                     : new FileAttribute<?>[0];
 
     private final Path path;
@@ -63,8 +65,10 @@ final class AuditFile implements AutoCloseable {
             if (dir != null && !Files.isDirectory(dir)) {
                 Files.createDirectories(dir);
             }
-            channel = FileChannel.open(path, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND), PERMISSIONS);
+            channel = FileChannel.open(
+                    path,
+                    java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
+                    PERMISSIONS);
             size = channel.size();
         } catch (IOException e) {
             throw new IOException("cannot open " + path + ": " + describe(e), e);
@@ -121,7 +125,7 @@ final class AuditFile implements AutoCloseable {
             try {
                 size = channel.size();
             } catch (IOException e) {
-                return true;   // rotating is the safe side
+                return true; // rotating is the safe side
             }
         }
         return size >= maxBytes;

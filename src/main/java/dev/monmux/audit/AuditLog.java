@@ -1,5 +1,11 @@
 package dev.monmux.audit;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.monmux.config.AuditConfig;
+import dev.monmux.config.AuditConfig.Fsync;
+import dev.monmux.config.AuditConfig.OnFailure;
+import dev.monmux.qmp.QmpJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,17 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.monmux.config.AuditConfig;
-import dev.monmux.config.AuditConfig.Fsync;
-import dev.monmux.config.AuditConfig.OnFailure;
-import dev.monmux.qmp.QmpJson;
 
 /**
  * The append-only audit log, one JSON object per line. {@link #append} completes once the record
@@ -65,10 +62,10 @@ public final class AuditLog implements AutoCloseable {
     static final long SLOW_WRITE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     /** ...and for this long every record goes through the writer thread instead. */
     static final long SLOW_DISK_HOLD_NANOS = TimeUnit.SECONDS.toNanos(10);
+
     private static final int MAX_BATCH = 512;
 
-    private record Pending(byte[] line, CompletableFuture<Void> done) {
-    }
+    private record Pending(byte[] line, CompletableFuture<Void> done) {}
 
     private final AuditFile file;
     private final Fsync fsync;
@@ -79,6 +76,7 @@ public final class AuditLog implements AutoCloseable {
     private final ReentrantLock fileLock = new ReentrantLock();
     /** Guards the queue and the writer's requests; never held across I/O. */
     private final ReentrantLock stateLock = new ReentrantLock();
+
     private final Condition wake = stateLock.newCondition();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     /** {@code queue.size()}, readable without the lock (a caller checks it before writing itself). */
@@ -87,6 +85,7 @@ public final class AuditLog implements AutoCloseable {
     private volatile boolean reopenRequested;
     /** The file reached its rotation size: records queue until the writer has rotated it. */
     private volatile boolean rotateRequested;
+
     private volatile boolean closing;
     /** Set under {@link #fileLock} once the writer closed the file for good. */
     private boolean closed;
@@ -116,8 +115,8 @@ public final class AuditLog implements AutoCloseable {
 
     /** Opens the log and starts its writer; an unwritable file is reported, not fatal (see onFailure). */
     public static AuditLog start(AuditConfig c) {
-        return start(Path.of(c.path()), c.fsync(), c.onFailure(), c.maxSizeMb() * 1024L * 1024L, c.keep(),
-                c.queueSize());
+        return start(
+                Path.of(c.path()), c.fsync(), c.onFailure(), c.maxSizeMb() * 1024L * 1024L, c.keep(), c.queueSize());
     }
 
     /** As {@link #start(AuditConfig)}, with the rotation size in bytes (0: never rotate). */
@@ -128,9 +127,12 @@ public final class AuditLog implements AutoCloseable {
             log.info("audit log: {} (fsync {}, onFailure {})", path, fsync.label(), onFailure.label());
         } catch (IOException e) {
             a.lastFailure = e.getMessage();
-            log.error("audit log: {}; {}", e.getMessage(), onFailure == OnFailure.REFUSE
-                    ? "commands are refused until it can be written (audit.onFailure: refuse)"
-                    : "commands go on unrecorded (audit.onFailure: continue)");
+            log.error(
+                    "audit log: {}; {}",
+                    e.getMessage(),
+                    onFailure == OnFailure.REFUSE
+                            ? "commands are refused until it can be written (audit.onFailure: refuse)"
+                            : "commands go on unrecorded (audit.onFailure: continue)");
         }
         a.writer.start();
         return a;
@@ -212,7 +214,11 @@ public final class AuditLog implements AutoCloseable {
         if (closing) {
             return CompletableFuture.failedFuture(new AuditUnavailableException("audit log closed"));
         }
-        if (fsync != Fsync.ALWAYS && queued.get() == 0 && !rotateRequested && !reopenRequested && !diskSlow()
+        if (fsync != Fsync.ALWAYS
+                && queued.get() == 0
+                && !rotateRequested
+                && !reopenRequested
+                && !diskSlow()
                 && lockFile()) {
             try {
                 // Checked again under the lock: the writer takes its batch under it, so a record
@@ -261,8 +267,10 @@ public final class AuditLog implements AutoCloseable {
             boolean wasSlow = diskSlow();
             slowUntil = System.nanoTime() + SLOW_DISK_HOLD_NANOS;
             if (!wasSlow) {
-                log.warn("audit log: a write took {} ms; records go through the audit thread for the next {} s",
-                        TimeUnit.NANOSECONDS.toMillis(took), TimeUnit.NANOSECONDS.toSeconds(SLOW_DISK_HOLD_NANOS));
+                log.warn(
+                        "audit log: a write took {} ms; records go through the audit thread for the next {} s",
+                        TimeUnit.NANOSECONDS.toMillis(took),
+                        TimeUnit.NANOSECONDS.toSeconds(SLOW_DISK_HOLD_NANOS));
             }
         }
         wroteOk(1);
@@ -472,7 +480,9 @@ public final class AuditLog implements AutoCloseable {
     private AuditUnavailableException lost(int records, String message) {
         failures.add(records);
         noteFailure(message);
-        return onFailure == OnFailure.REFUSE ? new AuditUnavailableException("audit log unavailable: " + message) : null;
+        return onFailure == OnFailure.REFUSE
+                ? new AuditUnavailableException("audit log unavailable: " + message)
+                : null;
     }
 
     private void noteFailure(String message) {
@@ -508,7 +518,7 @@ public final class AuditLog implements AutoCloseable {
             fileLock.lock();
             try {
                 if (file.channel() == ch) {
-                    file.closeQuietly();   // the next record opens it again
+                    file.closeQuietly(); // the next record opens it again
                 }
             } finally {
                 fileLock.unlock();

@@ -1,13 +1,11 @@
 package dev.monmux.audit;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.monmux.qmp.QmpJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * One audit record, written as it is built: a JSON object streamed straight into bytes, one

@@ -1,5 +1,10 @@
 package dev.monmux.audit;
 
+import dev.monmux.command.ActivityListener;
+import dev.monmux.command.Actor;
+import dev.monmux.command.CommandObserver;
+import dev.monmux.command.CommandPlan;
+import dev.monmux.command.CommandResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -11,13 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
-
-import dev.monmux.command.ActivityListener;
-import dev.monmux.command.Actor;
-import dev.monmux.command.CommandObserver;
-import dev.monmux.command.CommandPlan;
-import dev.monmux.command.CommandResult;
-
 /**
  * Turns what monmux sees into audit records (README "Audit log"): a {@code command} record with
  * {@code phase: start} before a command is sent and one with {@code phase: end} after, linked by
@@ -25,8 +23,8 @@ import dev.monmux.command.CommandResult;
  * of {@link #started} and {@link #finished} complete once the record is written.
  */
 public final class AuditRecorder implements CommandObserver, ActivityListener {
-    private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final AuditLog log;
     private final Clock clock;
@@ -96,8 +94,8 @@ public final class AuditRecorder implements CommandObserver, ActivityListener {
     }
 
     @Override
-    public CompletableFuture<Void> finished(Actor actor, String vm, CommandPlan plan, CommandResult result,
-                                            Duration latency) {
+    public CompletableFuture<Void> finished(
+            Actor actor, String vm, CommandPlan plan, CommandResult result, Duration latency) {
         String id = ids.remove(plan);
         AuditRecord r = record("command");
         r.put("phase", "end");
@@ -213,8 +211,7 @@ public final class AuditRecorder implements CommandObserver, ActivityListener {
      * (records come many per second; DateTimeFormatter was a measurable part of each).
      */
     static final class Timestamps {
-        private record Second(long epochSecond, String prefix) {
-        }
+        private record Second(long epochSecond, String prefix) {}
 
         private volatile Second last = new Second(Long.MIN_VALUE, "");
 

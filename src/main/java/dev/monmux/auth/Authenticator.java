@@ -17,15 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Authenticator implements AutoCloseable {
     /** The outcome of one check. */
     public sealed interface Verdict {
-        record Accepted(User user) implements Verdict {
-        }
+        record Accepted(User user) implements Verdict {}
 
         /** @param reason for the audit log only ({@code unknown user}, {@code wrong password}) */
-        record Rejected(String reason) implements Verdict {
-        }
+        record Rejected(String reason) implements Verdict {}
 
-        record Busy() implements Verdict {
-        }
+        record Busy() implements Verdict {}
     }
 
     private final UserDirectory users;
@@ -79,7 +76,8 @@ public final class Authenticator implements AutoCloseable {
             users.decoy().matches(password);
             return new Verdict.Rejected("unknown user");
         }
-        return user.get().password().matches(password) ? new Verdict.Accepted(user.get())
+        return user.get().password().matches(password)
+                ? new Verdict.Accepted(user.get())
                 : new Verdict.Rejected("wrong password");
     }
 

@@ -49,6 +49,7 @@ public final class LoginThrottle {
         long lastSettledSlot = Long.MIN_VALUE;
         /** Attempts waiting, counted by the time they are due. */
         final TreeMap<Long, Integer> waiting = new TreeMap<>();
+
         long lastActivity;
         boolean logged;
 
@@ -159,8 +160,12 @@ public final class LoginThrottle {
     private final Map<String, Entry> byHost = new LinkedHashMap<>();
     private final Map<String, Entry> byUser = new LinkedHashMap<>();
 
-    public LoginThrottle(Duration baseDelay, Duration maxDelay, Duration maxUserDelay, Duration forgetAfter,
-                         LongSupplier nanoClock) {
+    public LoginThrottle(
+            Duration baseDelay,
+            Duration maxDelay,
+            Duration maxUserDelay,
+            Duration forgetAfter,
+            LongSupplier nanoClock) {
         this.baseNanos = baseDelay.toNanos();
         this.maxNanos = Math.max(maxDelay.toNanos(), baseNanos);
         this.maxUserNanos = Math.min(maxUserDelay.toNanos(), maxNanos);

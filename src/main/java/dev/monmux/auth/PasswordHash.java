@@ -8,7 +8,6 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
-
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
@@ -21,6 +20,7 @@ public final class PasswordHash {
     public static final String SCHEME = "pbkdf2-sha256";
     /** OWASP's 2023 recommendation for PBKDF2-HMAC-SHA256. */
     public static final int DEFAULT_ITERATIONS = 600_000;
+
     public static final int MIN_ITERATIONS = 1_000;
     private static final int MAX_ITERATIONS = 10_000_000;
     private static final int SALT_BYTES = 16;
@@ -112,7 +112,9 @@ public final class PasswordHash {
         char[] input = password.length == 0 ? new char[] {'\0'} : password;
         PBEKeySpec spec = new PBEKeySpec(utf8Chars(input), salt, iterations, bytes * 8);
         try {
-            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                    .generateSecret(spec)
+                    .getEncoded();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("PBKDF2WithHmacSHA256 unavailable in this JDK", e);
         } finally {

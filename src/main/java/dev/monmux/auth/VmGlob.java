@@ -11,8 +11,8 @@ public record VmGlob(String text, Pattern pattern) {
 
     public static VmGlob of(String text) {
         if (text == null || !VALID.matcher(text).matches()) {
-            throw new IllegalArgumentException("VM pattern '" + text
-                    + "' must be 1-64 letters, digits, '.', '_', '-', '*' or '?'");
+            throw new IllegalArgumentException(
+                    "VM pattern '" + text + "' must be 1-64 letters, digits, '.', '_', '-', '*' or '?'");
         }
         StringBuilder re = new StringBuilder();
         for (char c : text.toCharArray()) {

@@ -6,55 +6,41 @@ package dev.monmux.command;
  * must not block.
  */
 public interface ActivityListener {
-    default void sessionOpened(Actor actor) {
-    }
+    default void sessionOpened(Actor actor) {}
 
     /** @param reason why it ended: {@code client}, {@code idle}, {@code stuck}, {@code shutdown}, ... */
-    default void sessionClosed(Actor actor, String reason) {
-    }
+    default void sessionClosed(Actor actor, String reason) {}
 
-    default void loginSucceeded(Actor actor) {
-    }
+    default void loginSucceeded(Actor actor) {}
 
     /**
      * @param user the user named, if one exists by that name, else {@code unknown}: never what was
      *             typed (it may be a password typed at the wrong prompt)
      */
-    default void loginFailed(String user, String remote, String listener, String reason) {
-    }
+    default void loginFailed(String user, String remote, String listener, String reason) {}
 
     /** A login attempt is held back after failed ones (from that address or for that user). */
-    default void loginDelayed(String remote, String listener, java.time.Duration delay) {
-    }
+    default void loginDelayed(String remote, String listener, java.time.Duration delay) {}
 
     /** @param action {@code lock}, {@code unlock}, {@code force} or {@code released} (holder left) */
-    default void lockChanged(Actor actor, String vm, String action, String previousHolder) {
-    }
+    default void lockChanged(Actor actor, String vm, String action, String previousHolder) {}
 
-    default void said(Actor actor, String vm, String text) {
-    }
+    default void said(Actor actor, String vm, String text) {}
 
-    default void vmUp(String vm, String qemuVersion) {
-    }
+    default void vmUp(String vm, String qemuVersion) {}
 
-    default void vmDown(String vm, String reason) {
-    }
+    default void vmDown(String vm, String reason) {}
 
     /** A QMP event reached the clients of a VM. */
-    default void eventFannedOut(String vm, String event, int clients) {
-    }
+    default void eventFannedOut(String vm, String event, int clients) {}
 
     /** Events not delivered to a slow client. */
-    default void eventsDropped(String vm, int count) {
-    }
+    default void eventsDropped(String vm, int count) {}
 
-    default void configReloaded(boolean ok, String detail) {
-    }
+    default void configReloaded(boolean ok, String detail) {}
 
     /** A listener ({@code telnet}, {@code qmp}) turned a connection away: too many clients. */
-    default void connectionRefused(String listener) {
-    }
+    default void connectionRefused(String listener) {}
 
-    ActivityListener NONE = new ActivityListener() {
-    };
+    ActivityListener NONE = new ActivityListener() {};
 }

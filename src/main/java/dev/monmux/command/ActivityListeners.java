@@ -11,8 +11,9 @@ public final class ActivityListeners implements ActivityListener {
     }
 
     public static ActivityListener of(List<ActivityListener> listeners) {
-        return listeners.isEmpty() ? NONE : listeners.size() == 1 ? listeners.get(0)
-                : new ActivityListeners(List.copyOf(listeners));
+        return listeners.isEmpty()
+                ? NONE
+                : listeners.size() == 1 ? listeners.get(0) : new ActivityListeners(List.copyOf(listeners));
     }
 
     @Override

@@ -9,5 +9,4 @@ package dev.monmux.command;
  * @param remote    the client's address ({@code 127.0.0.1:50312}, or {@code unix} for socket clients)
  * @param listener  the listener kind and name, e.g. {@code telnet} or {@code qmp}
  */
-public record Actor(String sessionId, String user, String role, String remote, String listener) {
-}
+public record Actor(String sessionId, String user, String role, String remote, String listener) {}

@@ -1,8 +1,7 @@
 package dev.monmux.command;
 
-import java.util.Optional;
-
 import dev.monmux.effect.Effect;
+import java.util.Optional;
 
 /**
  * Decides whether a planned command may be sent (roles, VM locks). Called on the client's event

@@ -20,11 +20,10 @@ public interface CommandObserver {
      * The command ended (also when denied or refused, then without {@link #started}). The
      * result reaches the client only once the future completes.
      */
-    default CompletableFuture<Void> finished(Actor actor, String vm, CommandPlan plan, CommandResult result,
-                                             Duration latency) {
+    default CompletableFuture<Void> finished(
+            Actor actor, String vm, CommandPlan plan, CommandResult result, Duration latency) {
         return CompletableFuture.completedFuture(null);
     }
 
-    CommandObserver NONE = new CommandObserver() {
-    };
+    CommandObserver NONE = new CommandObserver() {};
 }

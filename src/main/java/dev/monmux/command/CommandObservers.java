@@ -17,8 +17,9 @@ public final class CommandObservers implements CommandObserver {
     }
 
     public static CommandObserver of(List<CommandObserver> observers) {
-        return observers.isEmpty() ? NONE : observers.size() == 1 ? observers.get(0)
-                : new CommandObservers(List.copyOf(observers));
+        return observers.isEmpty()
+                ? NONE
+                : observers.size() == 1 ? observers.get(0) : new CommandObservers(List.copyOf(observers));
     }
 
     @Override
@@ -31,8 +32,8 @@ public final class CommandObservers implements CommandObserver {
     }
 
     @Override
-    public CompletableFuture<Void> finished(Actor actor, String vm, CommandPlan plan, CommandResult result,
-                                            Duration latency) {
+    public CompletableFuture<Void> finished(
+            Actor actor, String vm, CommandPlan plan, CommandResult result, Duration latency) {
         CompletableFuture<?>[] all = new CompletableFuture<?>[observers.size()];
         for (int i = 0; i < all.length; i++) {
             all[i] = observers.get(i).finished(actor, vm, plan, result, latency);

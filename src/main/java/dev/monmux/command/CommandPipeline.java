@@ -1,19 +1,16 @@
 package dev.monmux.command;
 
+import dev.monmux.effect.Effect;
+import dev.monmux.qmp.Futures;
+import dev.monmux.qmp.InOrder;
+import dev.monmux.qmp.QmpEndpoint;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.monmux.qmp.Futures;
-import dev.monmux.effect.Effect;
-import dev.monmux.qmp.InOrder;
-import dev.monmux.qmp.QmpEndpoint;
 
 /**
  * The command contract every front end follows, in one place: ask the gate, record the start,
@@ -62,12 +59,19 @@ public final class CommandPipeline {
      * @param announce tells the VM's other operators, just before the command is sent
      * @return the text for the client
      */
-    public CompletableFuture<String> run(Actor actor, QmpEndpoint link, CommandPlan plan, Executor loop,
-                                         Wording wording, SendOrder.Turn turn, Consumer<CommandPlan> announce) {
+    public CompletableFuture<String> run(
+            Actor actor,
+            QmpEndpoint link,
+            CommandPlan plan,
+            Executor loop,
+            Wording wording,
+            SendOrder.Turn turn,
+            Consumer<CommandPlan> announce) {
         String vm = link.name();
         return run(actor, vm, plan, loop, wording, turn, p -> {
             InOrder.Precheck guard = p.secretObject() != null && !gate.reaches(actor, vm, Effect.SECRET)
-                    ? SecretReads.guard(p.secretObject(), vm) : null;
+                    ? SecretReads.guard(p.secretObject(), vm)
+                    : null;
             announce.accept(p);
             return p.run(InOrder.caller(link, loop, guard));
         });
@@ -78,13 +82,19 @@ public final class CommandPipeline {
      * the observer let the command through, and only in its turn); it must hand the command to
      * the link before it returns.
      */
-    public CompletableFuture<String> run(Actor actor, String vm, CommandPlan planned, Executor loop, Wording wording,
-                                         SendOrder.Turn turn,
-                                         java.util.function.Function<CommandPlan, CompletableFuture<CommandResult>> send) {
+    public CompletableFuture<String> run(
+            Actor actor,
+            String vm,
+            CommandPlan planned,
+            Executor loop,
+            Wording wording,
+            SendOrder.Turn turn,
+            java.util.function.Function<CommandPlan, CompletableFuture<CommandResult>> send) {
         long t0 = System.nanoTime();
         Optional<String> refusal = gate.refuse(actor, vm, planned);
         CommandPlan plan = planned;
-        if (refusal.isPresent() && planned.restricted() != null
+        if (refusal.isPresent()
+                && planned.restricted() != null
                 && gate.refuse(actor, vm, planned.restricted()).isEmpty()) {
             plan = planned.restricted();
             refusal = Optional.empty();
@@ -95,20 +105,25 @@ public final class CommandPipeline {
             turn.pass();
             result = CompletableFuture.completedFuture(wording.denied(refusal.get()));
         } else {
-            result = on(loop, observer.started(actor, vm, p)).handle((ok, err) -> err)
+            result = on(loop, observer.started(actor, vm, p))
+                    .handle((ok, err) -> err)
                     .thenCompose(err -> {
                         if (err == null) {
                             return turn.send(loop, () -> send.apply(p));
                         }
                         turn.pass();
-                        return CompletableFuture.completedFuture(wording.refused("command refused: " + rootMessage(err)));
+                        return CompletableFuture.completedFuture(
+                                wording.refused("command refused: " + rootMessage(err)));
                     });
         }
-        return result.thenCompose(r -> on(loop, observer.finished(actor, vm, p, r,
-                        Duration.ofNanos(System.nanoTime() - t0)))
+        return result.thenCompose(r -> on(
+                        loop, observer.finished(actor, vm, p, r, Duration.ofNanos(System.nanoTime() - t0)))
                 .handle((ok, err) -> {
                     if (err != null) {
-                        log.warn("session {}: outcome of '{}' not recorded: {}", actor.sessionId(), p.name(),
+                        log.warn(
+                                "session {}: outcome of '{}' not recorded: {}",
+                                actor.sessionId(),
+                                p.name(),
                                 rootMessage(err));
                     }
                     return r.text();

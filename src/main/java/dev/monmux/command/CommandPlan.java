@@ -1,12 +1,10 @@
 package dev.monmux.command;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.monmux.effect.Effect;
 import dev.monmux.qmp.QmpCaller;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * One client line, understood before anything is sent: what it is called, what it does, and how
@@ -33,8 +31,17 @@ import dev.monmux.qmp.QmpCaller;
  *                     operator's {@code screendump} into {@code acl.screendumpDir}, a viewer's
  *                     unknown command answered as QEMU answers it), or null
  */
-public record CommandPlan(String shown, String name, Effect effect, String why, Route path, String qmpCommand,
-                          ObjectNode qmpArguments, Action action, String secretObject, CommandPlan restricted) {
+public record CommandPlan(
+        String shown,
+        String name,
+        Effect effect,
+        String why,
+        Route path,
+        String qmpCommand,
+        ObjectNode qmpArguments,
+        Action action,
+        String secretObject,
+        CommandPlan restricted) {
 
     /** Sends the planned command and renders what the client sees. */
     @FunctionalInterface
@@ -46,8 +53,14 @@ public record CommandPlan(String shown, String name, Effect effect, String why, 
         CompletableFuture<CommandResult> run(QmpCaller vm);
     }
 
-    public CommandPlan(String shown, String name, Effect effect, Route path, String qmpCommand, ObjectNode qmpArguments,
-                       Action action) {
+    public CommandPlan(
+            String shown,
+            String name,
+            Effect effect,
+            Route path,
+            String qmpCommand,
+            ObjectNode qmpArguments,
+            Action action) {
         this(shown, name, effect, null, path, qmpCommand, qmpArguments, action, null, null);
     }
 
@@ -84,10 +97,15 @@ public record CommandPlan(String shown, String name, Effect effect, String why, 
         if (secrets.isEmpty()) {
             return action;
         }
-        java.util.List<String> longestFirst = secrets.stream().filter(s -> !s.isEmpty()).distinct()
-                .sorted(java.util.Comparator.comparingInt(String::length).reversed()).toList();
-        return vm -> run(action, vm).thenApply(r -> r.errorText() == null ? r
-                : r.withErrorText(dev.monmux.effect.Secrets.clean(r.errorText(), longestFirst)));
+        java.util.List<String> longestFirst = secrets.stream()
+                .filter(s -> !s.isEmpty())
+                .distinct()
+                .sorted(java.util.Comparator.comparingInt(String::length).reversed())
+                .toList();
+        return vm -> run(action, vm)
+                .thenApply(r -> r.errorText() == null
+                        ? r
+                        : r.withErrorText(dev.monmux.effect.Secrets.clean(r.errorText(), longestFirst)));
     }
 
     /** A plan that sends nothing and answers at once (a line that did not parse, say). */
@@ -97,26 +115,25 @@ public record CommandPlan(String shown, String name, Effect effect, String why, 
 
     /** This plan, sending with {@code other}. */
     public CommandPlan withAction(Action other) {
-        return new CommandPlan(shown, name, effect, why, path, qmpCommand, qmpArguments, other, secretObject,
-                restricted);
+        return new CommandPlan(
+                shown, name, effect, why, path, qmpCommand, qmpArguments, other, secretObject, restricted);
     }
 
     /** This plan with what it does in the user's words. */
     public CommandPlan because(String reason) {
-        return new CommandPlan(shown, name, effect, reason, path, qmpCommand, qmpArguments, action, secretObject,
-                restricted);
+        return new CommandPlan(
+                shown, name, effect, reason, path, qmpCommand, qmpArguments, action, secretObject, restricted);
     }
 
     /** This plan, reading the properties of the QOM object at {@code objectPath}. */
     public CommandPlan readingObject(String objectPath) {
-        return new CommandPlan(shown, name, effect, why, path, qmpCommand, qmpArguments, action, objectPath,
-                restricted);
+        return new CommandPlan(
+                shown, name, effect, why, path, qmpCommand, qmpArguments, action, objectPath, restricted);
     }
 
     /** This plan, becoming {@code lesser} for a role that may not run it. */
     public CommandPlan orElse(CommandPlan lesser) {
-        return new CommandPlan(shown, name, effect, why, path, qmpCommand, qmpArguments, action, secretObject,
-                lesser);
+        return new CommandPlan(shown, name, effect, why, path, qmpCommand, qmpArguments, action, secretObject, lesser);
     }
 
     /**
@@ -127,7 +144,8 @@ public record CommandPlan(String shown, String name, Effect effect, String why, 
         if (shown != null) {
             return shown;
         }
-        return "unknown".equals(name) ? "[not recorded: not a command monmux knows]"
+        return "unknown".equals(name)
+                ? "[not recorded: not a command monmux knows]"
                 : name + " [arguments not recorded: they did not parse]";
     }
 }

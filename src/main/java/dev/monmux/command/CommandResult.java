@@ -1,6 +1,5 @@
 package dev.monmux.command;
 
-
 import dev.monmux.qmp.Futures;
 import dev.monmux.qmp.QmpErrorException;
 import dev.monmux.qmp.VmLinkException;

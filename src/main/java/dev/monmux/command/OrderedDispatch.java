@@ -1,9 +1,8 @@
 package dev.monmux.command;
 
+import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
-
-import io.netty.util.concurrent.EventExecutor;
 
 /**
  * One client's requests, in the order received: up to {@code inFlight} run at once, further ones
@@ -47,8 +46,7 @@ public final class OrderedDispatch<R> {
         void pauseInput(boolean paused);
 
         /** Called after every round of progress; {@link #idle()} tells whether all is answered. */
-        default void settled() {
-        }
+        default void settled() {}
     }
 
     private static final class Slot {

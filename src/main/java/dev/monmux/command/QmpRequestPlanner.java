@@ -1,14 +1,6 @@
 package dev.monmux.command;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.monmux.effect.Classification;
 import dev.monmux.effect.Confinement;
 import dev.monmux.effect.Effect;
@@ -17,6 +9,11 @@ import dev.monmux.effect.QmpEffects;
 import dev.monmux.effect.Secrets;
 import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.qmp.QmpJson;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Understands one QMP request (from a QMP client or a raw JSON line typed at the telnet prompt):
@@ -49,8 +46,11 @@ public final class QmpRequestPlanner {
      *                     to) and renders QEMU's whole reply for the client
      * @param render       renders a reply monmux gives itself, as QEMU would have given it
      */
-    public CommandPlan plan(ObjectNode request, QmpEndpoint link, Function<ObjectNode, CommandPlan.Action> send,
-                            Function<ObjectNode, CommandResult> render) {
+    public CommandPlan plan(
+            ObjectNode request,
+            QmpEndpoint link,
+            Function<ObjectNode, CommandPlan.Action> send,
+            Function<ObjectNode, CommandResult> render) {
         return new ForVm(hmpPlanners.forVm(link), link.name()).plan(request, link.commands(), send, render);
     }
 
@@ -64,14 +64,27 @@ public final class QmpRequestPlanner {
             this.vm = vm;
         }
 
-        CommandPlan plan(ObjectNode request, Set<String> qemuCommands, Function<ObjectNode, CommandPlan.Action> send,
-                         Function<ObjectNode, CommandResult> render) {
-            String command = request.hasNonNull("execute") ? request.path("execute").asText()
+        CommandPlan plan(
+                ObjectNode request,
+                Set<String> qemuCommands,
+                Function<ObjectNode, CommandPlan.Action> send,
+                Function<ObjectNode, CommandResult> render) {
+            String command = request.hasNonNull("execute")
+                    ? request.path("execute").asText()
                     : request.path("exec-oob").asText();
             ObjectNode args = request.get("arguments") instanceof ObjectNode o ? o : null;
             if (!qemuCommands.isEmpty() && !qemuCommands.contains(command)) {
-                return new CommandPlan(shown(command, request), "unknown", Effect.QUERY, "is not a command of this QEMU",
-                        Route.QMP, command, redacted(command, args), send.apply(request), null, null);
+                return new CommandPlan(
+                        shown(command, request),
+                        "unknown",
+                        Effect.QUERY,
+                        "is not a command of this QEMU",
+                        Route.QMP,
+                        command,
+                        redacted(command, args),
+                        send.apply(request),
+                        null,
+                        null);
             }
             String name = boundedName(command);
             if (command.equals("human-monitor-command")) {
@@ -79,60 +92,122 @@ public final class QmpRequestPlanner {
             }
             Classification cls = effects.classify(command, args, line -> classOf(hmp.plan(line, null, vm)));
             // once per command QEMU really has (a name anyone may type is not logged; the set stays small)
-            if (cls.equals(Classification.unknown()) && qemuCommands.contains(command)
-                    && warned.size() < MAX_WARNED && warned.add(command)) {
+            if (cls.equals(Classification.unknown())
+                    && qemuCommands.contains(command)
+                    && warned.size() < MAX_WARNED
+                    && warned.add(command)) {
                 log.warn("QMP command '{}' has no effect class in monmux's table: only admins may run it", command);
             }
             java.util.Set<String> secrets = new java.util.HashSet<>();
             ObjectNode audited = Secrets.redactQmp(command, args, this::shownLine, secrets::add);
-            CommandPlan plan = new CommandPlan(shown(command, request), name, cls.effect(), cls.why(), Route.QMP, command,
-                    audited, CommandPlan.cleaning(send.apply(request), secrets), null, null);
+            CommandPlan plan = new CommandPlan(
+                    shown(command, request),
+                    name,
+                    cls.effect(),
+                    cls.why(),
+                    Route.QMP,
+                    command,
+                    audited,
+                    CommandPlan.cleaning(send.apply(request), secrets),
+                    null,
+                    null);
             if (command.equals("qom-get") && args != null && args.path("path").isTextual()) {
                 plan = plan.readingObject(args.path("path").textValue());
             }
-            if (command.equals("blockdev-change-medium") && args != null && cls.effect() == Effect.HOST
-                    && !args.has("format") && effects.confinement().mediaRefusal(args.path("filename").asText(null),
-                    "raw", args.path("read-only-mode").asText(null)) == null) {
+            if (command.equals("blockdev-change-medium")
+                    && args != null
+                    && cls.effect() == Effect.HOST
+                    && !args.has("format")
+                    && effects.confinement()
+                                    .mediaRefusal(
+                                            args.path("filename").asText(null),
+                                            "raw",
+                                            args.path("read-only-mode").asText(null))
+                            == null) {
                 // an operator's medium from acl.mediaPaths given without a format: opened as raw
                 ObjectNode raw = request.deepCopy();
                 ((ObjectNode) raw.get("arguments")).put("format", "raw");
-                plan = plan.orElse(new CommandPlan(shown(command, raw), name, Effect.CONTROL,
-                        "inserts a raw image from acl.mediaPaths", Route.QMP, command,
-                        redacted(command, (ObjectNode) raw.get("arguments")), send.apply(raw), null, null));
+                plan = plan.orElse(new CommandPlan(
+                        shown(command, raw),
+                        name,
+                        Effect.CONTROL,
+                        "inserts a raw image from acl.mediaPaths",
+                        Route.QMP,
+                        command,
+                        redacted(command, (ObjectNode) raw.get("arguments")),
+                        send.apply(raw),
+                        null,
+                        null));
             }
-            if (command.equals("screendump") && args != null && effects.confinement().screendumpDir().isPresent()) {
+            if (command.equals("screendump")
+                    && args != null
+                    && effects.confinement().screendumpDir().isPresent()) {
                 plan = plan.orElse(confinedScreendump(request, args, vm, send));
             }
             return plan;
         }
 
         /** An operator's screendump with {@code acl.screendumpDir}: into it, under a name monmux picks. */
-        private CommandPlan confinedScreendump(ObjectNode request, ObjectNode args, String vm,
-                                               Function<ObjectNode, CommandPlan.Action> send) {
+        private CommandPlan confinedScreendump(
+                ObjectNode request, ObjectNode args, String vm, Function<ObjectNode, CommandPlan.Action> send) {
             ObjectNode moved = request.deepCopy();
             String format = args.path("format").asText(null);
-            ((ObjectNode) moved.get("arguments")).put("filename",
-                    effects.confinement().newScreendump(vm == null ? "screen" : vm, format).toString());
-            return new CommandPlan(shown("screendump", moved), "screendump", Effect.CONTROL,
-                    "writes a screenshot into acl.screendumpDir", Route.QMP, "screendump",
-                    redacted("screendump", (ObjectNode) moved.get("arguments")), send.apply(moved), null, null);
+            ((ObjectNode) moved.get("arguments"))
+                    .put(
+                            "filename",
+                            effects.confinement()
+                                    .newScreendump(vm == null ? "screen" : vm, format)
+                                    .toString());
+            return new CommandPlan(
+                    shown("screendump", moved),
+                    "screendump",
+                    Effect.CONTROL,
+                    "writes a screenshot into acl.screendumpDir",
+                    Route.QMP,
+                    "screendump",
+                    redacted("screendump", (ObjectNode) moved.get("arguments")),
+                    send.apply(moved),
+                    null,
+                    null);
         }
 
         /** Judged, shown and guarded by its HMP line; a line QEMU's table lacks is answered as QEMU would. */
-        private CommandPlan humanMonitorCommand(ObjectNode request, ObjectNode args, String vm,
-                                                Function<ObjectNode, CommandPlan.Action> send,
-                                                Function<ObjectNode, CommandResult> render) {
+        private CommandPlan humanMonitorCommand(
+                ObjectNode request,
+                ObjectNode args,
+                String vm,
+                Function<ObjectNode, CommandPlan.Action> send,
+                Function<ObjectNode, CommandResult> render) {
             String inner = args == null ? "" : args.path("command-line").asText("");
-            Integer cpu = args != null && args.path("cpu-index").canConvertToInt() ? args.path("cpu-index").asInt() : null;
+            Integer cpu = args != null && args.path("cpu-index").canConvertToInt()
+                    ? args.path("cpu-index").asInt()
+                    : null;
             ObjectNode audited = redacted("human-monitor-command", args);
             if (inner.isBlank()) {
-                return new CommandPlan(shown("human-monitor-command", request), "human-monitor-command", Effect.QUERY,
-                        "does nothing", Route.QMP, "human-monitor-command", audited, send.apply(request), null, null);
+                return new CommandPlan(
+                        shown("human-monitor-command", request),
+                        "human-monitor-command",
+                        Effect.QUERY,
+                        "does nothing",
+                        Route.QMP,
+                        "human-monitor-command",
+                        audited,
+                        send.apply(request),
+                        null,
+                        null);
             }
             CommandPlan line = hmp.plan(inner, cpu, vm);
-            CommandPlan plan = new CommandPlan(shown("human-monitor-command", request), "human-monitor-command",
-                    line.effect(), line.why(), Route.QMP, "human-monitor-command", audited, send.apply(request),
-                    line.secretObject(), null);
+            CommandPlan plan = new CommandPlan(
+                    shown("human-monitor-command", request),
+                    "human-monitor-command",
+                    line.effect(),
+                    line.why(),
+                    Route.QMP,
+                    "human-monitor-command",
+                    audited,
+                    send.apply(request),
+                    line.secretObject(),
+                    null);
             // a line that names no command or does not parse: answered as QEMU would, for non-admins
             if (line.restricted() != null && line.restricted().qmpCommand() == null) {
                 String text = line.restricted().run(null).join().text();
@@ -141,9 +216,17 @@ public final class QmpRequestPlanner {
                     reply.set("id", request.get("id"));
                 }
                 CommandResult local = render.apply(reply);
-                plan = plan.orElse(CommandPlan.answered(shown("human-monitor-command", request), "human-monitor-command",
-                        Effect.QUERY, Route.QMP, new CommandResult(local.text(), Outcome.ERROR, null,
-                                line.restricted().why())).because(line.restricted().why()));
+                plan = plan.orElse(CommandPlan.answered(
+                                shown("human-monitor-command", request),
+                                "human-monitor-command",
+                                Effect.QUERY,
+                                Route.QMP,
+                                new CommandResult(
+                                        local.text(),
+                                        Outcome.ERROR,
+                                        null,
+                                        line.restricted().why()))
+                        .because(line.restricted().why()));
             }
             return plan;
         }
@@ -170,7 +253,6 @@ public final class QmpRequestPlanner {
             String shown = hmp.plan(line, null).shown();
             return shown != null ? shown : "[not recorded: the line did not parse]";
         }
-
     }
 
     private static String boundedName(String command) {

@@ -1,11 +1,8 @@
 package dev.monmux.command;
 
-import java.util.concurrent.CompletableFuture;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.monmux.qmp.Futures;
 import dev.monmux.effect.Secrets;
+import dev.monmux.qmp.Futures;
 import dev.monmux.qmp.InOrder;
 import dev.monmux.qmp.QmpErrorException;
 import dev.monmux.qmp.QmpJson;
@@ -19,8 +16,7 @@ import dev.monmux.qmp.QmpJson;
  * qmp_qom_get), so partial paths and links cannot slip past.
  */
 final class SecretReads {
-    private SecretReads() {
-    }
+    private SecretReads() {}
 
     /** The check for a command reading the properties of the object at {@code path}. */
     static InOrder.Precheck guard(String path, String vm) {
@@ -32,7 +28,7 @@ final class SecretReads {
                 }
                 Throwable cause = Futures.cause(err);
                 if (err != null && cause instanceof QmpErrorException) {
-                    return null;   // no such object: the command fails the same way, as QEMU words it
+                    return null; // no such object: the command fails the same way, as QEMU words it
                 }
                 if (err != null) {
                     throw new java.util.concurrent.CompletionException(cause);

@@ -1,10 +1,9 @@
 package dev.monmux.command;
 
+import io.netty.util.concurrent.EventExecutor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
-
-import io.netty.util.concurrent.EventExecutor;
 
 /**
  * The order in which one client's commands reach QEMU: the order the client sent them. Each

@@ -1,12 +1,11 @@
 package dev.monmux.config;
 
+import dev.monmux.effect.Confinement;
 import java.nio.file.FileSystems;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-
-import dev.monmux.effect.Confinement;
 
 /**
  * What operators may do with host files ({@code acl:} section). Without it, every command that
@@ -41,8 +40,8 @@ public record AclConfig(List<String> mediaPaths, String screendumpDir) {
                 throw new IllegalArgumentException("screendumpDir: '" + screendumpDir + "' is not a path");
             }
             if (!screendumpDir.startsWith("/") || !dir.isAbsolute()) {
-                throw new IllegalArgumentException("screendumpDir: expected an absolute directory, found '"
-                        + screendumpDir + "'");
+                throw new IllegalArgumentException(
+                        "screendumpDir: expected an absolute directory, found '" + screendumpDir + "'");
             }
         }
     }
@@ -62,8 +61,8 @@ public record AclConfig(List<String> mediaPaths, String screendumpDir) {
         if (audit.enabled()) {
             Path log = Path.of(audit.path()).toAbsolutePath().normalize();
             if (dir != null && log.startsWith(dir)) {
-                throw new IllegalArgumentException("acl.screendumpDir: the audit log (" + log
-                        + ") must not be in the screenshots' directory");
+                throw new IllegalArgumentException(
+                        "acl.screendumpDir: the audit log (" + log + ") must not be in the screenshots' directory");
             }
             for (int i = 0; i <= audit.keep(); i++) {
                 Path file = i == 0 ? log : log.resolveSibling(log.getFileName() + "." + i);

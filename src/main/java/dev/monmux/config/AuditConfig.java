@@ -1,9 +1,8 @@
 package dev.monmux.config;
 
-import java.util.Locale;
-
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
 
 /**
  * The audit log ({@code audit:} section). Without {@code path} there is no audit log (monmux says
@@ -20,8 +19,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * @param queueSize records that may wait for a disk that does not keep up; beyond it new commands
  *                  are refused (default 10000; outcomes and session records always wait)
  */
-public record AuditConfig(String path, Fsync fsync, OnFailure onFailure, Integer maxSizeMb, Integer keep,
-                          Integer queueSize) {
+public record AuditConfig(
+        String path, Fsync fsync, OnFailure onFailure, Integer maxSizeMb, Integer keep, Integer queueSize) {
     public AuditConfig {
         if (path != null && path.isBlank()) {
             throw new IllegalArgumentException("path must not be empty (leave it out to disable the audit log)");
@@ -43,7 +42,9 @@ public record AuditConfig(String path, Fsync fsync, OnFailure onFailure, Integer
 
     /** When records are forced to disk. */
     public enum Fsync {
-        ALWAYS, BATCH, NEVER;
+        ALWAYS,
+        BATCH,
+        NEVER;
 
         @JsonCreator
         public static Fsync parse(String s) {
@@ -58,7 +59,8 @@ public record AuditConfig(String path, Fsync fsync, OnFailure onFailure, Integer
 
     /** What happens to commands when the audit log cannot be written. */
     public enum OnFailure {
-        REFUSE, CONTINUE;
+        REFUSE,
+        CONTINUE;
 
         @JsonCreator
         public static OnFailure parse(String s) {

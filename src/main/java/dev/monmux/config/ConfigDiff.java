@@ -14,8 +14,13 @@ import java.util.Set;
  * again), client listeners added and removed, whether the users changed, and the keys that
  * differ but only take effect after a restart (see README "Reloading the configuration").
  */
-public record ConfigDiff(List<VmConfig> addedVms, List<VmConfig> removedVms, List<Listener> addedListeners,
-                         List<Listener> removedListeners, boolean usersChanged, List<String> needRestart) {
+public record ConfigDiff(
+        List<VmConfig> addedVms,
+        List<VmConfig> removedVms,
+        List<Listener> addedListeners,
+        List<Listener> removedListeners,
+        boolean usersChanged,
+        List<String> needRestart) {
 
     /** A listener clients connect to, as the config describes it (two equal ones are the same listener). */
     public sealed interface Listener {
@@ -71,7 +76,8 @@ public record ConfigDiff(List<VmConfig> addedVms, List<VmConfig> removedVms, Lis
             VmConfig now = after.get(old.name());
             if (now == null) {
                 removed.add(old);
-            } else if (!Objects.equals(old.qmp(), now.qmp()) || !Objects.equals(old.commandTimeout(), now.commandTimeout())) {
+            } else if (!Objects.equals(old.qmp(), now.qmp())
+                    || !Objects.equals(old.commandTimeout(), now.commandTimeout())) {
                 removed.add(old);
                 replaced.add(old.name());
             }
@@ -95,8 +101,8 @@ public record ConfigDiff(List<VmConfig> addedVms, List<VmConfig> removedVms, Lis
                 addedL.add(l);
             }
         }
-        return new ConfigDiff(added, removed, addedL, removedL, !running.users().equals(next.users()),
-                restartKeys(running, next));
+        return new ConfigDiff(
+                added, removed, addedL, removedL, !running.users().equals(next.users()), restartKeys(running, next));
     }
 
     /**
@@ -106,10 +112,23 @@ public record ConfigDiff(List<VmConfig> addedVms, List<VmConfig> removedVms, Lis
      * {@code auth: none} still runs.
      */
     public static MonmuxConfig effective(MonmuxConfig running, MonmuxConfig next) {
-        return new MonmuxConfig(next.listeners(), next.vms(), running.qmp(), running.limits(), running.hmp(),
-                running.shutdownGrace(), running.audit(), running.metrics(), running.auth(),
-                running.auth() == AuthMode.NONE ? running.users() : next.users(), null, running.login(),
-                running.confirmDangerous(), running.log(), running.acl(), running.transport());
+        return new MonmuxConfig(
+                next.listeners(),
+                next.vms(),
+                running.qmp(),
+                running.limits(),
+                running.hmp(),
+                running.shutdownGrace(),
+                running.audit(),
+                running.metrics(),
+                running.auth(),
+                running.auth() == AuthMode.NONE ? running.users() : next.users(),
+                null,
+                running.login(),
+                running.confirmDangerous(),
+                running.log(),
+                running.acl(),
+                running.transport());
     }
 
     /** Every client listener of a config, in config order: shared first, then each VM's. */
@@ -163,7 +182,10 @@ public record ConfigDiff(List<VmConfig> addedVms, List<VmConfig> removedVms, Lis
     }
 
     public boolean isEmpty() {
-        return addedVms.isEmpty() && removedVms.isEmpty() && addedListeners.isEmpty() && removedListeners.isEmpty()
+        return addedVms.isEmpty()
+                && removedVms.isEmpty()
+                && addedListeners.isEmpty()
+                && removedListeners.isEmpty()
                 && !usersChanged;
     }
 
@@ -172,9 +194,12 @@ public record ConfigDiff(List<VmConfig> addedVms, List<VmConfig> removedVms, Lis
         List<String> parts = new ArrayList<>();
         List<String> addedNames = addedVms.stream().map(VmConfig::name).toList();
         List<String> removedNames = removedVms.stream().map(VmConfig::name).toList();
-        List<String> replacedNames = addedNames.stream().filter(removedNames::contains).toList();
-        List<String> onlyAdded = addedNames.stream().filter(n -> !replacedNames.contains(n)).toList();
-        List<String> onlyRemoved = removedNames.stream().filter(n -> !replacedNames.contains(n)).toList();
+        List<String> replacedNames =
+                addedNames.stream().filter(removedNames::contains).toList();
+        List<String> onlyAdded =
+                addedNames.stream().filter(n -> !replacedNames.contains(n)).toList();
+        List<String> onlyRemoved =
+                removedNames.stream().filter(n -> !replacedNames.contains(n)).toList();
         if (!onlyAdded.isEmpty()) {
             parts.add("VMs added: " + String.join(", ", onlyAdded));
         }
@@ -185,10 +210,15 @@ public record ConfigDiff(List<VmConfig> addedVms, List<VmConfig> removedVms, Lis
             parts.add("VMs reconnected with new settings: " + String.join(", ", replacedNames));
         }
         if (!addedListeners.isEmpty()) {
-            parts.add("listeners added: " + String.join(", ", addedListeners.stream().map(Object::toString).toList()));
+            parts.add("listeners added: "
+                    + String.join(
+                            ", ", addedListeners.stream().map(Object::toString).toList()));
         }
         if (!removedListeners.isEmpty()) {
-            parts.add("listeners removed: " + String.join(", ", removedListeners.stream().map(Object::toString).toList()));
+            parts.add("listeners removed: "
+                    + String.join(
+                            ", ",
+                            removedListeners.stream().map(Object::toString).toList()));
         }
         if (usersChanged && !needRestart.contains("users")) {
             parts.add("users updated");

@@ -1,13 +1,5 @@
 package dev.monmux.config;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.stream.Collectors;
-
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
@@ -21,6 +13,13 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Reads the YAML config into {@link MonmuxConfig}. Anything it does not understand is an error
@@ -115,19 +114,24 @@ public final class ConfigLoader {
         try {
             return mapper.readValue(yaml, type);
         } catch (UnrecognizedPropertyException e) {
-            String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
-                    .map(Object::toString).sorted().collect(Collectors.joining(", "));
+            String known = e.getKnownPropertyIds() == null
+                    ? ""
+                    : e.getKnownPropertyIds().stream()
+                            .map(Object::toString)
+                            .sorted()
+                            .collect(Collectors.joining(", "));
             String path = path(e.getPath().subList(0, e.getPath().size() - 1));
-            throw new ConfigException(source + where(keyLine(yaml, e.getPropertyName(), tokenLocation(e))) + "unknown key '" + e.getPropertyName() + "'"
-                    + (path.isEmpty() ? "" : " in " + path) + (known.isEmpty() ? "" : " (known keys: " + known + ")"));
+            throw new ConfigException(source + where(keyLine(yaml, e.getPropertyName(), tokenLocation(e)))
+                    + "unknown key '" + e.getPropertyName() + "'" + (path.isEmpty() ? "" : " in " + path)
+                    + (known.isEmpty() ? "" : " (known keys: " + known + ")"));
         } catch (JsonMappingException e) {
             JsonParseException syntax = syntaxError(e);
             if (syntax != null) {
                 throw new ConfigException(source + where(syntax.getLocation()) + "not valid YAML: " + oneLine(syntax));
             }
             String path = path(e.getPath());
-            throw new ConfigException(source + where(e.getLocation()) + (path.isEmpty() ? "" : path + ": ")
-                    + problem(e));
+            throw new ConfigException(
+                    source + where(e.getLocation()) + (path.isEmpty() ? "" : path + ": ") + problem(e));
         } catch (JsonParseException e) {
             throw new ConfigException(source + where(e.getLocation()) + "not valid YAML: " + oneLine(e));
         } catch (JsonProcessingException e) {

@@ -6,7 +6,9 @@ package dev.monmux.config;
  * @param nativeMappings {@code native: true} (default) maps known HMP commands to QMP; false sends
  *                       every line through {@code human-monitor-command}
  */
-public record HmpConfig(@com.fasterxml.jackson.annotation.JsonProperty("native") Boolean nativeMappings) {
+public record HmpConfig(
+        @com.fasterxml.jackson.annotation.JsonProperty("native")
+        Boolean nativeMappings) {
     public HmpConfig {
         nativeMappings = nativeMappings == null ? Boolean.TRUE : nativeMappings;
     }

@@ -23,11 +23,20 @@ import java.time.Duration;
  * @param outboundLowWaterBytes   queued output below which it counts as reading again (default 32768)
  * @param stuckClientTimeout      a client that stays over the high-water mark this long is disconnected (default 60s)
  */
-public record LimitsConfig(Integer lineBytes, Integer commandsInFlight, Integer maxQueuedLines,
-                           Integer subnegotiationBytes, Integer typeAheadKeys, Integer historySize,
-                           Duration detectTimeout, Duration idleTimeout, Integer maxClients,
-                           Integer maxClientsPerAddress, Integer outboundHighWaterBytes,
-                           Integer outboundLowWaterBytes, Duration stuckClientTimeout) {
+public record LimitsConfig(
+        Integer lineBytes,
+        Integer commandsInFlight,
+        Integer maxQueuedLines,
+        Integer subnegotiationBytes,
+        Integer typeAheadKeys,
+        Integer historySize,
+        Duration detectTimeout,
+        Duration idleTimeout,
+        Integer maxClients,
+        Integer maxClientsPerAddress,
+        Integer outboundHighWaterBytes,
+        Integer outboundLowWaterBytes,
+        Duration stuckClientTimeout) {
     public LimitsConfig {
         lineBytes = QmpLinkConfig.atLeast("lineBytes", lineBytes, 4096, 64);
         commandsInFlight = QmpLinkConfig.atLeast("commandsInFlight", commandsInFlight, 8, 1);
@@ -43,8 +52,8 @@ public record LimitsConfig(Integer lineBytes, Integer commandsInFlight, Integer 
         maxClients = QmpLinkConfig.atLeast("maxClients", maxClients, 1000, 1);
         maxClientsPerAddress = QmpLinkConfig.atLeast("maxClientsPerAddress", maxClientsPerAddress, 100, 1);
         outboundHighWaterBytes = QmpLinkConfig.atLeast("outboundHighWaterBytes", outboundHighWaterBytes, 65536, 1024);
-        outboundLowWaterBytes = QmpLinkConfig.atLeast("outboundLowWaterBytes", outboundLowWaterBytes,
-                Math.min(32768, outboundHighWaterBytes / 2), 512);
+        outboundLowWaterBytes = QmpLinkConfig.atLeast(
+                "outboundLowWaterBytes", outboundLowWaterBytes, Math.min(32768, outboundHighWaterBytes / 2), 512);
         if (outboundLowWaterBytes > outboundHighWaterBytes) {
             throw new IllegalArgumentException("outboundLowWaterBytes must not exceed outboundHighWaterBytes");
         }

@@ -10,7 +10,8 @@ import java.util.List;
  */
 public record ListenersConfig(List<ListenerConfig> telnet) {
     public ListenersConfig {
-        telnet = telnet == null ? List.of(ListenerConfig.of(ListenerConfig.DEFAULT_BIND, 4444, TelnetMode.AUTO))
+        telnet = telnet == null
+                ? List.of(ListenerConfig.of(ListenerConfig.DEFAULT_BIND, 4444, TelnetMode.AUTO))
                 : List.copyOf(telnet);
     }
 

@@ -14,15 +14,21 @@ import java.time.Duration;
  * @param attempts        failed attempts per connection before it is closed (default 3)
  * @param timeout         time to complete a login before the connection is closed (default 60s)
  */
-public record LoginConfig(Duration failureDelay, Duration maxFailureDelay, Duration maxUserFailureDelay,
-                          Integer attempts, Duration timeout) {
+public record LoginConfig(
+        Duration failureDelay,
+        Duration maxFailureDelay,
+        Duration maxUserFailureDelay,
+        Integer attempts,
+        Duration timeout) {
     public LoginConfig {
         failureDelay = QmpLinkConfig.positive("failureDelay", failureDelay, Duration.ofSeconds(1));
         maxFailureDelay = QmpLinkConfig.positive("maxFailureDelay", maxFailureDelay, Duration.ofSeconds(30));
         if (maxFailureDelay.compareTo(failureDelay) < 0) {
             throw new IllegalArgumentException("maxFailureDelay must not be less than failureDelay");
         }
-        maxUserFailureDelay = QmpLinkConfig.positive("maxUserFailureDelay", maxUserFailureDelay,
+        maxUserFailureDelay = QmpLinkConfig.positive(
+                "maxUserFailureDelay",
+                maxUserFailureDelay,
                 maxFailureDelay.compareTo(Duration.ofSeconds(5)) < 0 ? maxFailureDelay : Duration.ofSeconds(5));
         attempts = QmpLinkConfig.atLeast("attempts", attempts, 3, 1);
         timeout = QmpLinkConfig.positive("timeout", timeout, Duration.ofSeconds(60));

@@ -8,11 +8,23 @@ import java.util.Optional;
 import java.util.Set;
 
 /** The whole configuration file, immutable. See README "Configuration reference". */
-public record MonmuxConfig(ListenersConfig listeners, List<VmConfig> vms, QmpLinkConfig qmp,
-                           LimitsConfig limits, HmpConfig hmp, Duration shutdownGrace, AuditConfig audit,
-                           MetricsConfig metrics, AuthMode auth, List<UserConfig> users, String usersFile,
-                           LoginConfig login, Boolean confirmDangerous, LogConfig log, AclConfig acl,
-                           TransportKind transport) {
+public record MonmuxConfig(
+        ListenersConfig listeners,
+        List<VmConfig> vms,
+        QmpLinkConfig qmp,
+        LimitsConfig limits,
+        HmpConfig hmp,
+        Duration shutdownGrace,
+        AuditConfig audit,
+        MetricsConfig metrics,
+        AuthMode auth,
+        List<UserConfig> users,
+        String usersFile,
+        LoginConfig login,
+        Boolean confirmDangerous,
+        LogConfig log,
+        AclConfig acl,
+        TransportKind transport) {
     public MonmuxConfig {
         shutdownGrace = QmpLinkConfig.positive("shutdownGrace", shutdownGrace, Duration.ofSeconds(10));
         listeners = listeners == null ? ListenersConfig.defaults() : listeners;
@@ -35,7 +47,8 @@ public record MonmuxConfig(ListenersConfig listeners, List<VmConfig> vms, QmpLin
         Set<String> names = new HashSet<>();
         for (int i = 0; i < vms.size(); i++) {
             if (!names.add(vms.get(i).name())) {
-                throw new IllegalArgumentException("vms[" + i + "].name: duplicate VM name '" + vms.get(i).name() + "'");
+                throw new IllegalArgumentException(
+                        "vms[" + i + "].name: duplicate VM name '" + vms.get(i).name() + "'");
             }
         }
         auth = checkAuth(auth, users, usersFile, clientListeners(listeners, vms));
@@ -43,8 +56,23 @@ public record MonmuxConfig(ListenersConfig listeners, List<VmConfig> vms, QmpLin
 
     /** The same config with the users read from {@code usersFile}. */
     public MonmuxConfig withUsers(List<UserConfig> loaded) {
-        return new MonmuxConfig(listeners, vms, qmp, limits, hmp, shutdownGrace, audit, metrics, auth, loaded, null, login,
-                confirmDangerous, log, acl, transport);
+        return new MonmuxConfig(
+                listeners,
+                vms,
+                qmp,
+                limits,
+                hmp,
+                shutdownGrace,
+                audit,
+                metrics,
+                auth,
+                loaded,
+                null,
+                login,
+                confirmDangerous,
+                log,
+                acl,
+                transport);
     }
 
     public Optional<VmConfig> vm(String name) {
@@ -52,11 +80,12 @@ public record MonmuxConfig(ListenersConfig listeners, List<VmConfig> vms, QmpLin
     }
 
     /** Every listener clients connect to, with the key that configures it. */
-    private static List<java.util.Map.Entry<String, ListenerConfig>> clientListeners(ListenersConfig listeners,
-                                                                                     List<VmConfig> vms) {
+    private static List<java.util.Map.Entry<String, ListenerConfig>> clientListeners(
+            ListenersConfig listeners, List<VmConfig> vms) {
         List<java.util.Map.Entry<String, ListenerConfig>> all = new ArrayList<>();
         for (int i = 0; i < listeners.telnet().size(); i++) {
-            all.add(java.util.Map.entry("listeners.telnet[" + i + "]", listeners.telnet().get(i)));
+            all.add(java.util.Map.entry(
+                    "listeners.telnet[" + i + "]", listeners.telnet().get(i)));
         }
         for (int i = 0; i < vms.size(); i++) {
             if (vms.get(i).telnet() != null) {
@@ -71,8 +100,11 @@ public record MonmuxConfig(ListenersConfig listeners, List<VmConfig> vms, QmpLin
      * otherwise; {@code none} is refused unless every client listener is on loopback, where only
      * local users (who could reach QEMU's socket anyway) can connect.
      */
-    private static AuthMode checkAuth(AuthMode auth, List<UserConfig> users, String usersFile,
-                                      List<java.util.Map.Entry<String, ListenerConfig>> clientListeners) {
+    private static AuthMode checkAuth(
+            AuthMode auth,
+            List<UserConfig> users,
+            String usersFile,
+            List<java.util.Map.Entry<String, ListenerConfig>> clientListeners) {
         if (!users.isEmpty() && usersFile != null) {
             throw new IllegalArgumentException("users and usersFile: give the users in one place, not both");
         }
@@ -85,7 +117,8 @@ public record MonmuxConfig(ListenersConfig listeners, List<VmConfig> vms, QmpLin
             for (var l : clientListeners) {
                 if (!l.getValue().isLoopback()) {
                     throw new IllegalArgumentException("auth: none is allowed only when every client listener is "
-                            + "bound to loopback, but " + l.getKey() + " binds " + l.getValue().bind()
+                            + "bound to loopback, but " + l.getKey() + " binds "
+                            + l.getValue().bind()
                             + " (anyone who can reach it would get admin rights); set auth: password and add users, "
                             + "or bind to 127.0.0.1");
                 }
@@ -94,7 +127,8 @@ public record MonmuxConfig(ListenersConfig listeners, List<VmConfig> vms, QmpLin
         Set<String> names = new HashSet<>();
         for (int i = 0; i < users.size(); i++) {
             if (!names.add(users.get(i).name())) {
-                throw new IllegalArgumentException("users[" + i + "].name: duplicate user '" + users.get(i).name() + "'");
+                throw new IllegalArgumentException(
+                        "users[" + i + "].name: duplicate user '" + users.get(i).name() + "'");
             }
         }
         return mode;

@@ -1,12 +1,11 @@
 package dev.monmux.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
-
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 
 /** Where a VM's QMP socket is: {@code unix:/run/qemu/web1.qmp} or {@code tcp:127.0.0.1:9000}. */
 public record QmpAddress(String text, SocketAddress socketAddress) {

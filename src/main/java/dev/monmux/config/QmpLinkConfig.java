@@ -17,13 +17,33 @@ import java.util.List;
  * @param maxPending              commands in flight per VM before new ones are refused (default 10000)
  * @param maxConsecutiveTimeouts  timeouts in a row after which the link is recycled (default 3)
  */
-public record QmpLinkConfig(Duration commandTimeout, Duration slowCommandTimeout, List<String> slowCommands,
-                            Duration handshakeTimeout, Duration reconnectInitial, Duration reconnectMax,
-                            Integer maxMessageBytes, Integer maxPending, Integer maxConsecutiveTimeouts) {
+public record QmpLinkConfig(
+        Duration commandTimeout,
+        Duration slowCommandTimeout,
+        List<String> slowCommands,
+        Duration handshakeTimeout,
+        Duration reconnectInitial,
+        Duration reconnectMax,
+        Integer maxMessageBytes,
+        Integer maxPending,
+        Integer maxConsecutiveTimeouts) {
     public static final List<String> DEFAULT_SLOW_COMMANDS = List.of(
-            "dump-guest-memory", "pmemsave", "memsave", "screendump", "savevm", "loadvm", "delvm",
-            "snapshot-save", "snapshot-load", "blockdev-snapshot-internal-sync", "drive-backup",
-            "blockdev-backup", "migrate", "commit", "block-commit", "x-colo-lost-heartbeat");
+            "dump-guest-memory",
+            "pmemsave",
+            "memsave",
+            "screendump",
+            "savevm",
+            "loadvm",
+            "delvm",
+            "snapshot-save",
+            "snapshot-load",
+            "blockdev-snapshot-internal-sync",
+            "drive-backup",
+            "blockdev-backup",
+            "migrate",
+            "commit",
+            "block-commit",
+            "x-colo-lost-heartbeat");
 
     public QmpLinkConfig {
         commandTimeout = positive("commandTimeout", commandTimeout, Duration.ofSeconds(30));

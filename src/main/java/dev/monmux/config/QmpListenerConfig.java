@@ -71,7 +71,9 @@ public record QmpListenerConfig(String unix, String tcp, String mode, String rol
         StringBuilder sb = new StringBuilder(9);
         for (int shift = 6; shift >= 0; shift -= 3) {
             int bits = m >> shift & 7;
-            sb.append((bits & 4) != 0 ? 'r' : '-').append((bits & 2) != 0 ? 'w' : '-').append((bits & 1) != 0 ? 'x' : '-');
+            sb.append((bits & 4) != 0 ? 'r' : '-')
+                    .append((bits & 2) != 0 ? 'w' : '-')
+                    .append((bits & 1) != 0 ? 'x' : '-');
         }
         return sb.toString();
     }

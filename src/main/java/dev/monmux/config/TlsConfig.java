@@ -1,9 +1,8 @@
 package dev.monmux.config;
 
-import java.util.Locale;
-
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
 
 /**
  * TLS on a listener ({@code tls:} of a telnet, QMP TCP or metrics listener): PEM files, read at
@@ -32,7 +31,9 @@ public record TlsConfig(String cert, String key, String clientCa, ClientAuth cli
 
     /** Whether clients must (or may) present a certificate. */
     public enum ClientAuth {
-        NONE, OPTIONAL, REQUIRE;
+        NONE,
+        OPTIONAL,
+        REQUIRE;
 
         @JsonCreator
         public static ClientAuth parse(String s) {

@@ -1,9 +1,8 @@
 package dev.monmux.config;
 
-import java.util.Locale;
-
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
 
 /**
  * The network transport ({@code transport:}): {@code auto} (default: Linux's epoll where its
@@ -11,7 +10,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * it) or {@code nio}.
  */
 public enum TransportKind {
-    AUTO, EPOLL, NIO;
+    AUTO,
+    EPOLL,
+    NIO;
 
     @JsonCreator
     public static TransportKind parse(String s) {

@@ -1,12 +1,11 @@
 package dev.monmux.config;
 
-import java.util.List;
-import java.util.regex.Pattern;
-
 import dev.monmux.auth.PasswordHash;
 import dev.monmux.auth.Role;
 import dev.monmux.auth.User;
 import dev.monmux.auth.VmGlob;
+import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * One operator account ({@code users:} entry).
@@ -24,10 +23,12 @@ public record UserConfig(String name, String password, String role, List<String>
             throw new IllegalArgumentException("name is required");
         }
         if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("name '" + name + "' must be 1-64 letters, digits, '.', '_', '-' or '@'");
+            throw new IllegalArgumentException(
+                    "name '" + name + "' must be 1-64 letters, digits, '.', '_', '-' or '@'");
         }
         if (password == null) {
-            throw new IllegalArgumentException("password is required (a hash from: java -jar monmux.jar hash-password)");
+            throw new IllegalArgumentException(
+                    "password is required (a hash from: java -jar monmux.jar hash-password)");
         }
         PasswordHash.parse(password);
         if (role == null) {
@@ -44,7 +45,10 @@ public record UserConfig(String name, String password, String role, List<String>
     }
 
     public User toUser() {
-        return new User(name, Role.parse(role).orElseThrow(), vms.stream().map(VmGlob::of).toList(),
+        return new User(
+                name,
+                Role.parse(role).orElseThrow(),
+                vms.stream().map(VmGlob::of).toList(),
                 PasswordHash.parse(password));
     }
 }

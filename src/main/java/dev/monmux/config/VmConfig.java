@@ -12,8 +12,12 @@ import java.util.regex.Pattern;
  * @param commandTimeout optional override of {@code qmp.commandTimeout} for this VM
  * @param qmpListen      QMP listeners serving this VM to QMP clients (unix sockets or loopback TCP)
  */
-public record VmConfig(String name, QmpAddress qmp, ListenerConfig telnet, Duration commandTimeout,
-                       java.util.List<QmpListenerConfig> qmpListen) {
+public record VmConfig(
+        String name,
+        QmpAddress qmp,
+        ListenerConfig telnet,
+        Duration commandTimeout,
+        java.util.List<QmpListenerConfig> qmpListen) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     public VmConfig {

@@ -24,7 +24,8 @@ public final class Confinement {
     /** No confinement: host-file commands are admin-only. */
     public static final Confinement NONE = new Confinement(List.of(), null, Clock.systemUTC());
 
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final List<String> mediaGlobs;
     private final List<PathMatcher> media = new ArrayList<>();
@@ -80,7 +81,8 @@ public final class Confinement {
                     + "give the format raw)";
         }
         if (!format.equals("raw")) {
-            return "opens a host file as a medium in format '" + printable(format) + "' (operators may insert raw images only)";
+            return "opens a host file as a medium in format '" + printable(format)
+                    + "' (operators may insert raw images only)";
         }
         if (readOnlyMode != null && readOnlyMode.equals("read-write")) {
             return "opens a host file as a medium read-write (operators may not)";
@@ -139,8 +141,8 @@ public final class Confinement {
             throw new IllegalStateException("no acl.screendumpDir");
         }
         while (true) {
-            Path p = screendumpDir.resolve(screendumpName(vm, clock.instant(),
-                    ThreadLocalRandom.current().nextInt(1 << 24), format));
+            Path p = screendumpDir.resolve(screendumpName(
+                    vm, clock.instant(), ThreadLocalRandom.current().nextInt(1 << 24), format));
             if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 return p;
             }
@@ -154,7 +156,11 @@ public final class Confinement {
     }
 
     private static String printable(String s) {
-        return s == null ? "" : s.codePoints().filter(c -> c >= 0x20 && c != 0x7f).collect(StringBuilder::new,
-                StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return s == null
+                ? ""
+                : s.codePoints()
+                        .filter(c -> c >= 0x20 && c != 0x7f)
+                        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                        .toString();
     }
 }

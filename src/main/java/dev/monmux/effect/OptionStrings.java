@@ -11,11 +11,9 @@ import java.util.List;
  * for {@code netdev_add} and {@code chardev-add}).
  */
 public final class OptionStrings {
-    private OptionStrings() {
-    }
+    private OptionStrings() {}
 
-    private record Element(int start, int end, String key, int valueStart, String value) {
-    }
+    private record Element(int start, int end, String key, int valueStart, String value) {}
 
     /**
      * {@code opts} with the values of secret options replaced by {@link Secrets#REDACTED}: any
@@ -24,7 +22,7 @@ public final class OptionStrings {
      * @param impliedKey the key of a first element without {@code =}, or null
      */
     public static String redact(String opts, String impliedKey) {
-        return redact(opts, impliedKey, found -> { });
+        return redact(opts, impliedKey, found -> {});
     }
 
     /** As {@link #redact(String, String)}, telling {@code found} each value replaced. */
@@ -39,7 +37,8 @@ public final class OptionStrings {
         StringBuilder out = new StringBuilder(opts.length());
         int at = 0;
         for (Element e : elements) {
-            boolean secret = Secrets.isSecretName(e.key()) || (secretObject && e.key().equals("data"));
+            boolean secret =
+                    Secrets.isSecretName(e.key()) || (secretObject && e.key().equals("data"));
             if (secret && e.valueStart() >= 0) {
                 found.accept(e.value());
                 found.accept(opts.substring(e.valueStart(), e.end()));

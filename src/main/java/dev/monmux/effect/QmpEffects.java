@@ -1,9 +1,8 @@
 package dev.monmux.effect;
 
-import java.util.function.Function;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.function.Function;
 
 /**
  * The class of one QMP request, by its command and, where the command's power depends on them,
@@ -33,9 +32,10 @@ public final class QmpEffects {
                 return inner.isBlank() ? new Classification(Effect.QUERY, "does nothing") : hmpLine.apply(inner);
             }
             case "blockdev-change-medium": {
-                String refusal = confinement.mediaRefusal(text(a, "filename"), text(a, "format"),
-                        text(a, "read-only-mode"));
-                return refusal == null ? new Classification(Effect.CONTROL, "inserts a medium from acl.mediaPaths")
+                String refusal =
+                        confinement.mediaRefusal(text(a, "filename"), text(a, "format"), text(a, "read-only-mode"));
+                return refusal == null
+                        ? new Classification(Effect.CONTROL, "inserts a medium from acl.mediaPaths")
                         : new Classification(Effect.HOST, refusal);
             }
             case "block-stream":
@@ -52,8 +52,10 @@ public final class QmpEffects {
                 }
                 for (JsonNode action : actions) {
                     String type = action.path("type").asText("");
-                    Classification c = type.equals("abort") ? new Classification(Effect.QUERY, "aborts")
-                            : table.qmp(type).map(x -> x.because("runs " + type + ", which " + x.why()))
+                    Classification c = type.equals("abort")
+                            ? new Classification(Effect.QUERY, "aborts")
+                            : table.qmp(type)
+                                    .map(x -> x.because("runs " + type + ", which " + x.why()))
                                     .orElse(Classification.unknown().because("runs an action monmux does not know"));
                     most = most.max(c);
                 }

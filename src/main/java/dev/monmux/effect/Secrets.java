@@ -1,16 +1,15 @@
 package dev.monmux.effect;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 
 /**
  * Which arguments are secret, so that nobody sees them: not the other operators' notices, not the
@@ -23,15 +22,14 @@ import com.fasterxml.jackson.databind.node.TextNode;
 public final class Secrets {
     public static final String REDACTED = "[redacted]";
 
-    private static final Pattern SECRET_NAME = Pattern.compile(
-            "(?i).*(password|passwd|passphrase|secret|key|token|credential).*");
+    private static final Pattern SECRET_NAME =
+            Pattern.compile("(?i).*(password|passwd|passphrase|secret|key|token|credential).*");
     /** The user information of a URL ({@code http://alice:pw@host/}, {@code iscsi://bob%pw@host/}). */
     private static final Pattern URL_USERINFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)([^/@\\s\"']+)@");
     /** A secret option inside a block-layer file name ({@code rbd:pool/img:id=admin:key=...}). */
     private static final Pattern COLON_OPTION = Pattern.compile("(^|:)([A-Za-z_.-]+)=([^:\\s\"']*)");
 
-    private Secrets() {
-    }
+    private Secrets() {}
 
     /** Whether an argument or option of this name holds a secret. */
     public static boolean isSecretName(String name) {
@@ -66,7 +64,8 @@ public final class Secrets {
         while (m.find()) {
             if (isSecretName(m.group(2)) && !m.group(3).isEmpty()) {
                 found.accept(m.group(3));
-                m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(m.group(1) + m.group(2) + "=" + REDACTED));
+                m.appendReplacement(
+                        out, java.util.regex.Matcher.quoteReplacement(m.group(1) + m.group(2) + "=" + REDACTED));
             } else {
                 m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(m.group()));
             }
@@ -92,15 +91,15 @@ public final class Secrets {
      * @param hmpLine redacts the line of a {@code human-monitor-command}
      */
     public static ObjectNode redactQmp(String command, ObjectNode arguments, UnaryOperator<String> hmpLine) {
-        return redactQmp(command, arguments, hmpLine, found -> { });
+        return redactQmp(command, arguments, hmpLine, found -> {});
     }
 
     /**
      * As {@link #redactQmp(String, ObjectNode, UnaryOperator)}; {@code found} is told each secret
      * value replaced, so that an error text that repeats one can be cleaned too.
      */
-    public static ObjectNode redactQmp(String command, ObjectNode arguments, UnaryOperator<String> hmpLine,
-                                       Consumer<String> found) {
+    public static ObjectNode redactQmp(
+            String command, ObjectNode arguments, UnaryOperator<String> hmpLine, Consumer<String> found) {
         if (arguments == null) {
             return null;
         }
@@ -126,8 +125,7 @@ public final class Secrets {
                     }
                 }
             }
-            default -> {
-            }
+            default -> {}
         }
         scrub(copy, found);
         return copy;
@@ -135,7 +133,7 @@ public final class Secrets {
 
     /** Secret-named members at any depth, and the {@code data} of secret objects. */
     public static void scrub(JsonNode node) {
-        scrub(node, found -> { });
+        scrub(node, found -> {});
     }
 
     /** As {@link #scrub(JsonNode)}, telling {@code found} each value replaced. */

@@ -18,8 +18,7 @@ public record HelpListing(List<Entry> commands, List<Entry> infoCommands) {
     private static final Pattern ENTRY = Pattern.compile("^([a-z?][a-zA-Z0-9_|?-]*) ([^\\r\\n]*)", Pattern.MULTILINE);
 
     /** One command as listed: {@code names} with its aliases ({@code cont|c}), its synopsis and help line. */
-    public record Entry(String tableName, String params, String help) {
-    }
+    public record Entry(String tableName, String params, String help) {}
 
     /** Reads QEMU's answers to {@code help} and {@code help info} (with {@code \r\n} line ends). */
     public static HelpListing parse(String help, String helpInfo) {
@@ -38,8 +37,10 @@ public record HelpListing(List<Entry> commands, List<Entry> infoCommands) {
             }
             String rest = m.group(2);
             int dash = rest.indexOf(" -- ");
-            out.add(dash < 0 ? new Entry(m.group(1), rest, "")
-                    : new Entry(m.group(1), rest.substring(0, dash), rest.substring(dash + 4)));
+            out.add(
+                    dash < 0
+                            ? new Entry(m.group(1), rest, "")
+                            : new Entry(m.group(1), rest.substring(0, dash), rest.substring(dash + 4)));
         }
         return List.copyOf(out);
     }

@@ -13,8 +13,13 @@ import java.util.List;
  * @param available   false when the build has no handler ({@code Command "x" is not available.})
  * @param subCommands the sub-table ({@code info}), else empty
  */
-public record HmpCommand(String tableName, String argsType, String params, String help, boolean available,
-                         List<HmpCommand> subCommands) {
+public record HmpCommand(
+        String tableName,
+        String argsType,
+        String params,
+        String help,
+        boolean available,
+        List<HmpCommand> subCommands) {
 
     /** The canonical name: the first of the table's names ({@code quit} for {@code quit|q}). */
     public String name() {

@@ -1,17 +1,6 @@
 package dev.monmux.hmp;
 
-import java.util.Collections;
-import java.util.Map;
-import java.util.Set;
-import java.util.WeakHashMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.monmux.command.HmpPlanners;
 import dev.monmux.effect.Confinement;
 import dev.monmux.effect.EffectTable;
@@ -20,6 +9,14 @@ import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.qmp.QmpGreeting;
 import dev.monmux.qmp.QmpJson;
 import dev.monmux.qmp.VmLinkListener;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which HMP each VM speaks, decided from its QMP greeting at every link-up (a VM upgraded and
@@ -31,8 +28,7 @@ import dev.monmux.qmp.VmLinkListener;
 public final class HmpDialects implements HmpPlanners {
     private static final Logger log = LoggerFactory.getLogger(HmpDialects.class);
 
-    private record Dialect(QmpGreeting greeting, HmpEngine engine) {
-    }
+    private record Dialect(QmpGreeting greeting, HmpEngine engine) {}
 
     private final HmpTables tables;
     private final boolean nativeMappings;
@@ -63,7 +59,7 @@ public final class HmpDialects implements HmpPlanners {
     public HmpEngine forVm(QmpEndpoint link) {
         QmpGreeting g = link.greeting();
         if (g == null) {
-            return exactEngine(tables.newest());   // never connected: nothing can be sent anyway
+            return exactEngine(tables.newest()); // never connected: nothing can be sent anyway
         }
         return dialect(link, g).engine();
     }
@@ -95,9 +91,12 @@ public final class HmpDialects implements HmpPlanners {
             byLink.put(link, d);
         }
         if (warned.add(link.name() + " " + version)) {
-            log.warn("VM '{}' runs QEMU {}, for which monmux has no HMP table: using QEMU {}'s, corrected from the "
-                    + "VM's own help, and no native mappings (every line goes through human-monitor-command)",
-                    link.name(), g.version(), chosen);
+            log.warn(
+                    "VM '{}' runs QEMU {}, for which monmux has no HMP table: using QEMU {}'s, corrected from the "
+                            + "VM's own help, and no native mappings (every line goes through human-monitor-command)",
+                    link.name(),
+                    g.version(),
+                    chosen);
         }
         correct(link, g, HmpTable.of(chosen));
         return d;
@@ -111,26 +110,35 @@ public final class HmpDialects implements HmpPlanners {
     }
 
     /** Reads the VM's {@code help} and {@code help info} once, and corrects its table from them. */
-    @SuppressWarnings("ReferenceEquality")   // the greeting's identity is the link-up (see dialect)
+    @SuppressWarnings("ReferenceEquality") // the greeting's identity is the link-up (see dialect)
     private void correct(QmpEndpoint link, QmpGreeting g, HmpTable base) {
-        CompletableFuture<JsonNode> help = link.call("human-monitor-command", QmpJson.object().put("command-line", "help"));
-        CompletableFuture<JsonNode> info = link.call("human-monitor-command",
-                QmpJson.object().put("command-line", "help info"));
-        help.thenCombine(info, (h, i) -> HelpListing.parse(h.asText(), i.asText())).whenComplete((listing, err) -> {
-            if (err != null || listing.commands().isEmpty()) {
-                log.warn("VM '{}': could not read its HMP help ({}); keeping QEMU {}'s command set", link.name(),
-                        err == null ? "empty" : err.getMessage(), base.version());
-                return;
-            }
-            HmpEngine corrected = new HmpEngine(base.corrected(listing), Set.of(), effects, confinement);
-            synchronized (byLink) {
-                Dialect d = byLink.get(link);
-                if (d != null && d.greeting() == g) {
-                    byLink.put(link, new Dialect(g, corrected));
-                }
-            }
-            log.info("VM '{}': HMP command set read from QEMU {} ({} commands, {} info sub-commands)", link.name(),
-                    g.version(), listing.commands().size(), listing.infoCommands().size());
-        });
+        CompletableFuture<JsonNode> help =
+                link.call("human-monitor-command", QmpJson.object().put("command-line", "help"));
+        CompletableFuture<JsonNode> info =
+                link.call("human-monitor-command", QmpJson.object().put("command-line", "help info"));
+        help.thenCombine(info, (h, i) -> HelpListing.parse(h.asText(), i.asText()))
+                .whenComplete((listing, err) -> {
+                    if (err != null || listing.commands().isEmpty()) {
+                        log.warn(
+                                "VM '{}': could not read its HMP help ({}); keeping QEMU {}'s command set",
+                                link.name(),
+                                err == null ? "empty" : err.getMessage(),
+                                base.version());
+                        return;
+                    }
+                    HmpEngine corrected = new HmpEngine(base.corrected(listing), Set.of(), effects, confinement);
+                    synchronized (byLink) {
+                        Dialect d = byLink.get(link);
+                        if (d != null && d.greeting() == g) {
+                            byLink.put(link, new Dialect(g, corrected));
+                        }
+                    }
+                    log.info(
+                            "VM '{}': HMP command set read from QEMU {} ({} commands, {} info sub-commands)",
+                            link.name(),
+                            g.version(),
+                            listing.commands().size(),
+                            listing.infoCommands().size());
+                });
     }
 }

@@ -1,15 +1,13 @@
 package dev.monmux.hmp;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.monmux.effect.Classification;
 import dev.monmux.effect.Confinement;
 import dev.monmux.effect.Effect;
 import dev.monmux.effect.EffectTable;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The class of an HMP line: the command's class from {@link EffectTable}, judged by its arguments
@@ -41,7 +39,8 @@ final class HmpEffects {
                 return new Classification(Effect.CONTROL, "sets the VNC password");
             }
             String refusal = confinement.mediaRefusal(p.string("target"), p.string("arg"), p.string("read-only-mode"));
-            return refusal == null ? new Classification(Effect.CONTROL, "inserts a medium from acl.mediaPaths")
+            return refusal == null
+                    ? new Classification(Effect.CONTROL, "inserts a medium from acl.mediaPaths")
                     : new Classification(Effect.HOST, refusal);
         }
         return of(known.name());
@@ -51,8 +50,10 @@ final class HmpEffects {
     Classification of(String name) {
         return table.hmp(name).orElseGet(() -> {
             if (warned.add(version + " " + name)) {
-                log.warn("HMP command '{}' of QEMU {} has no effect class in monmux's table: only admins may run it",
-                        name, version);
+                log.warn(
+                        "HMP command '{}' of QEMU {} has no effect class in monmux's table: only admins may run it",
+                        name,
+                        version);
             }
             return Classification.unknown();
         });

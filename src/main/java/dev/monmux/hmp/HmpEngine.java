@@ -1,10 +1,6 @@
 package dev.monmux.hmp;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.monmux.command.CommandPlan;
 import dev.monmux.command.CommandResult;
 import dev.monmux.command.HmpPlanner;
@@ -15,6 +11,8 @@ import dev.monmux.effect.Effect;
 import dev.monmux.effect.EffectTable;
 import dev.monmux.effect.Secrets;
 import dev.monmux.qmp.QmpJson;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Plans HMP lines from QEMU's command table: the canonical name (aliases resolved), the effect
@@ -41,7 +39,8 @@ public final class HmpEngine implements HmpPlanner {
     }
 
     /** @param nativeNames the native mappings to use (see {@link NativeCertificates}) */
-    public HmpEngine(HmpTable table, java.util.Set<String> nativeNames, EffectTable effectTable, Confinement confinement) {
+    public HmpEngine(
+            HmpTable table, java.util.Set<String> nativeNames, EffectTable effectTable, Confinement confinement) {
         this.parser = new HmpParser(table);
         this.natives = new NativeMappings(table);
         this.nativeNames = java.util.Set.copyOf(nativeNames);
@@ -50,7 +49,8 @@ public final class HmpEngine implements HmpPlanner {
 
     /** The native mappings a VM with {@code table} may use. */
     static java.util.Set<String> certified(HmpTable table, boolean nativeMappings) {
-        return nativeMappings && !table.corrected() ? NativeCertificates.shipped().forVersion(table.version())
+        return nativeMappings && !table.corrected()
+                ? NativeCertificates.shipped().forVersion(table.version())
                 : java.util.Set.of();
     }
 
@@ -96,44 +96,73 @@ public final class HmpEngine implements HmpPlanner {
         if (known instanceof HmpParse.Parsed p && p.name().equals("qom-get") && p.string("path") != null) {
             plan = plan.readingObject(p.string("path"));
         }
-        if (known instanceof HmpParse.Parsed p && p.name().equals("screendump")
+        if (known instanceof HmpParse.Parsed p
+                && p.name().equals("screendump")
                 && effects.confinement().screendumpDir().isPresent()) {
             plan = plan.orElse(confinedScreendump(p, cpuIndex, vm));
         }
-        if (known instanceof HmpParse.Parsed p && p.name().equals("change") && plan.effect() == Effect.HOST
-                && p.string("arg") == null && !"vnc".equals(p.string("device"))
+        if (known instanceof HmpParse.Parsed p
+                && p.name().equals("change")
+                && plan.effect() == Effect.HOST
+                && p.string("arg") == null
+                && !"vnc".equals(p.string("device"))
                 && effects.confinement().mediaRefusal(p.string("target"), "raw", p.string("read-only-mode")) == null) {
             plan = plan.orElse(confinedChange(p, cpuIndex));
         }
         return plan;
     }
 
-    private CommandPlan known(String line, HmpParse.Known known, Classification cls, String shown, Integer cpuIndex,
-                              java.util.Set<String> secrets) {
+    private CommandPlan known(
+            String line,
+            HmpParse.Known known,
+            Classification cls,
+            String shown,
+            Integer cpuIndex,
+            java.util.Set<String> secrets) {
         String name = known.name();
         if (!isNative(name)) {
             if (known instanceof HmpParse.Invalid invalid) {
                 // QEMU refuses such a line too. Only an admin's goes to QEMU: should monmux read a
                 // line differently from QEMU, its class and guards (a secret read) would not hold.
-                CommandPlan local = CommandPlan.answered(null, name, Effect.QUERY, Route.FALLBACK,
-                        CommandResult.error(HmpText.crlf(invalid.message()), null, HmpText.firstLine(invalid.message())))
+                CommandPlan local = CommandPlan.answered(
+                                null,
+                                name,
+                                Effect.QUERY,
+                                Route.FALLBACK,
+                                CommandResult.error(
+                                        HmpText.crlf(invalid.message()), null, HmpText.firstLine(invalid.message())))
                         .because("does not parse");
-                return fallback(line, shown, name, Classification.unknown(), cpuIndex).orElse(local);
+                return fallback(line, shown, name, Classification.unknown(), cpuIndex)
+                        .orElse(local);
             }
             return fallback(line, shown, name, cls, cpuIndex);
         }
         if (known instanceof HmpParse.Invalid invalid) {
             String text = HmpText.crlf(invalid.message());
-            return CommandPlan.answered(shown, name, cls.effect(), Route.NATIVE,
-                    CommandResult.error(text, null, HmpText.firstLine(invalid.message()))).because(cls.why());
+            return CommandPlan.answered(
+                            shown,
+                            name,
+                            cls.effect(),
+                            Route.NATIVE,
+                            CommandResult.error(text, null, HmpText.firstLine(invalid.message())))
+                    .because(cls.why());
         }
         if (known instanceof HmpParse.Parsed p) {
             NativeCall call = natives.get(name).map(p, cpuIndex);
             if (call != null) {
-                ObjectNode audited = Secrets.redactQmp(String.valueOf(call.qmpCommand()), call.qmpArguments(),
-                        l -> l, secrets::add);
-                return new CommandPlan(shown, name, cls.effect(), cls.why(), Route.NATIVE, call.qmpCommand(), audited,
-                        call.action(), null, null);
+                ObjectNode audited =
+                        Secrets.redactQmp(String.valueOf(call.qmpCommand()), call.qmpArguments(), l -> l, secrets::add);
+                return new CommandPlan(
+                        shown,
+                        name,
+                        cls.effect(),
+                        cls.why(),
+                        Route.NATIVE,
+                        call.qmpCommand(),
+                        audited,
+                        call.action(),
+                        null,
+                        null);
             }
         }
         return fallback(line, shown, name, cls, cpuIndex);
@@ -146,11 +175,20 @@ public final class HmpEngine implements HmpPlanner {
      * prompt by mistake.
      */
     private CommandPlan unknown(String line, HmpParse.Unknown unknown, Integer cpuIndex) {
-        CommandPlan local = CommandPlan.answered(null, UNKNOWN, Effect.QUERY, Route.FALLBACK,
-                CommandResult.error(HmpText.crlf(unknown.message()), null, "unknown command"))
+        CommandPlan local = CommandPlan.answered(
+                        null,
+                        UNKNOWN,
+                        Effect.QUERY,
+                        Route.FALLBACK,
+                        CommandResult.error(HmpText.crlf(unknown.message()), null, "unknown command"))
                 .because("is not a command");
-        return fallback(line, null, UNKNOWN, new Classification(Effect.DANGEROUS, "is not a command monmux knows"),
-                cpuIndex).orElse(local);
+        return fallback(
+                        line,
+                        null,
+                        UNKNOWN,
+                        new Classification(Effect.DANGEROUS, "is not a command monmux knows"),
+                        cpuIndex)
+                .orElse(local);
     }
 
     /**
@@ -179,18 +217,44 @@ public final class HmpEngine implements HmpPlanner {
         CommandPlan plan;
         NativeCall call = isNative("screendump") ? natives.get("screendump").map(moved, cpuIndex) : null;
         if (call != null && call.qmpCommand() != null) {
-            plan = new CommandPlan(shown.toString(), "screendump", cls.effect(), cls.why(), Route.NATIVE,
-                    call.qmpCommand(), call.qmpArguments(), call.action(), null, null);
+            plan = new CommandPlan(
+                    shown.toString(),
+                    "screendump",
+                    cls.effect(),
+                    cls.why(),
+                    Route.NATIVE,
+                    call.qmpCommand(),
+                    call.qmpArguments(),
+                    call.action(),
+                    null,
+                    null);
         } else if (call != null) {
-            return new CommandPlan(shown.toString(), "screendump", cls.effect(), cls.why(), Route.NATIVE, null, null,
-                    call.action(), null, null);   // an argument error, answered before sending
+            return new CommandPlan(
+                    shown.toString(),
+                    "screendump",
+                    cls.effect(),
+                    cls.why(),
+                    Route.NATIVE,
+                    null,
+                    null,
+                    call.action(),
+                    null,
+                    null); // an argument error, answered before sending
         } else {
             plan = fallback(quotedLine(shown.toString(), file), shown.toString(), "screendump", cls, cpuIndex);
         }
         CommandPlan.Action action = plan.action();
-        return new CommandPlan(plan.shown(), plan.name(), plan.effect(), plan.why(), plan.path(), plan.qmpCommand(),
-                plan.qmpArguments(), vm2 -> action.run(vm2).thenApply(r -> r.text().isEmpty()
-                        ? CommandResult.ok(saved) : r), null, null);
+        return new CommandPlan(
+                plan.shown(),
+                plan.name(),
+                plan.effect(),
+                plan.why(),
+                plan.path(),
+                plan.qmpCommand(),
+                plan.qmpArguments(),
+                vm2 -> action.run(vm2).thenApply(r -> r.text().isEmpty() ? CommandResult.ok(saved) : r),
+                null,
+                null);
     }
 
     /**
@@ -206,8 +270,17 @@ public final class HmpEngine implements HmpPlanner {
         Classification cls = new Classification(Effect.CONTROL, "inserts a raw image from acl.mediaPaths");
         NativeCall call = isNative("change") ? natives.get("change").map(raw, cpuIndex) : null;
         if (call != null) {
-            return new CommandPlan(shown, "change", cls.effect(), cls.why(), Route.NATIVE, call.qmpCommand(),
-                    call.qmpArguments(), call.action(), null, null);
+            return new CommandPlan(
+                    shown,
+                    "change",
+                    cls.effect(),
+                    cls.why(),
+                    Route.NATIVE,
+                    call.qmpCommand(),
+                    call.qmpArguments(),
+                    call.action(),
+                    null,
+                    null);
         }
         return fallback(quotedLine(shown, java.nio.file.Path.of(p.string("target"))), shown, "change", cls, cpuIndex);
     }
@@ -224,13 +297,25 @@ public final class HmpEngine implements HmpPlanner {
         if (cpuIndex != null) {
             args.put("cpu-index", cpuIndex);
         }
-        ObjectNode audited = QmpJson.object().put("command-line", shown != null ? shown
-                : name.equals(UNKNOWN) ? "[not recorded]" : name + " [arguments not recorded]");
+        ObjectNode audited = QmpJson.object()
+                .put(
+                        "command-line",
+                        shown != null
+                                ? shown
+                                : name.equals(UNKNOWN) ? "[not recorded]" : name + " [arguments not recorded]");
         if (cpuIndex != null) {
             audited.put("cpu-index", cpuIndex);
         }
-        return new CommandPlan(shown, name, cls.effect(), cls.why(), Route.FALLBACK, "human-monitor-command", audited,
-                vm -> vm.call("human-monitor-command", args).thenApply(r -> HmpOutcome.judge(r.asText())), null, null);
+        return new CommandPlan(
+                shown,
+                name,
+                cls.effect(),
+                cls.why(),
+                Route.FALLBACK,
+                "human-monitor-command",
+                audited,
+                vm -> vm.call("human-monitor-command", args).thenApply(r -> HmpOutcome.judge(r.asText())),
+                null,
+                null);
     }
-
 }

@@ -54,7 +54,7 @@ final class HmpExpression {
 
     private long sum() throws ExprError, NeedsVm {
         long val = logic();
-        for (;;) {
+        for (; ; ) {
             int op = at(p);
             if (op != '+' && op != '-') {
                 return val;
@@ -67,7 +67,7 @@ final class HmpExpression {
 
     private long logic() throws ExprError, NeedsVm {
         long val = prod();
-        for (;;) {
+        for (; ; ) {
             int op = at(p);
             if (op != '&' && op != '|' && op != '^') {
                 return val;
@@ -80,7 +80,7 @@ final class HmpExpression {
 
     private long prod() throws ExprError, NeedsVm {
         long val = unary();
-        for (;;) {
+        for (; ; ) {
             int op = at(p);
             if (op != '*' && op != '/' && op != '%') {
                 return val;
@@ -128,7 +128,7 @@ final class HmpExpression {
                 if (at(p) == 0) {
                     throw new ExprError("character constant expected");
                 }
-                long n = (byte) at(p);   // C char is signed on x86
+                long n = (byte) at(p); // C char is signed on x86
                 p++;
                 if (at(p) != '\'') {
                     throw new ExprError("missing terminating ' character");

@@ -7,14 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
  * format for format; text with {@code \n} line ends.
  */
 final class HmpFormats {
-    private HmpFormats() {
-    }
+    private HmpFormats() {}
 
     /** hmp_info_status. */
     static String status(JsonNode r) {
         boolean running = r.path("running").asBoolean();
         String status = r.path("status").asText();
-        StringBuilder s = new StringBuilder("VM status: ").append(running ? "running" : "paused")
+        StringBuilder s = new StringBuilder("VM status: ")
+                .append(running ? "running" : "paused")
                 .append(r.path("singlestep").asBoolean() ? " (single step mode)" : "");
         if (!running && !status.equals("paused")) {
             s.append(" (").append(status).append(')');
@@ -25,8 +25,8 @@ final class HmpFormats {
     /** hmp_info_version. */
     static String version(JsonNode r) {
         JsonNode q = r.path("qemu");
-        return q.path("major").asLong() + "." + q.path("minor").asLong() + "." + q.path("micro").asLong()
-                + r.path("package").asText() + "\n";
+        return q.path("major").asLong() + "." + q.path("minor").asLong() + "."
+                + q.path("micro").asLong() + r.path("package").asText() + "\n";
     }
 
     /** hmp_info_name: nothing for a VM without a name. */
@@ -41,18 +41,28 @@ final class HmpFormats {
 
     /** hmp_info_kvm. */
     static String kvm(JsonNode r) {
-        return "kvm support: " + (r.path("present").asBoolean()
-                ? (r.path("enabled").asBoolean() ? "enabled" : "disabled") : "not compiled") + "\n";
+        return "kvm support: "
+                + (r.path("present").asBoolean()
+                        ? (r.path("enabled").asBoolean() ? "enabled" : "disabled")
+                        : "not compiled")
+                + "\n";
     }
 
     /** hmp_info_cpus: the monitor's current CPU (the session's, else the first) gets a {@code *}. */
     static String cpus(JsonNode r, Integer selected) {
         StringBuilder s = new StringBuilder();
-        long current = selected != null ? selected : r.size() > 0 ? r.get(0).path("cpu-index").asLong() : -1;
+        long current = selected != null
+                ? selected
+                : r.size() > 0 ? r.get(0).path("cpu-index").asLong() : -1;
         for (JsonNode c : r) {
             long index = c.path("cpu-index").asLong();
-            s.append(index == current ? '*' : ' ').append(" CPU #").append(index).append(':')
-                    .append(" thread_id=").append(c.path("thread-id").asLong()).append('\n');
+            s.append(index == current ? '*' : ' ')
+                    .append(" CPU #")
+                    .append(index)
+                    .append(':')
+                    .append(" thread_id=")
+                    .append(c.path("thread-id").asLong())
+                    .append('\n');
         }
         return s.toString();
     }
@@ -61,7 +71,10 @@ final class HmpFormats {
     static String chardev(JsonNode r) {
         StringBuilder s = new StringBuilder();
         for (JsonNode c : r) {
-            s.append(c.path("label").asText()).append(": filename=").append(c.path("filename").asText()).append('\n');
+            s.append(c.path("label").asText())
+                    .append(": filename=")
+                    .append(c.path("filename").asText())
+                    .append('\n');
         }
         return s.toString();
     }
@@ -73,9 +86,13 @@ final class HmpFormats {
         }
         StringBuilder s = new StringBuilder();
         for (JsonNode m : r) {
-            s.append(m.path("current").asBoolean() ? '*' : ' ').append(" Mouse #").append(m.path("index").asLong())
-                    .append(": ").append(m.path("name").asText())
-                    .append(m.path("absolute").asBoolean() ? " (absolute)" : "").append('\n');
+            s.append(m.path("current").asBoolean() ? '*' : ' ')
+                    .append(" Mouse #")
+                    .append(m.path("index").asLong())
+                    .append(": ")
+                    .append(m.path("name").asText())
+                    .append(m.path("absolute").asBoolean() ? " (absolute)" : "")
+                    .append('\n');
         }
         return s.toString();
     }
@@ -89,12 +106,23 @@ final class HmpFormats {
     static String iothreads(JsonNode r) {
         StringBuilder s = new StringBuilder();
         for (JsonNode t : r) {
-            s.append(t.path("id").asText()).append(":\n")
-                    .append("  thread_id=").append(t.path("thread-id").asLong()).append('\n')
-                    .append("  poll-max-ns=").append(t.path("poll-max-ns").asLong()).append('\n')
-                    .append("  poll-grow=").append(t.path("poll-grow").asLong()).append('\n')
-                    .append("  poll-shrink=").append(t.path("poll-shrink").asLong()).append('\n')
-                    .append("  aio-max-batch=").append(t.path("aio-max-batch").asLong()).append('\n');
+            s.append(t.path("id").asText())
+                    .append(":\n")
+                    .append("  thread_id=")
+                    .append(t.path("thread-id").asLong())
+                    .append('\n')
+                    .append("  poll-max-ns=")
+                    .append(t.path("poll-max-ns").asLong())
+                    .append('\n')
+                    .append("  poll-grow=")
+                    .append(t.path("poll-grow").asLong())
+                    .append('\n')
+                    .append("  poll-shrink=")
+                    .append(t.path("poll-shrink").asLong())
+                    .append('\n')
+                    .append("  aio-max-batch=")
+                    .append(t.path("aio-max-batch").asLong())
+                    .append('\n');
         }
         return s.toString();
     }
@@ -104,7 +132,9 @@ final class HmpFormats {
         StringBuilder s = new StringBuilder("Hotpluggable CPUs:\n");
         for (JsonNode c : r) {
             s.append("  type: \"").append(c.path("type").asText()).append("\"\n");
-            s.append("  vcpus_count: \"").append(Long.toUnsignedString(c.path("vcpus-count").asLong())).append("\"\n");
+            s.append("  vcpus_count: \"")
+                    .append(Long.toUnsignedString(c.path("vcpus-count").asLong()))
+                    .append("\"\n");
             if (c.has("qom-path")) {
                 s.append("  qom_path: \"").append(c.path("qom-path").asText()).append("\"\n");
             }
@@ -112,8 +142,11 @@ final class HmpFormats {
             JsonNode p = c.path("props");
             for (String id : new String[] {"node-id", "socket-id", "die-id", "cluster-id", "core-id", "thread-id"}) {
                 if (p.has(id)) {
-                    s.append("    ").append(id).append(": \"")
-                            .append(Long.toUnsignedString(p.path(id).asLong())).append("\"\n");
+                    s.append("    ")
+                            .append(id)
+                            .append(": \"")
+                            .append(Long.toUnsignedString(p.path(id).asLong()))
+                            .append("\"\n");
                 }
             }
         }
@@ -131,26 +164,40 @@ final class HmpFormats {
                 s.append(" (").append(inserted.path("node-name").asText()).append(')');
             }
         } else {
-            s.append(inserted != null && inserted.has("node-name") ? inserted.path("node-name").asText()
-                    : info != null && info.has("qdev") ? info.path("qdev").asText() : "<anonymous>");
+            s.append(
+                    inserted != null && inserted.has("node-name")
+                            ? inserted.path("node-name").asText()
+                            : info != null && info.has("qdev")
+                                    ? info.path("qdev").asText()
+                                    : "<anonymous>");
         }
         if (inserted != null) {
-            s.append(": ").append(inserted.path("file").asText()).append(" (").append(inserted.path("drv").asText())
+            s.append(": ")
+                    .append(inserted.path("file").asText())
+                    .append(" (")
+                    .append(inserted.path("drv").asText())
                     .append(inserted.path("ro").asBoolean() ? ", read-only" : "")
-                    .append(inserted.path("encrypted").asBoolean() ? ", encrypted" : "").append(")\n");
+                    .append(inserted.path("encrypted").asBoolean() ? ", encrypted" : "")
+                    .append(")\n");
         } else {
             s.append(": [not inserted]\n");
         }
         if (info != null) {
             if (info.has("qdev")) {
-                s.append("    Attached to:      ").append(info.path("qdev").asText()).append('\n');
+                s.append("    Attached to:      ")
+                        .append(info.path("qdev").asText())
+                        .append('\n');
             }
             if (info.has("io-status") && !info.path("io-status").asText().equals("ok")) {
-                s.append("    I/O status:       ").append(info.path("io-status").asText()).append('\n');
+                s.append("    I/O status:       ")
+                        .append(info.path("io-status").asText())
+                        .append('\n');
             }
             if (info.path("removable").asBoolean()) {
-                s.append("    Removable device: ").append(info.path("locked").asBoolean() ? "" : "not ")
-                        .append("locked, tray ").append(info.path("tray_open").asBoolean() ? "open" : "closed")
+                s.append("    Removable device: ")
+                        .append(info.path("locked").asBoolean() ? "" : "not ")
+                        .append("locked, tray ")
+                        .append(info.path("tray_open").asBoolean() ? "open" : "closed")
                         .append('\n');
             }
         }
@@ -158,12 +205,17 @@ final class HmpFormats {
             return;
         }
         JsonNode cache = inserted.path("cache");
-        s.append("    Cache mode:       ").append(cache.path("writeback").asBoolean() ? "writeback" : "writethrough")
+        s.append("    Cache mode:       ")
+                .append(cache.path("writeback").asBoolean() ? "writeback" : "writethrough")
                 .append(cache.path("direct").asBoolean() ? ", direct" : "")
-                .append(cache.path("no-flush").asBoolean() ? ", ignore flushes" : "").append('\n');
+                .append(cache.path("no-flush").asBoolean() ? ", ignore flushes" : "")
+                .append('\n');
         if (inserted.has("backing_file")) {
-            s.append("    Backing file:     ").append(inserted.path("backing_file").asText()).append(" (chain depth: ")
-                    .append(inserted.path("backing_file_depth").asLong()).append(")\n");
+            s.append("    Backing file:     ")
+                    .append(inserted.path("backing_file").asText())
+                    .append(" (chain depth: ")
+                    .append(inserted.path("backing_file_depth").asLong())
+                    .append(")\n");
         }
         String zeroes = inserted.path("detect_zeroes").asText("off");
         if (!zeroes.equals("off")) {
@@ -171,11 +223,26 @@ final class HmpFormats {
         }
         if (nonZero(inserted, "bps", "bps_rd", "bps_wr", "iops", "iops_rd", "iops_wr")) {
             s.append("    I/O throttling:  ");
-            for (String k : new String[] {"bps", "bps_rd", "bps_wr", "bps_max", "bps_rd_max", "bps_wr_max", "iops",
-                    "iops_rd", "iops_wr", "iops_max", "iops_rd_max", "iops_wr_max", "iops_size"}) {
+            for (String k : new String[] {
+                "bps",
+                "bps_rd",
+                "bps_wr",
+                "bps_max",
+                "bps_rd_max",
+                "bps_wr_max",
+                "iops",
+                "iops_rd",
+                "iops_wr",
+                "iops_max",
+                "iops_rd_max",
+                "iops_wr_max",
+                "iops_size"
+            }) {
                 s.append(' ').append(k).append('=').append(inserted.path(k).asLong());
             }
-            s.append(" group=").append(inserted.has("group") ? inserted.path("group").asText() : "(null)").append('\n');
+            s.append(" group=")
+                    .append(inserted.has("group") ? inserted.path("group").asText() : "(null)")
+                    .append('\n');
         }
     }
 
@@ -183,7 +250,9 @@ final class HmpFormats {
     static String migrateCapabilities(JsonNode r) {
         StringBuilder s = new StringBuilder();
         for (JsonNode c : r) {
-            s.append(c.path("capability").asText()).append(": ").append(c.path("state").asBoolean() ? "on" : "off")
+            s.append(c.path("capability").asText())
+                    .append(": ")
+                    .append(c.path("state").asBoolean() ? "on" : "off")
                     .append('\n');
         }
         return s.toString();
@@ -205,7 +274,8 @@ final class HmpFormats {
 
     /** printf's %0.2f: the double's exact value, ties to even, as glibc rounds. */
     static String f2(JsonNode n, String key) {
-        return new java.math.BigDecimal(n.path(key).asDouble()).setScale(2, java.math.RoundingMode.HALF_EVEN)
+        return new java.math.BigDecimal(n.path(key).asDouble())
+                .setScale(2, java.math.RoundingMode.HALF_EVEN)
                 .toPlainString();
     }
 
@@ -216,7 +286,8 @@ final class HmpFormats {
         while (i < list.size()) {
             long first = list.get(i).asLong();
             int j = i;
-            while (j + 1 < list.size() && list.get(j + 1).asLong() == list.get(j).asLong() + 1) {
+            while (j + 1 < list.size()
+                    && list.get(j + 1).asLong() == list.get(j).asLong() + 1) {
                 j++;
             }
             if (s.length() > 0) {
@@ -234,10 +305,12 @@ final class HmpFormats {
     /** socket_uri. */
     static String socketUri(JsonNode a) {
         return switch (a.path("type").asText()) {
-            case "inet" -> "tcp:" + a.path("host").asText() + ":" + a.path("port").asText();
+            case "inet" ->
+                "tcp:" + a.path("host").asText() + ":" + a.path("port").asText();
             case "unix" -> "unix:" + a.path("path").asText();
             case "fd" -> "fd:" + a.path("str").asText();
-            case "vsock" -> "vsock:" + a.path("cid").asText() + ":" + a.path("port").asText();
+            case "vsock" ->
+                "vsock:" + a.path("cid").asText() + ":" + a.path("port").asText();
             default -> "unknown address type";
         };
     }

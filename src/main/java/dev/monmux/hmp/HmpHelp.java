@@ -39,7 +39,7 @@ final class HmpHelp {
                 }
                 String s = HmpParser.getStr(b, pos);
                 if (s == null) {
-                    return "";   // QEMU prints nothing when it cannot split the arguments
+                    return ""; // QEMU prints nothing when it cannot split the arguments
                 }
                 args.add(s);
             }
@@ -76,6 +76,11 @@ final class HmpHelp {
         for (int i = 0; i < n; i++) {
             out.append(prefix.get(i)).append(' ');
         }
-        out.append(c.tableName()).append(' ').append(c.params()).append(" -- ").append(c.help()).append('\n');
+        out.append(c.tableName())
+                .append(' ')
+                .append(c.params())
+                .append(" -- ")
+                .append(c.help())
+                .append('\n');
     }
 }

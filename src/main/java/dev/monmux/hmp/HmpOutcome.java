@@ -1,8 +1,7 @@
 package dev.monmux.hmp;
 
-import java.util.List;
-
 import dev.monmux.command.CommandResult;
+import java.util.List;
 
 /**
  * Tells an HMP error from ordinary output. QEMU reports HMP errors inside a successful
@@ -11,19 +10,42 @@ import dev.monmux.command.CommandResult;
  */
 public final class HmpOutcome {
     /** How QEMU 7.2's HMP errors begin (monitor/hmp.c, hmp_handle_error, command handlers). */
-    private static final List<String> PREFIXES = List.of("unknown command: ", "Error: ", "Could not ",
-            "Parameter '", "Command \"", "Command '", "invalid parameter: ", "Expected 'on' or 'off'",
-            "enter a positive value", "unexpected end of expression", "invalid char ", "number too large",
-            "division by zero", "')' expected", "unknown register", "character constant expected",
-            "missing terminating ' character", "invalid size", "Unknown unit suffix", "Device '",
-            "No such ", "Invalid ", "Failed to ");
+    private static final List<String> PREFIXES = List.of(
+            "unknown command: ",
+            "Error: ",
+            "Could not ",
+            "Parameter '",
+            "Command \"",
+            "Command '",
+            "invalid parameter: ",
+            "Expected 'on' or 'off'",
+            "enter a positive value",
+            "unexpected end of expression",
+            "invalid char ",
+            "number too large",
+            "division by zero",
+            "')' expected",
+            "unknown register",
+            "character constant expected",
+            "missing terminating ' character",
+            "invalid size",
+            "Unknown unit suffix",
+            "Device '",
+            "No such ",
+            "Invalid ",
+            "Failed to ");
     /** Phrases QEMU puts after the command name in argument errors. */
-    private static final List<String> INFIXES = List.of("' has failed: ", ": extraneous characters at the end of line",
-            ": block device name expected", ": filename expected", ": string expected", ": unsupported option -",
-            ": value expected for -", ": unknown type '");
+    private static final List<String> INFIXES = List.of(
+            "' has failed: ",
+            ": extraneous characters at the end of line",
+            ": block device name expected",
+            ": filename expected",
+            ": string expected",
+            ": unsupported option -",
+            ": value expected for -",
+            ": unknown type '");
 
-    private HmpOutcome() {
-    }
+    private HmpOutcome() {}
 
     /** The result for {@code text}, QEMU's output with {@code \r\n} line ends. */
     public static CommandResult judge(String text) {
@@ -62,5 +84,4 @@ public final class HmpOutcome {
         }
         return null;
     }
-
 }

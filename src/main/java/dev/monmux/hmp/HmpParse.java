@@ -6,12 +6,10 @@ import java.util.Map;
 public sealed interface HmpParse {
 
     /** Nothing but blanks: QEMU does nothing. */
-    record Blank() implements HmpParse {
-    }
+    record Blank() implements HmpParse {}
 
     /** No such command ({@code unknown command: 'foo'}). */
-    record Unknown(String message) implements HmpParse {
-    }
+    record Unknown(String message) implements HmpParse {}
 
     /** A line that names a command; {@link #name()} is canonical ({@code quit}, {@code info status}). */
     sealed interface Known extends HmpParse {
@@ -21,16 +19,13 @@ public sealed interface HmpParse {
     }
 
     /** The build lists the command but has no handler for it. */
-    record Unavailable(HmpCommand command, String name, String message) implements Known {
-    }
+    record Unavailable(HmpCommand command, String name, String message) implements Known {}
 
     /** The arguments are wrong; the message is QEMU's, {@code Try "help ..."} line included. */
-    record Invalid(HmpCommand command, String name, String message) implements Known {
-    }
+    record Invalid(HmpCommand command, String name, String message) implements Known {}
 
     /** Where an argument was in the line: bytes {@code [start, end)} of its UTF-8 text. */
-    record Span(int start, int end) {
-    }
+    record Span(int start, int end) {}
 
     /**
      * Arguments parsed exactly as QEMU would, by their args_type keys.
@@ -38,8 +33,8 @@ public sealed interface HmpParse {
      * @param source the line's UTF-8 bytes, as QEMU reads them (up to a NUL)
      * @param spans  where each string argument was in {@code source}
      */
-    record Parsed(HmpCommand command, String name, Map<String, Object> args, byte[] source,
-                  Map<String, Span> spans) implements Known {
+    record Parsed(HmpCommand command, String name, Map<String, Object> args, byte[] source, Map<String, Span> spans)
+            implements Known {
         public Parsed(HmpCommand command, String name, Map<String, Object> args) {
             this(command, name, args, new byte[0], Map.of());
         }
@@ -88,10 +83,8 @@ public sealed interface HmpParse {
      * The command is known, but only QEMU can read its arguments (CPU registers in an
      * expression, QemuOpts, sizes): send the line as it is.
      */
-    record Unparsed(HmpCommand command, String name) implements Known {
-    }
+    record Unparsed(HmpCommand command, String name) implements Known {}
 
     /** An {@code x}/{@code xp}/{@code print} format ({@code /10i}); null fields take QEMU's defaults. */
-    record Format(int count, Character format, Integer size) {
-    }
+    record Format(int count, Character format, Integer size) {}
 }

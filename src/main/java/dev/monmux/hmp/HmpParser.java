@@ -121,7 +121,8 @@ public final class HmpParser {
             while (end > 0 && isSpace(at(b, end - 1))) {
                 end--;
             }
-            return new HmpParse.Invalid(cmd, name, f.message + "Try \"help " + str(b, 0, end) + "\" for more information\n");
+            return new HmpParse.Invalid(
+                    cmd, name, f.message + "Try \"help " + str(b, 0, end) + "\" for more information\n");
         }
     }
 
@@ -157,8 +158,10 @@ public final class HmpParser {
                     int[] q = {p};
                     String s = getStr(b, q);
                     if (s == null) {
-                        throw new Fail(cname + (c == 'F' ? ": filename expected\n"
-                                : c == 'B' ? ": block device name expected\n" : ": string expected\n"));
+                        throw new Fail(cname
+                                + (c == 'F'
+                                        ? ": filename expected\n"
+                                        : c == 'B' ? ": block device name expected\n" : ": string expected\n"));
                     }
                     spans.put(key, new HmpParse.Span(skipSpace(b, p), q[0]));
                     p = q[0];
@@ -376,8 +379,7 @@ public final class HmpParser {
                     switch (c) {
                         case 'n' -> c = '\n';
                         case 'r' -> c = '\r';
-                        case '\\', '\'', '"' -> {
-                        }
+                        case '\\', '\'', '"' -> {}
                         default -> {
                             pos[0] = p;
                             return null;

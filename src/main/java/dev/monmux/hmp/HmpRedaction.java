@@ -1,15 +1,13 @@
 package dev.monmux.hmp;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.monmux.effect.OptionStrings;
+import dev.monmux.effect.Secrets;
+import dev.monmux.qmp.QmpJson;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.monmux.effect.OptionStrings;
-import dev.monmux.effect.Secrets;
-import dev.monmux.qmp.QmpJson;
 
 /**
  * An HMP line as others may see it (the other operators' notices, the audit log, monmux's log):
@@ -23,12 +21,11 @@ final class HmpRedaction {
     private static final Set<String> VNC_TARGETS = Set.of("passwd", "password");
     private static final String R = Secrets.REDACTED;
 
-    private HmpRedaction() {
-    }
+    private HmpRedaction() {}
 
     /** The line others may see, or null when it must not be shown at all. */
     static String shown(HmpParse parse, String line) {
-        return shown(parse, line, found -> { });
+        return shown(parse, line, found -> {});
     }
 
     /**
@@ -54,7 +51,7 @@ final class HmpRedaction {
         if (parse instanceof HmpParse.Unavailable u) {
             return u.name();
         }
-        return null;   // Unknown, Invalid
+        return null; // Unknown, Invalid
     }
 
     /** What to put in place of each secret argument. */
@@ -97,8 +94,7 @@ final class HmpRedaction {
                     r.put("value", R);
                 }
             }
-            default -> {
-            }
+            default -> {}
         }
         for (Map.Entry<String, Object> a : p.args().entrySet()) {
             if (a.getValue() instanceof String && Secrets.isSecretName(a.getKey())) {
@@ -126,7 +122,7 @@ final class HmpRedaction {
                 return QmpJson.MAPPER.writeValueAsString(n);
             } catch (java.io.IOException e) {
                 found.accept(spec);
-                return R;   // QEMU will refuse it; what it held stays unseen
+                return R; // QEMU will refuse it; what it held stays unseen
             }
         }
         return OptionStrings.redact(spec, "qom-type", found);
@@ -150,5 +146,4 @@ final class HmpRedaction {
         String rest = t.substring(sp).strip();
         return t.substring(0, sp) + (rest.isEmpty() ? "" : " " + OptionStrings.redact(rest, implied, found));
     }
-
 }

@@ -1,5 +1,8 @@
 package dev.monmux.hmp;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.monmux.qmp.QemuVersion;
+import dev.monmux.qmp.QmpJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,11 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.monmux.qmp.QemuVersion;
-import dev.monmux.qmp.QmpJson;
 
 /**
  * One QEMU version's HMP command table for qemu-system-x86_64 (top-level commands and
@@ -100,15 +98,24 @@ public final class HmpTable {
         JsonNode root = QmpJson.MAPPER.readTree(json);
         List<String> keys = new ArrayList<>();
         root.path("qkeycodes").forEach(k -> keys.add(k.asText()));
-        return new HmpTable(entries(root.path("commands")), Set.copyOf(keys), root.path("source").asText(), version,
+        return new HmpTable(
+                entries(root.path("commands")),
+                Set.copyOf(keys),
+                root.path("source").asText(),
+                version,
                 false);
     }
 
     private static List<HmpCommand> entries(JsonNode array) {
         List<HmpCommand> out = new ArrayList<>();
         for (JsonNode e : array) {
-            out.add(new HmpCommand(e.path("names").asText(), e.path("args").asText(), e.path("params").asText(),
-                    e.path("help").asText(), e.path("available").asBoolean(true), entries(e.path("sub"))));
+            out.add(new HmpCommand(
+                    e.path("names").asText(),
+                    e.path("args").asText(),
+                    e.path("params").asText(),
+                    e.path("help").asText(),
+                    e.path("available").asBoolean(true),
+                    entries(e.path("sub"))));
         }
         return sorted(out);
     }
@@ -132,14 +139,19 @@ public final class HmpTable {
         for (HmpCommand c : top) {
             if (c.name().equals("info")) {
                 List<HmpCommand> sub = c.hasSubCommands() ? c.subCommands() : List.of();
-                withInfo.add(new HmpCommand(c.tableName(), c.argsType(), c.params(), c.help(), c.available(),
+                withInfo.add(new HmpCommand(
+                        c.tableName(),
+                        c.argsType(),
+                        c.params(),
+                        c.help(),
+                        c.available(),
                         correct(sub, vm.infoCommands())));
             } else {
                 withInfo.add(c);
             }
         }
-        return new HmpTable(List.copyOf(withInfo), keyNames, source + ", command set corrected from the VM's help",
-                version, true);
+        return new HmpTable(
+                List.copyOf(withInfo), keyNames, source + ", command set corrected from the VM's help", version, true);
     }
 
     private static List<HmpCommand> correct(List<HmpCommand> table, List<HelpListing.Entry> listed) {

@@ -1,5 +1,6 @@
 package dev.monmux.hmp;
 
+import dev.monmux.qmp.QemuVersion;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,8 +9,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
-import dev.monmux.qmp.QemuVersion;
 
 /**
  * The QEMU versions monmux has an HMP table for ({@code tables.txt} beside the tables), and which
@@ -38,7 +37,9 @@ public final class HmpTables {
                     throw new IllegalStateException("missing resource " + INDEX);
                 }
                 List<QemuVersion> vs = new ArrayList<>();
-                for (String line : new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines().toList()) {
+                for (String line : new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))
+                        .lines()
+                        .toList()) {
                     if (!line.isBlank() && !line.startsWith("#")) {
                         QemuVersion v = QemuVersion.parse(line);
                         if (v == null) {

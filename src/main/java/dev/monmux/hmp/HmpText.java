@@ -2,8 +2,7 @@ package dev.monmux.hmp;
 
 /** HMP output as QEMU writes it. */
 final class HmpText {
-    private HmpText() {
-    }
+    private HmpText() {}
 
     /** monitor_puts: every {@code \n} goes out as {@code \r\n}. */
     static String crlf(String text) {

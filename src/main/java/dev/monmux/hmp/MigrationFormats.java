@@ -7,14 +7,12 @@ import static dev.monmux.hmp.HmpFormats.socketUri;
 import static dev.monmux.hmp.HmpFormats.u64;
 import static dev.monmux.hmp.HmpFormats.uintList;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.monmux.qmp.QemuVersion;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.monmux.qmp.QemuVersion;
 
 /**
  * {@code info migrate} and {@code info migrate_parameters}, whose text changed between QEMU
@@ -32,39 +30,85 @@ import dev.monmux.qmp.QemuVersion;
 record MigrationFormats(List<BiConsumer<StringBuilder, JsonNode>> sections, List<String[]> parameters) {
 
     private static final Map<QemuVersion, MigrationFormats> BY_VERSION = new TreeMap<>(Map.of(
-            new QemuVersion(7, 2), new MigrationFormats(
-                    List.of(MigrationFormats::blocked, MigrationFormats::status, (s, r) -> ram(s, r, true),
-                            MigrationFormats::disk, MigrationFormats::xbzrle, MigrationFormats::compression,
-                            MigrationFormats::cpuThrottle, MigrationFormats::postcopy, MigrationFormats::sockets,
-                            MigrationFormats::vfio),
-                    List.of(row("announce-initial", " ms"), row("announce-max", " ms"), row("announce-rounds", ""),
-                            row("announce-step", " ms"), row("compress-level", ""), row("compress-threads", ""),
-                            row("compress-wait-thread", "bool"), row("decompress-threads", ""),
-                            row("throttle-trigger-threshold", ""), row("cpu-throttle-initial", ""),
-                            row("cpu-throttle-increment", ""), row("cpu-throttle-tailslow", "bool"),
-                            row("max-cpu-throttle", ""), row("tls-creds", "quoted"), row("tls-hostname", "quoted"),
-                            row("max-bandwidth", " bytes/second"), row("downtime-limit", " ms"),
-                            row("x-checkpoint-delay", " ms"), row("block-incremental", "bool"),
-                            row("multifd-channels", ""), row("multifd-compression", "text"),
-                            row("xbzrle-cache-size", " bytes"), row("max-postcopy-bandwidth", ""),
-                            row("tls-authz", "quoted"), row("block-bitmap-mapping", "bitmaps"))),
-            new QemuVersion(10, 0), new MigrationFormats(
-                    // 10.0 dropped the disk and compression sections and the skipped counter
-                    List.of(MigrationFormats::blocked, MigrationFormats::status, (s, r) -> ram(s, r, false),
-                            MigrationFormats::xbzrle, MigrationFormats::cpuThrottle, MigrationFormats::dirtyLimit,
-                            MigrationFormats::postcopy, MigrationFormats::sockets, MigrationFormats::vfio),
-                    List.of(row("announce-initial", " ms"), row("announce-max", " ms"), row("announce-rounds", ""),
-                            row("announce-step", " ms"), row("throttle-trigger-threshold", ""),
-                            row("cpu-throttle-initial", ""), row("cpu-throttle-increment", ""),
-                            row("cpu-throttle-tailslow", "bool"), row("max-cpu-throttle", ""),
-                            row("tls-creds", "quoted"), row("tls-hostname", "quoted"),
-                            row("max-bandwidth", " bytes/second"), row("avail-switchover-bandwidth", " bytes/second"),
-                            row("downtime-limit", " ms"), row("x-checkpoint-delay", " ms"),
-                            row("multifd-channels", ""), row("multifd-compression", "text"),
-                            row("zero-page-detection", "text"), row("xbzrle-cache-size", " bytes"),
-                            row("max-postcopy-bandwidth", ""), row("tls-authz", "quoted"),
-                            row("block-bitmap-mapping", "bitmaps"), row("x-vcpu-dirty-limit-period", " ms"),
-                            row("vcpu-dirty-limit", " MB/s"), row("mode", "text"), row("direct-io", "bool?")))));
+            new QemuVersion(7, 2),
+                    new MigrationFormats(
+                            List.of(
+                                    MigrationFormats::blocked,
+                                    MigrationFormats::status,
+                                    (s, r) -> ram(s, r, true),
+                                    MigrationFormats::disk,
+                                    MigrationFormats::xbzrle,
+                                    MigrationFormats::compression,
+                                    MigrationFormats::cpuThrottle,
+                                    MigrationFormats::postcopy,
+                                    MigrationFormats::sockets,
+                                    MigrationFormats::vfio),
+                            List.of(
+                                    row("announce-initial", " ms"),
+                                    row("announce-max", " ms"),
+                                    row("announce-rounds", ""),
+                                    row("announce-step", " ms"),
+                                    row("compress-level", ""),
+                                    row("compress-threads", ""),
+                                    row("compress-wait-thread", "bool"),
+                                    row("decompress-threads", ""),
+                                    row("throttle-trigger-threshold", ""),
+                                    row("cpu-throttle-initial", ""),
+                                    row("cpu-throttle-increment", ""),
+                                    row("cpu-throttle-tailslow", "bool"),
+                                    row("max-cpu-throttle", ""),
+                                    row("tls-creds", "quoted"),
+                                    row("tls-hostname", "quoted"),
+                                    row("max-bandwidth", " bytes/second"),
+                                    row("downtime-limit", " ms"),
+                                    row("x-checkpoint-delay", " ms"),
+                                    row("block-incremental", "bool"),
+                                    row("multifd-channels", ""),
+                                    row("multifd-compression", "text"),
+                                    row("xbzrle-cache-size", " bytes"),
+                                    row("max-postcopy-bandwidth", ""),
+                                    row("tls-authz", "quoted"),
+                                    row("block-bitmap-mapping", "bitmaps"))),
+            new QemuVersion(10, 0),
+                    new MigrationFormats(
+                            // 10.0 dropped the disk and compression sections and the skipped counter
+                            List.of(
+                                    MigrationFormats::blocked,
+                                    MigrationFormats::status,
+                                    (s, r) -> ram(s, r, false),
+                                    MigrationFormats::xbzrle,
+                                    MigrationFormats::cpuThrottle,
+                                    MigrationFormats::dirtyLimit,
+                                    MigrationFormats::postcopy,
+                                    MigrationFormats::sockets,
+                                    MigrationFormats::vfio),
+                            List.of(
+                                    row("announce-initial", " ms"),
+                                    row("announce-max", " ms"),
+                                    row("announce-rounds", ""),
+                                    row("announce-step", " ms"),
+                                    row("throttle-trigger-threshold", ""),
+                                    row("cpu-throttle-initial", ""),
+                                    row("cpu-throttle-increment", ""),
+                                    row("cpu-throttle-tailslow", "bool"),
+                                    row("max-cpu-throttle", ""),
+                                    row("tls-creds", "quoted"),
+                                    row("tls-hostname", "quoted"),
+                                    row("max-bandwidth", " bytes/second"),
+                                    row("avail-switchover-bandwidth", " bytes/second"),
+                                    row("downtime-limit", " ms"),
+                                    row("x-checkpoint-delay", " ms"),
+                                    row("multifd-channels", ""),
+                                    row("multifd-compression", "text"),
+                                    row("zero-page-detection", "text"),
+                                    row("xbzrle-cache-size", " bytes"),
+                                    row("max-postcopy-bandwidth", ""),
+                                    row("tls-authz", "quoted"),
+                                    row("block-bitmap-mapping", "bitmaps"),
+                                    row("x-vcpu-dirty-limit-period", " ms"),
+                                    row("vcpu-dirty-limit", " MB/s"),
+                                    row("mode", "text"),
+                                    row("direct-io", "bool?")))));
 
     /** The formats of {@code version}, or of the nearest older version that has them. */
     static MigrationFormats of(QemuVersion version) {
@@ -99,15 +143,31 @@ record MigrationFormats(List<BiConsumer<StringBuilder, JsonNode>> sections, List
                 case "bitmaps" -> bitmapMapping(s, p);
                 case "bool?" -> {
                     if (p.has(key)) {
-                        s.append(key).append(": ").append(p.path(key).asBoolean() ? "on" : "off").append('\n');
+                        s.append(key)
+                                .append(": ")
+                                .append(p.path(key).asBoolean() ? "on" : "off")
+                                .append('\n');
                     }
                 }
-                case "bool" -> s.append(key).append(": ").append(p.path(key).asBoolean() ? "on" : "off").append('\n');
+                case "bool" ->
+                    s.append(key)
+                            .append(": ")
+                            .append(p.path(key).asBoolean() ? "on" : "off")
+                            .append('\n');
                 // printf of a NULL string: glibc prints (null)
-                case "quoted" -> s.append(key).append(": '").append(p.has(key) ? p.path(key).asText() : "(null)")
-                        .append("'\n");
-                case "text" -> s.append(key).append(": ").append(p.path(key).asText()).append('\n');
-                default -> s.append(key).append(": ").append(u64(p, key)).append(row[1]).append('\n');
+                case "quoted" ->
+                    s.append(key)
+                            .append(": '")
+                            .append(p.has(key) ? p.path(key).asText() : "(null)")
+                            .append("'\n");
+                case "text" ->
+                    s.append(key).append(": ").append(p.path(key).asText()).append('\n');
+                default ->
+                    s.append(key)
+                            .append(": ")
+                            .append(u64(p, key))
+                            .append(row[1])
+                            .append('\n');
             }
         }
         return s.toString();
@@ -119,11 +179,17 @@ record MigrationFormats(List<BiConsumer<StringBuilder, JsonNode>> sections, List
         }
         s.append("block-bitmap-mapping:\n");
         for (JsonNode node : p.path("block-bitmap-mapping")) {
-            s.append("  '").append(node.path("node-name").asText()).append("' -> '")
-                    .append(node.path("alias").asText()).append("'\n");
+            s.append("  '")
+                    .append(node.path("node-name").asText())
+                    .append("' -> '")
+                    .append(node.path("alias").asText())
+                    .append("'\n");
             for (JsonNode b : node.path("bitmaps")) {
-                s.append("    '").append(b.path("name").asText()).append("' -> '")
-                        .append(b.path("alias").asText()).append("'\n");
+                s.append("    '")
+                        .append(b.path("name").asText())
+                        .append("' -> '")
+                        .append(b.path("alias").asText())
+                        .append("'\n");
             }
         }
     }
@@ -178,7 +244,9 @@ record MigrationFormats(List<BiConsumer<StringBuilder, JsonNode>> sections, List
             s.append("dirty pages rate: ").append(u64(ram, "dirty-pages-rate")).append(" pages\n");
         }
         if (ram.path("postcopy-requests").asLong() != 0) {
-            s.append("postcopy request count: ").append(u64(ram, "postcopy-requests")).append('\n');
+            s.append("postcopy request count: ")
+                    .append(u64(ram, "postcopy-requests"))
+                    .append('\n');
         }
         if (ram.path("precopy-bytes").asLong() != 0) {
             s.append("precopy ram: ").append(kib(ram, "precopy-bytes")).append(" kbytes\n");
@@ -190,7 +258,8 @@ record MigrationFormats(List<BiConsumer<StringBuilder, JsonNode>> sections, List
             s.append("postcopy ram: ").append(kib(ram, "postcopy-bytes")).append(" kbytes\n");
         }
         if (ram.path("dirty-sync-missed-zero-copy").asLong() != 0) {
-            s.append("Zero-copy-send fallbacks happened: ").append(u64(ram, "dirty-sync-missed-zero-copy"))
+            s.append("Zero-copy-send fallbacks happened: ")
+                    .append(u64(ram, "dirty-sync-missed-zero-copy"))
                     .append(" times\n");
         }
     }
@@ -211,7 +280,9 @@ record MigrationFormats(List<BiConsumer<StringBuilder, JsonNode>> sections, List
             s.append("xbzrle transferred: ").append(kib(x, "bytes")).append(" kbytes\n");
             s.append("xbzrle pages: ").append(u64(x, "pages")).append(" pages\n");
             s.append("xbzrle cache miss: ").append(u64(x, "cache-miss")).append(" pages\n");
-            s.append("xbzrle cache miss rate: ").append(f2(x, "cache-miss-rate")).append('\n');
+            s.append("xbzrle cache miss rate: ")
+                    .append(f2(x, "cache-miss-rate"))
+                    .append('\n');
             s.append("xbzrle encoding rate: ").append(f2(x, "encoding-rate")).append('\n');
             s.append("xbzrle overflow: ").append(u64(x, "overflow")).append('\n');
         }
@@ -240,7 +311,9 @@ record MigrationFormats(List<BiConsumer<StringBuilder, JsonNode>> sections, List
     private static void postcopy(StringBuilder s, JsonNode r) {
         optional(s, r, "postcopy-blocktime", "postcopy blocktime: ", "");
         if (r.has("postcopy-vcpu-blocktime")) {
-            s.append("postcopy vcpu blocktime: ").append(uintList(r.path("postcopy-vcpu-blocktime"))).append('\n');
+            s.append("postcopy vcpu blocktime: ")
+                    .append(uintList(r.path("postcopy-vcpu-blocktime")))
+                    .append('\n');
         }
     }
 
@@ -256,7 +329,9 @@ record MigrationFormats(List<BiConsumer<StringBuilder, JsonNode>> sections, List
 
     private static void vfio(StringBuilder s, JsonNode r) {
         if (r.has("vfio")) {
-            s.append("vfio device transferred: ").append(kib(r.path("vfio"), "transferred")).append(" kbytes\n");
+            s.append("vfio device transferred: ")
+                    .append(kib(r.path("vfio"), "transferred"))
+                    .append(" kbytes\n");
         }
     }
 }

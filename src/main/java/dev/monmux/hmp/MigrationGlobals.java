@@ -1,12 +1,11 @@
 package dev.monmux.hmp;
 
-import java.util.Map;
-import java.util.WeakHashMap;
-import java.util.concurrent.CompletableFuture;
-
 import dev.monmux.qmp.QmpCaller;
 import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.qmp.QmpJson;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The {@code globals:} block {@code info migrate} starts with (migration_global_dump:
@@ -16,10 +15,9 @@ import dev.monmux.qmp.QmpJson;
  * from {@code query-migrate} every time.
  */
 final class MigrationGlobals {
-    private static final int LINES = 7;   // "globals:" and six settings in QEMU 7.2
+    private static final int LINES = 7; // "globals:" and six settings in QEMU 7.2
 
-    private record Known(Object connection, String text) {
-    }
+    private record Known(Object connection, String text) {}
 
     private final Map<QmpCaller, Known> known = new WeakHashMap<>();
 
@@ -33,15 +31,16 @@ final class MigrationGlobals {
                 return CompletableFuture.completedFuture(k.text());
             }
         }
-        return vm.call("human-monitor-command", QmpJson.object().put("command-line", "info migrate")).thenApply(r -> {
-            String text = globalsOf(r.asText());
-            if (connection != null) {
-                synchronized (known) {
-                    known.put(vm, new Known(connection, text));
-                }
-            }
-            return text;
-        });
+        return vm.call("human-monitor-command", QmpJson.object().put("command-line", "info migrate"))
+                .thenApply(r -> {
+                    String text = globalsOf(r.asText());
+                    if (connection != null) {
+                        synchronized (known) {
+                            known.put(vm, new Known(connection, text));
+                        }
+                    }
+                    return text;
+                });
     }
 
     private static String globalsOf(String infoMigrate) {

@@ -1,7 +1,6 @@
 package dev.monmux.hmp;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.monmux.command.CommandPlan;
 
 /**
@@ -9,5 +8,4 @@ import dev.monmux.command.CommandPlan;
  * asking QEMU, e.g. {@code help} or a bad key name) and the action that sends it and renders
  * QEMU's HMP text.
  */
-record NativeCall(String qmpCommand, ObjectNode qmpArguments, CommandPlan.Action action) {
-}
+record NativeCall(String qmpCommand, ObjectNode qmpArguments, CommandPlan.Action action) {}

@@ -1,5 +1,6 @@
 package dev.monmux.hmp;
 
+import dev.monmux.qmp.QemuVersion;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,8 +11,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-
-import dev.monmux.qmp.QemuVersion;
 
 /**
  * Which native mappings were verified, per QEMU version, to print what that QEMU's own HMP prints
@@ -37,7 +36,9 @@ public final class NativeCertificates {
                 }
                 Map<QemuVersion, Set<String>> m = new HashMap<>();
                 int n = 0;
-                for (String line : new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines().toList()) {
+                for (String line : new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))
+                        .lines()
+                        .toList()) {
                     n++;
                     if (line.isBlank() || line.startsWith("#")) {
                         continue;
@@ -53,7 +54,8 @@ public final class NativeCertificates {
                     }
                     String name = String.join(" ", java.util.Arrays.copyOfRange(w, 0, first));
                     for (int i = first; i < w.length; i++) {
-                        m.computeIfAbsent(QemuVersion.parse(w[i]), v -> new HashSet<>()).add(name);
+                        m.computeIfAbsent(QemuVersion.parse(w[i]), v -> new HashSet<>())
+                                .add(name);
                     }
                 }
                 c = new NativeCertificates(m);

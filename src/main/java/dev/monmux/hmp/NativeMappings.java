@@ -1,5 +1,12 @@
 package dev.monmux.hmp;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.monmux.command.CommandResult;
+import dev.monmux.qmp.Futures;
+import dev.monmux.qmp.QmpErrorException;
+import dev.monmux.qmp.QmpJson;
 import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.Map;
@@ -8,15 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.monmux.qmp.Futures;
-import dev.monmux.command.CommandResult;
-import dev.monmux.qmp.QmpErrorException;
-import dev.monmux.qmp.QmpJson;
 
 /**
  * The HMP commands monmux runs as their own QMP commands, each rendering the result as the
@@ -59,11 +57,14 @@ final class NativeMappings {
         mappings.put("info cpus", (l, cpu) -> call("query-cpus-fast", null, r -> HmpFormats.cpus(r, cpu)));
         mappings.put("info block", (l, cpu) -> infoBlock(l));
         // Both calls go out at once: a command typed after this one must not reach QEMU between them.
-        mappings.put("info migrate", (l, cpu) -> new NativeCall("query-migrate", null, vm -> {
-            CompletableFuture<String> globals = migrationGlobals.get(vm);
-            CompletableFuture<JsonNode> state = vm.call("query-migrate", null);
-            return globals.thenCombine(state, (g, r) -> CommandResult.ok(g + HmpText.crlf(migration.migrate(r))));
-        }));
+        mappings.put(
+                "info migrate",
+                (l, cpu) -> new NativeCall("query-migrate", null, vm -> {
+                    CompletableFuture<String> globals = migrationGlobals.get(vm);
+                    CompletableFuture<JsonNode> state = vm.call("query-migrate", null);
+                    return globals.thenCombine(
+                            state, (g, r) -> CommandResult.ok(g + HmpText.crlf(migration.migrate(r))));
+                }));
         // hmp_stop, hmp_system_reset, hmp_system_powerdown, hmp_quit pass no Error: QEMU prints nothing
         mappings.put("stop", (l, cpu) -> silent("stop", null));
         mappings.put("system_reset", (l, cpu) -> silent("system_reset", null));
@@ -73,9 +74,14 @@ final class NativeMappings {
         mappings.put("cont", (l, cpu) -> call("cont", null, r -> ""));
         mappings.put("system_wakeup", (l, cpu) -> call("system_wakeup", null, r -> ""));
         mappings.put("nmi", (l, cpu) -> call("inject-nmi", null, r -> ""));
-        mappings.put("eject", (l, cpu) -> call("eject",
-                QmpJson.object().put("device", l.string("device")).put("force", l.flag("force")), r -> ""));
-        mappings.put("device_del", (l, cpu) -> call("device_del", QmpJson.object().put("id", l.string("id")), r -> ""));
+        mappings.put(
+                "eject",
+                (l, cpu) -> call(
+                        "eject",
+                        QmpJson.object().put("device", l.string("device")).put("force", l.flag("force")),
+                        r -> ""));
+        mappings.put(
+                "device_del", (l, cpu) -> call("device_del", QmpJson.object().put("id", l.string("id")), r -> ""));
         mappings.put("balloon", (l, cpu) -> call("balloon", QmpJson.object().put("value", l.number("value")), r -> ""));
         mappings.put("change", (l, cpu) -> change(l));
         mappings.put("screendump", (l, cpu) -> screendump(l));
@@ -107,19 +113,22 @@ final class NativeMappings {
 
     /** Sends {@code qmp}; a QMP error is rendered as hmp_handle_error does by CommandPlan. */
     static NativeCall call(String qmp, ObjectNode args, Function<JsonNode, String> format) {
-        return new NativeCall(qmp, args, vm -> vm.call(qmp, args)
-                .thenApply(r -> CommandResult.ok(HmpText.crlf(format.apply(r)))));
+        return new NativeCall(
+                qmp, args, vm -> vm.call(qmp, args).thenApply(r -> CommandResult.ok(HmpText.crlf(format.apply(r)))));
     }
 
     /** Sends {@code qmp}, printing nothing even when QEMU refuses it (the handler passes no Error). */
     static NativeCall silent(String qmp, ObjectNode args) {
-        return new NativeCall(qmp, args, vm -> vm.call(qmp, args).handle((r, err) -> {
-            Throwable t = Futures.cause(err);
-            if (t == null || t instanceof QmpErrorException) {
-                return CommandResult.ok("");
-            }
-            throw err instanceof RuntimeException re ? re : new CompletionException(err);
-        }));
+        return new NativeCall(
+                qmp,
+                args,
+                vm -> vm.call(qmp, args).handle((r, err) -> {
+                    Throwable t = Futures.cause(err);
+                    if (t == null || t instanceof QmpErrorException) {
+                        return CommandResult.ok("");
+                    }
+                    throw err instanceof RuntimeException re ? re : new CompletionException(err);
+                }));
     }
 
     static NativeCall answered(CommandResult result) {
@@ -156,18 +165,19 @@ final class NativeMappings {
         };
         String first = nodes ? "query-named-block-nodes" : "query-block";
         return new NativeCall(first, nodes ? nodeArgs : null, vm -> {
-            CompletableFuture<JsonNode> blocks = nodes ? CompletableFuture.completedFuture(QmpJson.MAPPER.createArrayNode())
+            CompletableFuture<JsonNode> blocks = nodes
+                    ? CompletableFuture.completedFuture(QmpJson.MAPPER.createArrayNode())
                     : vm.call("query-block", null);
             // hmp_info_block asks for the nodes only when no backend matched; both go out at once, so
             // that a command typed after this one cannot reach QEMU in between
-            CompletableFuture<JsonNode> allNodes = device == null && !nodes ? null
-                    : vm.call("query-named-block-nodes", nodeArgs);
+            CompletableFuture<JsonNode> allNodes =
+                    device == null && !nodes ? null : vm.call("query-named-block-nodes", nodeArgs);
             return blocks.thenCompose(list -> {
                 StringBuilder s = new StringBuilder();
                 boolean printed = backends.apply(list, s);
                 if ((device == null && !nodes) || printed) {
                     if (allNodes != null) {
-                        allNodes.exceptionally(e -> null);   // not needed; its failure is not this command's
+                        allNodes.exceptionally(e -> null); // not needed; its failure is not this command's
                     }
                     return CompletableFuture.completedFuture(CommandResult.ok(HmpText.crlf(s.toString())));
                 }
@@ -237,7 +247,7 @@ final class NativeMappings {
             int end = sep < 0 ? keys.length() : sep;
             String key = keys.substring(from, end);
             if (key.equals("<")) {
-                key = "less";   // compatibility with the old interface, as QEMU does
+                key = "less"; // compatibility with the old interface, as QEMU does
             }
             if (key.startsWith("0x")) {
                 Integer value = hexKey(key);
@@ -258,7 +268,7 @@ final class NativeMappings {
         ObjectNode args = QmpJson.object();
         args.set("keys", list);
         if (l.number("hold-time") != null) {
-            args.put("hold-time", (int) (long) l.number("hold-time"));   // QEMU keeps it in an int
+            args.put("hold-time", (int) (long) l.number("hold-time")); // QEMU keeps it in an int
         }
         return call("send-key", args, r -> "");
     }

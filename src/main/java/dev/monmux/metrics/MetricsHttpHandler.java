@@ -1,10 +1,6 @@
 package dev.monmux.metrics;
 
-import java.nio.charset.StandardCharsets;
-import java.util.function.Supplier;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.monmux.qmp.QmpJson;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -20,6 +16,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /metrics}: the Prometheus text format; {@code GET /healthz}: 200 when every VM's
@@ -30,8 +28,7 @@ final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     /** Health as the handler reports it. */
-    record Health(boolean ok, ObjectNode body) {
-    }
+    record Health(boolean ok, ObjectNode body) {}
 
     private final Supplier<String> scrape;
     private final Supplier<Health> health;
@@ -57,8 +54,10 @@ final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             res = response(HttpResponseStatus.OK, PROMETHEUS_TEXT, scrape.get());
         } else {
             Health h = health.get();
-            res = response(h.ok() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "application/json", json(h.body()));
+            res = response(
+                    h.ok() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "application/json",
+                    json(h.body()));
         }
         if (head) {
             res.content().clear();
@@ -85,7 +84,8 @@ final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     private static FullHttpResponse response(HttpResponseStatus status, String type, String body) {
         ByteBuf buf = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
-        FullHttpResponse res = new DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1, status, buf);
+        FullHttpResponse res =
+                new DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1, status, buf);
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
         res.headers().set(HttpHeaderNames.CONTENT_LENGTH, buf.readableBytes());
         res.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);

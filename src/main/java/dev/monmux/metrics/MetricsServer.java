@@ -1,16 +1,9 @@
 package dev.monmux.metrics;
 
-import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.monmux.net.Addresses;
 import dev.monmux.config.MetricsConfig;
+import dev.monmux.net.Addresses;
 import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.qmp.QmpJson;
 import dev.monmux.session.SharedVm;
@@ -28,6 +21,10 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The HTTP listener for {@code /metrics} and {@code /healthz}, on its own event loop. */
 public final class MetricsServer implements AutoCloseable {
@@ -41,14 +38,20 @@ public final class MetricsServer implements AutoCloseable {
         this.channel = channel;
     }
 
-    public static MetricsServer start(MetricsConfig c, PrometheusMeterRegistry registry, MonmuxMetrics metrics,
-                                      VmDirectory vms) throws InterruptedException {
+    public static MetricsServer start(
+            MetricsConfig c, PrometheusMeterRegistry registry, MonmuxMetrics metrics, VmDirectory vms)
+            throws InterruptedException {
         return start(c, registry, metrics, vms, null);
     }
 
     /** @param tls HTTPS (null: plain HTTP) */
-    public static MetricsServer start(MetricsConfig c, PrometheusMeterRegistry registry, MonmuxMetrics metrics,
-                                      VmDirectory vms, dev.monmux.tls.ServerTls tls) throws InterruptedException {
+    public static MetricsServer start(
+            MetricsConfig c,
+            PrometheusMeterRegistry registry,
+            MonmuxMetrics metrics,
+            VmDirectory vms,
+            dev.monmux.tls.ServerTls tls)
+            throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
@@ -60,13 +63,17 @@ public final class MetricsServer implements AutoCloseable {
                         if (tls != null) {
                             ch.pipeline().addLast(tls.newHandler(ch.alloc()));
                         }
-                        ch.pipeline().addLast(new ReadTimeoutHandler(60, TimeUnit.SECONDS),
-                                new HttpServerCodec(4096, 8192, 8192),
-                                new HttpObjectAggregator(64 * 1024),
-                                new MetricsHttpHandler(() -> {
-                                    metrics.refresh();
-                                    return registry.scrape();
-                                }, () -> health(vms)));
+                        ch.pipeline()
+                                .addLast(
+                                        new ReadTimeoutHandler(60, TimeUnit.SECONDS),
+                                        new HttpServerCodec(4096, 8192, 8192),
+                                        new HttpObjectAggregator(64 * 1024),
+                                        new MetricsHttpHandler(
+                                                () -> {
+                                                    metrics.refresh();
+                                                    return registry.scrape();
+                                                },
+                                                () -> health(vms)));
                     }
                 });
         try {
@@ -78,8 +85,8 @@ public final class MetricsServer implements AutoCloseable {
             if (e instanceof InterruptedException ie) {
                 throw ie;
             }
-            throw new IllegalStateException("cannot listen for metrics on " + c.bind() + ":" + c.port() + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot listen for metrics on " + c.bind() + ":" + c.port() + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,14 +1,5 @@
 package dev.monmux.metrics;
 
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.ToDoubleFunction;
-
 import dev.monmux.command.ActivityListener;
 import dev.monmux.command.Actor;
 import dev.monmux.command.CommandObserver;
@@ -25,6 +16,14 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToDoubleFunction;
 
 /**
  * monmux's own meters (README "Metrics"). Tags are bounded: VM names come from the config,
@@ -36,11 +35,13 @@ public final class MonmuxMetrics implements CommandObserver, ActivityListener, V
     static final int MAX_EVENT_NAMES = 200;
     /** Unattached sessions are counted under this VM tag. */
     static final String NO_VM = "-";
+
     private static final Duration[] LATENCY_BUCKETS = {
         Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
         Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
         Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
-        Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
+        Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)
+    };
 
     private final MeterRegistry registry;
     private final SessionRegistry sessions;
@@ -68,7 +69,9 @@ public final class MonmuxMetrics implements CommandObserver, ActivityListener, V
         String name = vm.name();
         QmpEndpoint link = vm.link();
         Gauge.builder("monmux.qmp.link.up", link, l -> l.state() == QmpEndpoint.State.UP ? 1 : 0)
-                .description("1 when the QMP connection to the VM is up").tag("vm", name).register(registry);
+                .description("1 when the QMP connection to the VM is up")
+                .tag("vm", name)
+                .register(registry);
         reconnects(name);
         dropped(name);
         denied(name);
@@ -81,7 +84,8 @@ public final class MonmuxMetrics implements CommandObserver, ActivityListener, V
      * same name gets a gauge of its new link). Its counters keep their totals.
      */
     public void unwatch(String vm) {
-        for (io.micrometer.core.instrument.Meter m : registry.find("monmux.qmp.link.up").tag("vm", vm).meters()) {
+        for (io.micrometer.core.instrument.Meter m :
+                registry.find("monmux.qmp.link.up").tag("vm", vm).meters()) {
             registry.remove(m);
         }
     }
@@ -90,15 +94,17 @@ public final class MonmuxMetrics implements CommandObserver, ActivityListener, V
      * The audit log's counters (or zeros when there is none), so the dashboard's panels always
      * have a series.
      */
-    public <T> void auditCounters(T log, ToDoubleFunction<T> written, ToDoubleFunction<T> failures,
-                                  ToDoubleFunction<T> backlog) {
+    public <T> void auditCounters(
+            T log, ToDoubleFunction<T> written, ToDoubleFunction<T> failures, ToDoubleFunction<T> backlog) {
         FunctionCounter.builder("monmux.audit.records", log, written)
-                .description("audit records written").register(registry);
+                .description("audit records written")
+                .register(registry);
         FunctionCounter.builder("monmux.audit.failures", log, failures)
                 .description("audit records that could not be written (commands refused or unrecorded)")
                 .register(registry);
         Gauge.builder("monmux.audit.backlog", log, backlog)
-                .description("audit records waiting to be written").register(registry);
+                .description("audit records waiting to be written")
+                .register(registry);
     }
 
     /** Brings the per-VM client gauges up to date (before each scrape). */
@@ -119,8 +125,10 @@ public final class MonmuxMetrics implements CommandObserver, ActivityListener, V
     private void clientGauge(String vm, String kind) {
         clients.computeIfAbsent(List.of(vm, kind), k -> {
             AtomicInteger n = new AtomicInteger();
-            Gauge.builder("monmux.clients", n, AtomicInteger::get).description("client sessions attached to a VM")
-                    .tags("vm", vm, "listener", kind).register(registry);
+            Gauge.builder("monmux.clients", n, AtomicInteger::get)
+                    .description("client sessions attached to a VM")
+                    .tags("vm", vm, "listener", kind)
+                    .register(registry);
             return n;
         });
     }
@@ -136,28 +144,35 @@ public final class MonmuxMetrics implements CommandObserver, ActivityListener, V
 
     // ---- commands ----
 
-    private record CommandSeries(String vm, String command, String path, String outcome) {
-    }
+    private record CommandSeries(String vm, String command, String path, String outcome) {}
 
     private final Map<CommandSeries, Counter> commandCounters = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<CommandSeries, Timer> commandTimers = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
-    public CompletableFuture<Void> finished(Actor actor, String vm, CommandPlan plan, CommandResult result,
-                                            Duration latency) {
+    public CompletableFuture<Void> finished(
+            Actor actor, String vm, CommandPlan plan, CommandResult result, Duration latency) {
         String name = commandNames.tag(plan.name());
         String path = plan.path().name().toLowerCase(java.util.Locale.ROOT);
         // Looked up in a map of our own: a Micrometer builder's register() builds its tags and
         // an id on every call, a measurable part of a command's cost (docs/benchmarks.md).
-        commandCounters.computeIfAbsent(new CommandSeries(vm, name, path, result.outcome().label()),
-                k -> Counter.builder("monmux.commands").description("commands run, by how they ended")
-                        .tags("vm", k.vm(), "command", k.command(), "path", k.path(), "outcome", k.outcome())
-                        .register(registry)).increment();
-        commandTimers.computeIfAbsent(new CommandSeries(vm, name, null, null),
-                k -> Timer.builder("monmux.command.duration").description("time from a command's line to its answer")
-                        .tags("vm", k.vm(), "command", k.command())
-                        .serviceLevelObjectives(LATENCY_BUCKETS)
-                        .register(registry)).record(latency);
+        commandCounters
+                .computeIfAbsent(
+                        new CommandSeries(vm, name, path, result.outcome().label()),
+                        k -> Counter.builder("monmux.commands")
+                                .description("commands run, by how they ended")
+                                .tags("vm", k.vm(), "command", k.command(), "path", k.path(), "outcome", k.outcome())
+                                .register(registry))
+                .increment();
+        commandTimers
+                .computeIfAbsent(
+                        new CommandSeries(vm, name, null, null),
+                        k -> Timer.builder("monmux.command.duration")
+                                .description("time from a command's line to its answer")
+                                .tags("vm", k.vm(), "command", k.command())
+                                .serviceLevelObjectives(LATENCY_BUCKETS)
+                                .register(registry))
+                .record(latency);
         if (result.outcome() == Outcome.DENIED) {
             denied(vm).increment();
         }
@@ -165,8 +180,10 @@ public final class MonmuxMetrics implements CommandObserver, ActivityListener, V
     }
 
     private Counter denied(String vm) {
-        return Counter.builder("monmux.acl.denied").description("commands refused by the ACL or a lock")
-                .tag("vm", vm).register(registry);
+        return Counter.builder("monmux.acl.denied")
+                .description("commands refused by the ACL or a lock")
+                .tag("vm", vm)
+                .register(registry);
     }
 
     // ---- activity ----
@@ -183,19 +200,26 @@ public final class MonmuxMetrics implements CommandObserver, ActivityListener, V
 
     @Override
     public void loginDelayed(String remote, String listener, java.time.Duration delay) {
-        Counter.builder("monmux.login.delays").description("login attempts held back after failed ones")
-                .register(registry).increment();
+        Counter.builder("monmux.login.delays")
+                .description("login attempts held back after failed ones")
+                .register(registry)
+                .increment();
     }
 
     private Counter logins(String outcome) {
-        return Counter.builder("monmux.logins").description("login attempts").tag("outcome", outcome)
+        return Counter.builder("monmux.logins")
+                .description("login attempts")
+                .tag("outcome", outcome)
                 .register(registry);
     }
 
     @Override
     public void eventFannedOut(String vm, String event, int clientCount) {
-        Counter.builder("monmux.events").description("QMP events received from the VM")
-                .tags("vm", vm, "event", eventNames.tag(event)).register(registry).increment();
+        Counter.builder("monmux.events")
+                .description("QMP events received from the VM")
+                .tags("vm", vm, "event", eventNames.tag(event))
+                .register(registry)
+                .increment();
     }
 
     @Override
@@ -205,19 +229,27 @@ public final class MonmuxMetrics implements CommandObserver, ActivityListener, V
 
     @Override
     public void sessionClosed(Actor actor, String reason) {
-        Counter.builder("monmux.sessions.closed").description("client sessions ended, by why")
-                .tag("reason", closeReasons.tag(reason)).register(registry).increment();
+        Counter.builder("monmux.sessions.closed")
+                .description("client sessions ended, by why")
+                .tag("reason", closeReasons.tag(reason))
+                .register(registry)
+                .increment();
     }
 
     @Override
     public void connectionRefused(String listener) {
-        Counter.builder("monmux.connections.refused").description("connections turned away: too many clients")
-                .tag("listener", listener).register(registry).increment();
+        Counter.builder("monmux.connections.refused")
+                .description("connections turned away: too many clients")
+                .tag("listener", listener)
+                .register(registry)
+                .increment();
     }
 
     private Counter dropped(String vm) {
-        return Counter.builder("monmux.events.dropped").description("events not delivered to a slow client")
-                .tag("vm", vm).register(registry);
+        return Counter.builder("monmux.events.dropped")
+                .description("events not delivered to a slow client")
+                .tag("vm", vm)
+                .register(registry);
     }
 
     @Override
@@ -226,8 +258,10 @@ public final class MonmuxMetrics implements CommandObserver, ActivityListener, V
     }
 
     private Counter reloads(boolean ok) {
-        return Counter.builder("monmux.config.reloads").description("config reloads")
-                .tag("outcome", ok ? "ok" : "fail").register(registry);
+        return Counter.builder("monmux.config.reloads")
+                .description("config reloads")
+                .tag("outcome", ok ? "ok" : "fail")
+                .register(registry);
     }
 
     // ---- VM links ----
@@ -239,7 +273,8 @@ public final class MonmuxMetrics implements CommandObserver, ActivityListener, V
 
     private Counter reconnects(String vm) {
         return Counter.builder("monmux.qmp.reconnects")
-                .description("QMP connection attempts that failed or connections lost").tag("vm", vm)
+                .description("QMP connection attempts that failed or connections lost")
+                .tag("vm", vm)
                 .register(registry);
     }
 }

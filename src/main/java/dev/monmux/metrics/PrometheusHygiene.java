@@ -1,9 +1,8 @@
 package dev.monmux.metrics;
 
-import java.util.Map;
-
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
+import java.util.Map;
 
 /**
  * Keeps the scrape clean for {@code promtool check metrics}: gives the meters Micrometer's Netty
@@ -14,7 +13,8 @@ import io.micrometer.core.instrument.config.MeterFilter;
 public final class PrometheusHygiene implements MeterFilter {
     private static final Map<String, String> DESCRIPTIONS = Map.of(
             "netty.allocator.memory.used", "memory used by Netty's buffer allocator, by memory type",
-            "netty.allocator.memory.pinned", "memory pinned by Netty's buffer allocator (in use by buffers), by memory type",
+            "netty.allocator.memory.pinned",
+                    "memory pinned by Netty's buffer allocator (in use by buffers), by memory type",
             "netty.allocator.pooled.arenas", "arenas of Netty's pooled buffer allocator, by memory type",
             "netty.allocator.pooled.cache.size", "cache sizes of Netty's pooled buffer allocator, by cache type",
             "netty.allocator.pooled.chunk.size", "chunk size of Netty's pooled buffer allocator",
@@ -36,8 +36,12 @@ public final class PrometheusHygiene implements MeterFilter {
         if (id.getDescription() == null) {
             String d = DESCRIPTIONS.get(id.getName());
             if (d != null) {
-                return new Meter.Id(id.getName(), io.micrometer.core.instrument.Tags.of(id.getTagsAsIterable()),
-                        id.getBaseUnit(), d, id.getType());
+                return new Meter.Id(
+                        id.getName(),
+                        io.micrometer.core.instrument.Tags.of(id.getTagsAsIterable()),
+                        id.getBaseUnit(),
+                        d,
+                        id.getType());
             }
         }
         return id;

@@ -1,7 +1,6 @@
 package dev.monmux.net;
 
 import java.io.IOException;
-
 import org.slf4j.Logger;
 
 /**
@@ -10,8 +9,7 @@ import org.slf4j.Logger;
  * and the trace is what a report needs).
  */
 public final class ConnectionErrors {
-    private ConnectionErrors() {
-    }
+    private ConnectionErrors() {}
 
     public static void log(Logger log, String client, Throwable cause) {
         if (log.isDebugEnabled() || !(cause instanceof IOException)) {

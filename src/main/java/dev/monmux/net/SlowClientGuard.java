@@ -1,17 +1,15 @@
 package dev.monmux.net;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Protects everyone else from one client. While the client's outbound buffer is over the high
@@ -45,7 +43,8 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
         if (evt instanceof IdleStateEvent) {
             String msg = "[monmux] no input for " + dev.monmux.config.Durations.format(idleTimeout) + "; closing\r\n";
             ctx.fireUserEventTriggered(Disconnecting.IDLE);
-            ctx.writeAndFlush(Unpooled.copiedBuffer(msg, StandardCharsets.UTF_8)).addListener(f -> ctx.close());
+            ctx.writeAndFlush(Unpooled.copiedBuffer(msg, StandardCharsets.UTF_8))
+                    .addListener(f -> ctx.close());
             return;
         }
         ctx.fireUserEventTriggered(evt);
@@ -59,14 +58,20 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
                 stuckTimer = null;
             }
         } else if (stuckTimer == null) {
-            stuckTimer = ctx.executor().schedule(() -> {
-                if (!ctx.channel().isWritable()) {
-                    log.warn("client {}: not reading for {}; disconnecting", ctx.channel().remoteAddress(),
-                            dev.monmux.config.Durations.format(stuckTimeout));
-                    ctx.fireUserEventTriggered(Disconnecting.STUCK);
-                    ctx.close();
-                }
-            }, stuckTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            stuckTimer = ctx.executor()
+                    .schedule(
+                            () -> {
+                                if (!ctx.channel().isWritable()) {
+                                    log.warn(
+                                            "client {}: not reading for {}; disconnecting",
+                                            ctx.channel().remoteAddress(),
+                                            dev.monmux.config.Durations.format(stuckTimeout));
+                                    ctx.fireUserEventTriggered(Disconnecting.STUCK);
+                                    ctx.close();
+                                }
+                            },
+                            stuckTimeout.toMillis(),
+                            TimeUnit.MILLISECONDS);
         }
         updateAutoRead(ctx);
         ctx.fireChannelWritabilityChanged();
@@ -101,6 +106,5 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
     }
 
     /** User event a session fires down its pipeline to stop or resume reading its client. */
-    public record InputPause(boolean paused) {
-    }
+    public record InputPause(boolean paused) {}
 }

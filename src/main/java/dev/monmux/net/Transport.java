@@ -1,9 +1,5 @@
 package dev.monmux.net;
 
-import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
-import java.nio.file.Path;
-
 import dev.monmux.config.TransportKind;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -22,6 +18,9 @@ import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
 
 /**
  * How monmux's sockets are driven, chosen once at start ({@code transport:} in the config): Linux's

@@ -1,11 +1,10 @@
 package dev.monmux.qmp;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Keeps a client's replies in their place among the link's events. QEMU sends {@code STOP}
@@ -16,8 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * before any reply can be read) and the reply is queued to the client's thread from there.
  */
 public final class InOrder {
-    private InOrder() {
-    }
+    private InOrder() {}
 
     /**
      * A question sent to QEMU just before a command, in the same turn on the link (nothing else
@@ -58,8 +56,8 @@ public final class InOrder {
         return via(link, home, null, () -> link.execute(request));
     }
 
-    private static <T> CompletableFuture<T> via(QmpEndpoint link, Executor home, Precheck precheck,
-                                                 Supplier<CompletableFuture<T>> send) {
+    private static <T> CompletableFuture<T> via(
+            QmpEndpoint link, Executor home, Precheck precheck, Supplier<CompletableFuture<T>> send) {
         CompletableFuture<T> result = new CompletableFuture<>();
         link.linkExecutor().execute(() -> {
             CompletableFuture<T> f;

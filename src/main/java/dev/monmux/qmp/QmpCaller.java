@@ -1,9 +1,8 @@
 package dev.monmux.qmp;
 
-import java.util.concurrent.CompletableFuture;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Sends QMP commands to a VM. Callers never see QMP ids: the link owns them.
@@ -27,7 +26,8 @@ public interface QmpCaller {
      * the request as it is.
      */
     default CompletableFuture<ObjectNode> execute(ObjectNode request) {
-        String command = request.hasNonNull("execute") ? request.path("execute").asText()
+        String command = request.hasNonNull("execute")
+                ? request.path("execute").asText()
                 : request.path("exec-oob").asText();
         ObjectNode args = request.get("arguments") instanceof ObjectNode o ? o : null;
         return call(command, args).handle((r, err) -> {
@@ -36,9 +36,11 @@ public interface QmpCaller {
                 reply.set("return", r);
             } else {
                 Throwable t = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
-                        ? err.getCause() : err;
+                        ? err.getCause()
+                        : err;
                 if (!(t instanceof QmpErrorException q)) {
-                    throw err instanceof java.util.concurrent.CompletionException ce ? ce
+                    throw err instanceof java.util.concurrent.CompletionException ce
+                            ? ce
                             : new java.util.concurrent.CompletionException(t);
                 }
                 reply.putObject("error").put("class", q.errorClass()).put("desc", q.desc());

@@ -1,10 +1,8 @@
 package dev.monmux.qmp;
 
-import java.util.concurrent.CompletableFuture;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.monmux.config.QmpAddress;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A VM's QMP connection as front ends use it: send commands, watch state and events.
@@ -12,7 +10,11 @@ import dev.monmux.config.QmpAddress;
  */
 public interface QmpEndpoint extends QmpCaller {
     /** Visible link state. */
-    enum State { CONNECTING, UP, DOWN }
+    enum State {
+        CONNECTING,
+        UP,
+        DOWN
+    }
 
     String name();
 

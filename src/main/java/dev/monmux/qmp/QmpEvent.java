@@ -1,9 +1,8 @@
 package dev.monmux.qmp;
 
-import java.util.function.Function;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.function.Function;
 
 /**
  * An asynchronous QMP event as QEMU sent it. Fanned out on the VM link's event loop, where
@@ -32,7 +31,8 @@ public final class QmpEvent {
 
     public static QmpEvent from(ObjectNode msg) {
         JsonNode ts = msg.path("timestamp");
-        long micros = ts.path("seconds").asLong() * 1_000_000L + ts.path("microseconds").asLong();
+        long micros = ts.path("seconds").asLong() * 1_000_000L
+                + ts.path("microseconds").asLong();
         JsonNode data = msg.get("data");
         return new QmpEvent(msg.path("event").asText(), data, micros, msg);
     }

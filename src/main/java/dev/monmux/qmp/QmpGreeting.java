@@ -1,10 +1,9 @@
 package dev.monmux.qmp;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * QEMU's greeting, e.g. {@code {"QMP": {"version": {"qemu": {"micro": 22, "minor": 2, "major": 7},
@@ -19,11 +18,12 @@ public record QmpGreeting(ObjectNode raw, String version, String packageName, Li
             return null;
         }
         JsonNode v = qmp.path("version").path("qemu");
-        String version = v.path("major").asInt() + "." + v.path("minor").asInt() + "." + v.path("micro").asInt();
+        String version = v.path("major").asInt() + "." + v.path("minor").asInt() + "."
+                + v.path("micro").asInt();
         List<String> caps = new ArrayList<>();
         qmp.path("capabilities").forEach(c -> caps.add(c.asText()));
-        return new QmpGreeting((ObjectNode) msg, version, qmp.path("version").path("package").asText(""),
-                List.copyOf(caps));
+        return new QmpGreeting(
+                (ObjectNode) msg, version, qmp.path("version").path("package").asText(""), List.copyOf(caps));
     }
 
     public boolean offers(String capability) {

@@ -1,8 +1,5 @@
 package dev.monmux.qmp;
 
-import java.io.IOException;
-import java.io.OutputStream;
-
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,10 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 
 /**
  * The one JSON configuration for QMP traffic. Jackson's stream constraints bound what hostile
@@ -32,8 +30,7 @@ public final class QmpJson {
 
     private static final byte[] NEWLINE = {'\n'};
 
-    private QmpJson() {
-    }
+    private QmpJson() {}
 
     public static ObjectNode object() {
         return JsonNodeFactory.instance.objectNode();

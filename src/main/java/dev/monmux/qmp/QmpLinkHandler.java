@@ -1,7 +1,6 @@
 package dev.monmux.qmp;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 

@@ -1,16 +1,14 @@
 package dev.monmux.qmp;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.MessageToMessageDecoder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
 
 /**
  * Turns one framed JSON object (from Netty's {@code JsonObjectDecoder}) into a Jackson tree.

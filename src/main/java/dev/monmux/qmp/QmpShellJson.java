@@ -1,5 +1,6 @@
 package dev.monmux.qmp;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -7,8 +8,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * JSON as {@code qmp-shell -p} prints a reply (python/qemu/qmp/qmp_shell.py: Python's
@@ -19,8 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class QmpShellJson {
     private static final String INDENT = "    ";
 
-    private QmpShellJson() {
-    }
+    private QmpShellJson() {}
 
     /** The text, lines ended by {@code eol}, without a final line end. */
     public static String format(JsonNode node, String eol) {
@@ -120,7 +118,7 @@ public final class QmpShellJson {
                     if (c >= ' ' && c <= '~') {
                         out.append(c);
                     } else {
-                        out.append(String.format("\\u%04x", (int) c));   // UTF-16 units: a pair for U+10000..
+                        out.append(String.format("\\u%04x", (int) c)); // UTF-16 units: a pair for U+10000..
                     }
                 }
             }
@@ -145,7 +143,7 @@ public final class QmpShellJson {
         }
         BigDecimal v = shortest(d);
         String digits = v.unscaledValue().abs().toString();
-        int exp = digits.length() - 1 - v.scale();   // d = 0.digits * 10^(exp+1)
+        int exp = digits.length() - 1 - v.scale(); // d = 0.digits * 10^(exp+1)
         String sign = d < 0 ? "-" : "";
         if (exp >= -4 && exp < 16) {
             String plain = v.abs().toPlainString();

@@ -1,9 +1,8 @@
 package dev.monmux.qmp;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Text QEMU's JSON parser refuses inside a string (util/unicode.c is_valid_codepoint, used by
@@ -12,8 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * error that carries no id, so monmux refuses it itself, with a clear reason.
  */
 public final class QmpStrings {
-    private QmpStrings() {
-    }
+    private QmpStrings() {}
 
     /** The first character QEMU would refuse in {@code node}'s names and strings, described, or null. */
     static String unreadable(JsonNode node) {
@@ -47,8 +45,11 @@ public final class QmpStrings {
         for (int i = 0; i < s.length(); ) {
             int cp = s.codePointAt(i);
             if (!isValidCodepoint(cp)) {
-                return String.format(cp >= 0xD800 && cp <= 0xDFFF ? "U+%04X (a surrogate without its pair)"
-                        : "U+%04X (a Unicode noncharacter)", cp);
+                return String.format(
+                        cp >= 0xD800 && cp <= 0xDFFF
+                                ? "U+%04X (a surrogate without its pair)"
+                                : "U+%04X (a Unicode noncharacter)",
+                        cp);
             }
             i += Character.charCount(cp);
         }
@@ -57,7 +58,10 @@ public final class QmpStrings {
 
     /** QEMU's is_valid_codepoint: in Unicode's range, not a surrogate, not a noncharacter. */
     public static boolean isValidCodepoint(int cp) {
-        return cp >= 0 && cp <= 0x10FFFF && !(cp >= 0xFDD0 && cp <= 0xFDEF) && (cp & 0xFFFE) != 0xFFFE
+        return cp >= 0
+                && cp <= 0x10FFFF
+                && !(cp >= 0xFDD0 && cp <= 0xFDEF)
+                && (cp & 0xFFFE) != 0xFFFE
                 && !(cp >= 0xD800 && cp <= 0xDFFF);
     }
 }

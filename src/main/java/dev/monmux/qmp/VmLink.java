@@ -1,19 +1,8 @@
 package dev.monmux.qmp;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-
 import dev.monmux.config.QmpAddress;
 import dev.monmux.config.QmpLinkConfig;
 import dev.monmux.net.Transport;
@@ -27,6 +16,14 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.json.JsonObjectDecoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The single QMP connection to one VM, shared by every client of that VM.
@@ -45,7 +42,13 @@ public final class VmLink implements QmpEndpoint {
 
     private static final String COMMANDS_ID = "monmux-query-commands";
 
-    private enum Phase { IDLE, AWAIT_GREETING, AWAIT_CAPABILITIES, AWAIT_COMMANDS, UP }
+    private enum Phase {
+        IDLE,
+        AWAIT_GREETING,
+        AWAIT_CAPABILITIES,
+        AWAIT_COMMANDS,
+        UP
+    }
 
     private final String name;
     private final QmpAddress address;
@@ -54,6 +57,7 @@ public final class VmLink implements QmpEndpoint {
     private final EventLoop loop;
     /** QEMU's address, in the form the transport's channels take. */
     private final java.net.SocketAddress remote;
+
     private final Bootstrap bootstrap;
     private final Backoff backoff;
     private final PendingCommands pending = new PendingCommands();
@@ -81,8 +85,13 @@ public final class VmLink implements QmpEndpoint {
     }
 
     /** A link on {@code loop}, which belongs to a group of {@code transport}. */
-    public VmLink(String name, QmpAddress address, QmpLinkConfig config, Duration commandTimeout, EventLoop loop,
-                  Transport transport) {
+    public VmLink(
+            String name,
+            QmpAddress address,
+            QmpLinkConfig config,
+            Duration commandTimeout,
+            EventLoop loop,
+            Transport transport) {
         this.name = name;
         this.address = address;
         this.config = config;
@@ -93,8 +102,8 @@ public final class VmLink implements QmpEndpoint {
         this.bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(address.isUnix() ? transport.unixClient() : transport.tcpClient())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
-                        config.handshakeTimeout().toMillis()))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        Math.min(Integer.MAX_VALUE, config.handshakeTimeout().toMillis()))
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -190,7 +199,9 @@ public final class VmLink implements QmpEndpoint {
         return execute(msg).thenApply(reply -> {
             JsonNode err = reply.get("error");
             if (err != null) {
-                throw new QmpErrorException(err.path("class").asText("GenericError"), err.path("desc").asText(""));
+                throw new QmpErrorException(
+                        err.path("class").asText("GenericError"),
+                        err.path("desc").asText(""));
             }
             return reply.path("return");
         });
@@ -222,14 +233,14 @@ public final class VmLink implements QmpEndpoint {
         String unreadable = QmpStrings.unreadable(wire);
         if (unreadable != null) {
             // QEMU's JSON parser would answer without an id, and the reply could not be matched
-            reply.completeExceptionally(new QmpErrorException("GenericError",
-                    "the request holds " + unreadable + ", which QEMU's JSON parser refuses"));
+            reply.completeExceptionally(new QmpErrorException(
+                    "GenericError", "the request holds " + unreadable + ", which QEMU's JSON parser refuses"));
             return reply;
         }
         long id = ids.incrementAndGet();
         wire.put("id", id);
-        PendingCommands.Entry entry = new PendingCommands.Entry(id, cmd.asText(), request.get("id"), reply,
-                request.has("exec-oob"));
+        PendingCommands.Entry entry =
+                new PendingCommands.Entry(id, cmd.asText(), request.get("id"), reply, request.has("exec-oob"));
         Duration timeout = timeoutFor(cmd.asText(), request.path("arguments"));
         // Serialise on the caller's thread: spreads the JSON work over the client event loops.
         ByteBuf bytes = QmpJson.encodeLine(io.netty.buffer.ByteBufAllocator.DEFAULT, wire);
@@ -281,7 +292,8 @@ public final class VmLink implements QmpEndpoint {
         entry.reply.completeExceptionally(VmLinkException.timeout(name, entry.command, ms));
         consecutiveTimeouts++;
         if (consecutiveTimeouts >= config.maxConsecutiveTimeouts() && channel != null) {
-            log.warn("VM '{}': {} commands in a row timed out; recycling the QMP connection", name, consecutiveTimeouts);
+            log.warn(
+                    "VM '{}': {} commands in a row timed out; recycling the QMP connection", name, consecutiveTimeouts);
             lastError = consecutiveTimeouts + " commands in a row timed out";
             channel.close();
         }
@@ -316,13 +328,16 @@ public final class VmLink implements QmpEndpoint {
         }
         phase = Phase.AWAIT_GREETING;
         long ms = config.handshakeTimeout().toMillis();
-        handshakeTimer = loop.schedule(() -> {
-            if (ch == channel && phase != Phase.UP) {
-                lastError = "no QMP handshake from " + address + " within " + ms + " ms";
-                log.warn("VM '{}': {}", name, lastError);
-                ch.close();
-            }
-        }, ms, TimeUnit.MILLISECONDS);
+        handshakeTimer = loop.schedule(
+                () -> {
+                    if (ch == channel && phase != Phase.UP) {
+                        lastError = "no QMP handshake from " + address + " within " + ms + " ms";
+                        log.warn("VM '{}': {}", name, lastError);
+                        ch.close();
+                    }
+                },
+                ms,
+                TimeUnit.MILLISECONDS);
     }
 
     void received(Channel ch, ObjectNode msg) {
@@ -334,7 +349,7 @@ public final class VmLink implements QmpEndpoint {
             case AWAIT_CAPABILITIES -> negotiated(ch, msg);
             case AWAIT_COMMANDS -> commandsListed(msg);
             case UP -> dispatch(msg);
-            default -> { }
+            default -> {}
         }
     }
 
@@ -382,8 +397,10 @@ public final class VmLink implements QmpEndpoint {
         if (COMMANDS_ID.equals(msg.path("id").asText()) && msg.path("return").isArray()) {
             msg.path("return").forEach(c -> names.add(c.path("name").asText()));
         } else {
-            log.warn("VM '{}': query-commands failed ({}); judging QMP commands without QEMU's list",
-                    name, QmpJson.compact(msg));
+            log.warn(
+                    "VM '{}': query-commands failed ({}); judging QMP commands without QEMU's list",
+                    name,
+                    QmpJson.compact(msg));
         }
         commands = java.util.Set.copyOf(names);
         phase = Phase.UP;
@@ -419,7 +436,10 @@ public final class VmLink implements QmpEndpoint {
             // in-band replies: it is the oldest one's. (monmux checks what it writes, so this means
             // QEMU's parser refused something monmux's did not expect it to.)
             e = pending.remove(pending.oldestInBand().id);
-            log.warn("VM '{}': QEMU could not read the request for '{}': {}", name, e.command,
+            log.warn(
+                    "VM '{}': QEMU could not read the request for '{}': {}",
+                    name,
+                    e.command,
                     msg.path("error").path("desc").asText());
         } else if (id == null || !id.canConvertToLong()) {
             log.warn("VM '{}': reply without a monmux id: {}", name, QmpJson.compact(msg));

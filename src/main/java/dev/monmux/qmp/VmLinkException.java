@@ -33,18 +33,18 @@ public final class VmLinkException extends RuntimeException {
     }
 
     public static VmLinkException lost(String vm) {
-        return new VmLinkException(Reason.LOST,
-                "connection to VM '" + vm + "' lost; the command may or may not have run");
+        return new VmLinkException(
+                Reason.LOST, "connection to VM '" + vm + "' lost; the command may or may not have run");
     }
 
     public static VmLinkException timeout(String vm, String command, long millis) {
-        return new VmLinkException(Reason.TIMEOUT,
+        return new VmLinkException(
+                Reason.TIMEOUT,
                 "no reply from VM '" + vm + "' to '" + command + "' within " + millis + " ms; "
                         + "the command may or may not have run");
     }
 
     public static VmLinkException overloaded(String vm, int limit) {
-        return new VmLinkException(Reason.OVERLOADED,
-                "VM '" + vm + "' has " + limit + " commands pending; try again");
+        return new VmLinkException(Reason.OVERLOADED, "VM '" + vm + "' has " + limit + " commands pending; try again");
     }
 }

@@ -6,18 +6,14 @@ package dev.monmux.qmp;
  */
 public interface VmLinkListener {
     /** A QMP event from QEMU. */
-    default void onEvent(QmpEndpoint link, QmpEvent event) {
-    }
+    default void onEvent(QmpEndpoint link, QmpEvent event) {}
 
     /** The link completed its handshake and accepts commands. */
-    default void onUp(QmpEndpoint link, QmpGreeting greeting) {
-    }
+    default void onUp(QmpEndpoint link, QmpGreeting greeting) {}
 
     /** The link was up and is not any more; it is reconnecting (unless monmux is stopping). */
-    default void onDown(QmpEndpoint link, String reason) {
-    }
+    default void onDown(QmpEndpoint link, String reason) {}
 
     /** A connection attempt failed or an established one was lost (every time, for metrics). */
-    default void onReconnectScheduled(QmpEndpoint link, long delayMillis) {
-    }
+    default void onReconnectScheduled(QmpEndpoint link, long delayMillis) {}
 }

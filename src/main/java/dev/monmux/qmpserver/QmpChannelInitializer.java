@@ -20,14 +20,19 @@ public final class QmpChannelInitializer extends ChannelInitializer<Channel> {
     private final String role;
     private final ServerTls tls;
 
-    public QmpChannelInitializer(QmpEndpoint link, QmpServerContext ctx, LimitsConfig limits,
-                                 ConnectionLimiter limiter, String role) {
+    public QmpChannelInitializer(
+            QmpEndpoint link, QmpServerContext ctx, LimitsConfig limits, ConnectionLimiter limiter, String role) {
         this(link, ctx, limits, limiter, role, null);
     }
 
     /** @param tls TLS for every connection (null: plain) */
-    public QmpChannelInitializer(QmpEndpoint link, QmpServerContext ctx, LimitsConfig limits,
-                                 ConnectionLimiter limiter, String role, ServerTls tls) {
+    public QmpChannelInitializer(
+            QmpEndpoint link,
+            QmpServerContext ctx,
+            LimitsConfig limits,
+            ConnectionLimiter limiter,
+            String role,
+            ServerTls tls) {
         this.tls = tls;
         this.link = link;
         this.ctx = ctx;
@@ -38,8 +43,9 @@ public final class QmpChannelInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
-        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(limits.outboundLowWaterBytes(),
-                limits.outboundHighWaterBytes()));
+        ch.config()
+                .setWriteBufferWaterMark(
+                        new WriteBufferWaterMark(limits.outboundLowWaterBytes(), limits.outboundHighWaterBytes()));
         QmpServerHandler session = new QmpServerHandler(link, ctx, role);
         // No idle timeout: QMP clients (monitoring agents) legitimately sit silent, waiting for events.
         ch.pipeline().addLast("limit", limiter);

@@ -1,27 +1,18 @@
 package dev.monmux.qmpserver;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.monmux.command.Actor;
 import dev.monmux.command.CommandPipeline;
 import dev.monmux.command.CommandPlan;
-import dev.monmux.command.OrderedDispatch;
 import dev.monmux.command.CommandResult;
+import dev.monmux.command.OrderedDispatch;
 import dev.monmux.command.Outcome;
 import dev.monmux.command.SendOrder;
 import dev.monmux.net.SlowClientGuard;
 import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.qmp.QmpEvent;
 import dev.monmux.qmp.QmpGreeting;
-import dev.monmux.qmp.QmpJson;
 import dev.monmux.qmp.VmLinkListener;
 import dev.monmux.qmp.json.QdictOrder;
 import dev.monmux.qmp.json.QmpInput;
@@ -29,6 +20,11 @@ import dev.monmux.qmp.json.QmpRequestCheck;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One QMP client of a VM, behaving as QEMU's own QMP monitor would towards it: QEMU's greeting,
@@ -43,7 +39,8 @@ final class QmpClientSession implements VmLinkListener {
     private static final Logger log = LoggerFactory.getLogger(QmpClientSession.class);
     private static final String CAPS = "qmp_capabilities";
     /** Set on a client's channel by whoever closes it for a reason of its own (e.g. {@code shutdown}). */
-    static final io.netty.util.AttributeKey<String> CLOSE_REASON = io.netty.util.AttributeKey.valueOf("monmux.qmp.closeReason");
+    static final io.netty.util.AttributeKey<String> CLOSE_REASON =
+            io.netty.util.AttributeKey.valueOf("monmux.qmp.closeReason");
 
     private final Channel channel;
     private final QmpEndpoint link;
@@ -64,7 +61,8 @@ final class QmpClientSession implements VmLinkListener {
         this.link = link;
         this.ctx = ctx;
         this.actor = actor;
-        this.queue = new OrderedDispatch<>(new Requests(), channel.eventLoop(), ctx.commandsInFlight(), ctx.maxQueued());
+        this.queue =
+                new OrderedDispatch<>(new Requests(), channel.eventLoop(), ctx.commandsInFlight(), ctx.maxQueued());
     }
 
     Actor actor() {
@@ -91,12 +89,20 @@ final class QmpClientSession implements VmLinkListener {
             return;
         }
         long ms = ctx.greetingTimeout().toMillis();
-        greetingTimer = channel.eventLoop().schedule(() -> {
-            if (!greeted && !closed) {
-                log.info("QMP client {}: VM '{}' not up within {} ms; closing", actor.remote(), link.name(), ms);
-                closeWith("vm-down");
-            }
-        }, ms, TimeUnit.MILLISECONDS);
+        greetingTimer = channel.eventLoop()
+                .schedule(
+                        () -> {
+                            if (!greeted && !closed) {
+                                log.info(
+                                        "QMP client {}: VM '{}' not up within {} ms; closing",
+                                        actor.remote(),
+                                        link.name(),
+                                        ms);
+                                closeWith("vm-down");
+                            }
+                        },
+                        ms,
+                        TimeUnit.MILLISECONDS);
     }
 
     private void greet(QmpGreeting g) {
@@ -118,11 +124,12 @@ final class QmpClientSession implements VmLinkListener {
         }
         if (greeted && negotiated && oob && in.value() instanceof ObjectNode req && QmpRequestCheck.isOob(req)) {
             // Out of band: not queued behind in-band requests; answered as soon as QEMU answers.
-            handle(in, SendOrder.Turn.unordered()).whenComplete((text, err) -> onLoop(() -> {
-                if (!closed) {
-                    write(err == null ? text : internalError(err, req.get("id")));
-                }
-            }));
+            handle(in, SendOrder.Turn.unordered())
+                    .whenComplete((text, err) -> onLoop(() -> {
+                        if (!closed) {
+                            write(err == null ? text : internalError(err, req.get("id")));
+                        }
+                    }));
             return;
         }
         queue.add(in);
@@ -161,7 +168,7 @@ final class QmpClientSession implements VmLinkListener {
 
     @Override
     public void onEvent(QmpEndpoint l, QmpEvent event) {
-        String text = event.wire(QmpWire::line);   // encoded once for all of the VM's QMP clients
+        String text = event.wire(QmpWire::line); // encoded once for all of the VM's QMP clients
         // Always queued (never inline), like replies: both leave the link's thread in the order
         // QEMU sent them and are written in that order (see InOrder).
         channel.eventLoop().execute(() -> {
@@ -257,13 +264,14 @@ final class QmpClientSession implements VmLinkListener {
             return reply(QmpReplies.error(QmpReplies.GENERIC, problem, id));
         }
         boolean inBand = req.has("execute");
-        String command = inBand ? req.get("execute").textValue() : req.get("exec-oob").textValue();
+        String command =
+                inBand ? req.get("execute").textValue() : req.get("exec-oob").textValue();
         if (inBand && command.equals(CAPS)) {
             return reply(capabilities(req, id));
         }
         if (!negotiated) {
-            return reply(QmpReplies.error(QmpReplies.NOT_FOUND,
-                    "Expecting capabilities negotiation with 'qmp_capabilities'", id));
+            return reply(QmpReplies.error(
+                    QmpReplies.NOT_FOUND, "Expecting capabilities negotiation with 'qmp_capabilities'", id));
         }
         return forward(req, id, turn);
     }
@@ -276,19 +284,23 @@ final class QmpClientSession implements VmLinkListener {
             JsonNode enable = args.get("enable");
             if (enable != null) {
                 if (!enable.isArray()) {
-                    return QmpReplies.error(QmpReplies.GENERIC,
-                            "Invalid parameter type for 'enable', expected: array", id);
+                    return QmpReplies.error(
+                            QmpReplies.GENERIC, "Invalid parameter type for 'enable', expected: array", id);
                 }
                 for (int i = 0; i < enable.size(); i++) {
                     JsonNode cap = enable.get(i);
                     if (!cap.isTextual()) {
-                        return QmpReplies.error(QmpReplies.GENERIC,
-                                "Invalid parameter type for 'enable[" + i + "]', expected: string", id);
+                        return QmpReplies.error(
+                                QmpReplies.GENERIC,
+                                "Invalid parameter type for 'enable[" + i + "]', expected: string",
+                                id);
                     }
                     if (!cap.textValue().equals("oob")) {
                         // sic: QEMU 7.2 names list elements 'null' here.
-                        return QmpReplies.error(QmpReplies.GENERIC,
-                                "Parameter 'null' does not accept value '" + cap.textValue() + "'", id);
+                        return QmpReplies.error(
+                                QmpReplies.GENERIC,
+                                "Parameter 'null' does not accept value '" + cap.textValue() + "'",
+                                id);
                     }
                     wantOob = true;
                 }
@@ -300,8 +312,8 @@ final class QmpClientSession implements VmLinkListener {
             }
         }
         if (negotiated) {
-            return QmpReplies.error(QmpReplies.NOT_FOUND,
-                    "Capabilities negotiation is already complete, command ignored", id);
+            return QmpReplies.error(
+                    QmpReplies.NOT_FOUND, "Capabilities negotiation is already complete, command ignored", id);
         }
         QmpGreeting g = link.greeting();
         if (wantOob && (g == null || !g.offers("oob"))) {
@@ -314,24 +326,41 @@ final class QmpClientSession implements VmLinkListener {
 
     /** Plan, then the command contract (gate, observer, send, observer, reply). */
     private CompletableFuture<String> forward(ObjectNode req, JsonNode id, SendOrder.Turn turn) {
-        CommandPlan plan = ctx.planner().plan(req, link,
-                request -> caller -> caller.execute(request).thenApply(QmpClientSession::result)
-                        .exceptionally(err -> linkFailure(err, id)),
-                QmpClientSession::result);
-        return new CommandPipeline(ctx.gate(), ctx.observer()).run(actor, link, plan, channel.eventLoop(),
-                new CommandPipeline.Wording() {
-                    @Override
-                    public CommandResult denied(String reason) {
-                        return new CommandResult(QmpWire.line(QmpReplies.error(QmpReplies.GENERIC, reason, id)),
-                                Outcome.DENIED, null, reason);
-                    }
+        CommandPlan plan = ctx.planner()
+                .plan(
+                        req,
+                        link,
+                        request -> caller -> caller.execute(request)
+                                .thenApply(QmpClientSession::result)
+                                .exceptionally(err -> linkFailure(err, id)),
+                        QmpClientSession::result);
+        return new CommandPipeline(ctx.gate(), ctx.observer())
+                .run(
+                        actor,
+                        link,
+                        plan,
+                        channel.eventLoop(),
+                        new CommandPipeline.Wording() {
+                            @Override
+                            public CommandResult denied(String reason) {
+                                return new CommandResult(
+                                        QmpWire.line(QmpReplies.error(QmpReplies.GENERIC, reason, id)),
+                                        Outcome.DENIED,
+                                        null,
+                                        reason);
+                            }
 
-                    @Override
-                    public CommandResult refused(String reason) {
-                        return new CommandResult(QmpWire.line(QmpReplies.error(QmpReplies.GENERIC, reason, id)),
-                                Outcome.REFUSED, null, reason);
-                    }
-                }, turn, p -> ctx.announcer().announce(link.name(), who(), p));
+                            @Override
+                            public CommandResult refused(String reason) {
+                                return new CommandResult(
+                                        QmpWire.line(QmpReplies.error(QmpReplies.GENERIC, reason, id)),
+                                        Outcome.REFUSED,
+                                        null,
+                                        reason);
+                            }
+                        },
+                        turn,
+                        p -> ctx.announcer().announce(link.name(), who(), p));
     }
 
     /** How the telnet operators see this client in notices: {@code alice@10.0.0.5}, {@code qmp@unix}. */
@@ -344,8 +373,12 @@ final class QmpClientSession implements VmLinkListener {
     private static CommandResult result(ObjectNode reply) {
         String text = QmpWire.line(reply);
         JsonNode error = reply.get("error");
-        return error == null ? CommandResult.ok(text)
-                : CommandResult.error(text, error.path("class").asText(null), error.path("desc").asText(null));
+        return error == null
+                ? CommandResult.ok(text)
+                : CommandResult.error(
+                        text,
+                        error.path("class").asText(null),
+                        error.path("desc").asText(null));
     }
 
     /** The link could not answer (down, lost, timeout, overloaded): a GenericError with monmux's reason. */
@@ -354,14 +387,16 @@ final class QmpClientSession implements VmLinkListener {
         if (mapped == null) {
             throw err instanceof CompletionException ce ? ce : new CompletionException(err);
         }
-        return new CommandResult(QmpWire.line(QmpReplies.error(QmpReplies.GENERIC, mapped.errorText(), id)),
-                mapped.outcome(), null, mapped.errorText());
+        return new CommandResult(
+                QmpWire.line(QmpReplies.error(QmpReplies.GENERIC, mapped.errorText(), id)),
+                mapped.outcome(),
+                null,
+                mapped.errorText());
     }
 
     private String internalError(Throwable err, JsonNode id) {
         log.error("QMP session {}: unexpected failure", actor.sessionId(), err);
-        return QmpWire.line(QmpReplies.error(QmpReplies.GENERIC,
-                "internal error in monmux; see the monmux log", id));
+        return QmpWire.line(QmpReplies.error(QmpReplies.GENERIC, "internal error in monmux; see the monmux log", id));
     }
 
     private static CompletableFuture<String> reply(ObjectNode msg) {

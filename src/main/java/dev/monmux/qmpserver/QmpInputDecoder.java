@@ -1,12 +1,10 @@
 package dev.monmux.qmpserver;
 
-import java.util.List;
-
 import dev.monmux.qmp.json.QmpStreamer;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.List;
 
 /**
  * A QMP client's bytes as QEMU's JSON streamer splits them ({@link QmpStreamer}): one

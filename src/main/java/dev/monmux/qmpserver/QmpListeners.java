@@ -1,20 +1,5 @@
 package dev.monmux.qmpserver;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.monmux.config.LimitsConfig;
 import dev.monmux.config.QmpListenerConfig;
 import dev.monmux.net.ConnectionLimiter;
@@ -27,6 +12,18 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The QMP listeners of every VM: unix sockets (file mode set at bind, a stale socket file from a
@@ -51,8 +48,12 @@ public final class QmpListeners implements AutoCloseable {
     private final List<Bound> bound = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ChannelGroup clients = new DefaultChannelGroup("qmp-clients", GlobalEventExecutor.INSTANCE);
 
-    public QmpListeners(Transport transport, EventLoopGroup acceptors, EventLoopGroup workers, QmpServerContext ctx,
-                        LimitsConfig limits) {
+    public QmpListeners(
+            Transport transport,
+            EventLoopGroup acceptors,
+            EventLoopGroup workers,
+            QmpServerContext ctx,
+            LimitsConfig limits) {
         this.transport = transport;
         this.acceptors = acceptors;
         this.workers = workers;
@@ -67,9 +68,16 @@ public final class QmpListeners implements AutoCloseable {
 
     /** Binds one listener for {@code link}, with TLS when {@code tls} is not null. */
     public Bound bind(QmpEndpoint link, QmpListenerConfig lc, dev.monmux.tls.ServerTls tls) {
-        QmpChannelInitializer init = new QmpChannelInitializer(link, ctx, limits,
-                new ConnectionLimiter(limits.maxClients(), limits.maxClientsPerAddress(),
-                        () -> ctx.activity().connectionRefused("qmp")), lc.role(), tls);
+        QmpChannelInitializer init = new QmpChannelInitializer(
+                link,
+                ctx,
+                limits,
+                new ConnectionLimiter(
+                        limits.maxClients(),
+                        limits.maxClientsPerAddress(),
+                        () -> ctx.activity().connectionRefused("qmp")),
+                lc.role(),
+                tls);
         ChannelGroup mine = new DefaultChannelGroup("qmp-clients-" + lc, GlobalEventExecutor.INSTANCE);
         ServerBootstrap b = new ServerBootstrap()
                 // The clients live on the VM link's thread: no hand-over between threads per
@@ -107,13 +115,18 @@ public final class QmpListeners implements AutoCloseable {
                 ch = b.bind(lc.host(), lc.port()).sync().channel();
             }
         } catch (Exception e) {
-            throw new IllegalStateException("VM '" + link.name() + "': cannot listen for QMP on " + lc + ": "
-                    + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+            throw new IllegalStateException(
+                    "VM '" + link.name() + "': cannot listen for QMP on " + lc + ": "
+                            + (e.getMessage() == null ? e.toString() : e.getMessage()),
+                    e);
         }
         Bound bd = new Bound(link.name(), lc, ch, mine);
         bound.add(bd);
-        log.info("QMP listener on {} (VM '{}', role {})", lc.unix() != null ? lc.unix() : ch.localAddress(),
-                link.name(), lc.role());
+        log.info(
+                "QMP listener on {} (VM '{}', role {})",
+                lc.unix() != null ? lc.unix() : ch.localAddress(),
+                link.name(),
+                lc.role());
         return bd;
     }
 

@@ -9,8 +9,7 @@ final class QmpReplies {
     static final String GENERIC = "GenericError";
     static final String NOT_FOUND = "CommandNotFound";
 
-    private QmpReplies() {
-    }
+    private QmpReplies() {}
 
     /** {@code {"id": ID, "error": {"class": C, "desc": D}}}; no id member when {@code id} is null. */
     static ObjectNode error(String errorClass, String desc, JsonNode id) {

@@ -1,13 +1,12 @@
 package dev.monmux.qmpserver;
 
-import java.time.Duration;
-import java.util.function.Supplier;
-
 import dev.monmux.command.ActivityListener;
 import dev.monmux.command.CommandGate;
 import dev.monmux.command.CommandObserver;
 import dev.monmux.command.CommandPlan;
 import dev.monmux.command.QmpRequestPlanner;
+import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * What every QMP client session shares: how requests are understood (planner), who may run them
@@ -20,16 +19,23 @@ import dev.monmux.command.QmpRequestPlanner;
  * @param sessionIds        session id source (shared with the telnet sessions)
  * @param announcer         tells a VM's telnet operators who changed it ({@code [qmp@unix] stop (QMP)})
  */
-public record QmpServerContext(QmpRequestPlanner planner, CommandGate gate, CommandObserver observer,
-                               ActivityListener activity, int commandsInFlight, int maxQueued,
-                               Duration greetingTimeout, int maxMessageBytes, Supplier<String> sessionIds,
-                               Announcer announcer) {
+public record QmpServerContext(
+        QmpRequestPlanner planner,
+        CommandGate gate,
+        CommandObserver observer,
+        ActivityListener activity,
+        int commandsInFlight,
+        int maxQueued,
+        Duration greetingTimeout,
+        int maxMessageBytes,
+        Supplier<String> sessionIds,
+        Announcer announcer) {
 
     /** Shows the operators of {@code vm} a control or dangerous command a QMP client sends. */
     @FunctionalInterface
     public interface Announcer {
         void announce(String vm, String who, CommandPlan plan);
 
-        Announcer NONE = (vm, who, plan) -> { };
+        Announcer NONE = (vm, who, plan) -> {};
     }
 }

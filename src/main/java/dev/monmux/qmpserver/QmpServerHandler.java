@@ -1,18 +1,16 @@
 package dev.monmux.qmpserver;
 
-import java.net.InetSocketAddress;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import dev.monmux.net.Addresses;
 import dev.monmux.command.Actor;
+import dev.monmux.net.Addresses;
+import dev.monmux.net.SlowClientGuard;
 import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.qmp.json.QmpInput;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import dev.monmux.net.SlowClientGuard;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The end of a QMP client's pipeline: creates its {@link QmpClientSession} and feeds it. */
 public final class QmpServerHandler extends ChannelInboundHandlerAdapter {

@@ -1,16 +1,14 @@
 package dev.monmux.qmpserver;
 
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
+import dev.monmux.qmp.json.QdictOrder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
-import dev.monmux.qmp.json.QdictOrder;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.Map;
 
 /**
  * Writes QMP messages exactly as QEMU 7.2 does ({@code qobject_to_json} + {@code monitor_puts}):
@@ -19,8 +17,7 @@ import dev.monmux.qmp.json.QdictOrder;
  * as {@code %.17g}, and {@code \r\n} at the end of the line.
  */
 public final class QmpWire {
-    private QmpWire() {
-    }
+    private QmpWire() {}
 
     /** One message as QEMU would send it, line end included. */
     public static String line(JsonNode msg) {
@@ -87,7 +84,7 @@ public final class QmpWire {
             return (1 / d < 0) ? "-0" : "0";
         }
         BigDecimal v = new BigDecimal(d).round(new MathContext(17));
-        int exp = v.precision() - v.scale() - 1;   // decimal exponent of the leading digit
+        int exp = v.precision() - v.scale() - 1; // decimal exponent of the leading digit
         if (exp < -4 || exp >= 17) {
             BigDecimal mant = v.movePointLeft(exp).stripTrailingZeros();
             String m = mant.toPlainString();

@@ -1,5 +1,10 @@
 package dev.monmux.session;
 
+import dev.monmux.acl.VmLock;
+import dev.monmux.acl.VmLocks;
+import dev.monmux.auth.Role;
+import dev.monmux.command.Actor;
+import dev.monmux.qmp.QmpEndpoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -8,18 +13,13 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-import dev.monmux.acl.VmLock;
-import dev.monmux.acl.VmLocks;
-import dev.monmux.auth.Role;
-import dev.monmux.command.Actor;
-import dev.monmux.qmp.QmpEndpoint;
-
 /**
  * monmux's own commands. They start with a dot so they can never shadow an HMP command (no HMP
  * command starts with one).
  */
 public final class BuiltinCommands {
-    static final String HELP = String.join("\r\n",
+    static final String HELP = String.join(
+            "\r\n",
             ".help              this list",
             ".vms               the VMs monmux serves, their link state and clients",
             ".attach NAME       talk to VM NAME",
@@ -31,7 +31,7 @@ public final class BuiltinCommands {
             ".say TEXT          send a message to the other operators on this VM",
             ".reload            re-read the configuration file (admin of every VM)",
             ".quit              leave monmux (Ctrl-D on an empty line does too)",
-            "") ;
+            "");
 
     /** Re-reads the configuration; completes with one line saying what changed, or why nothing did. */
     @FunctionalInterface
@@ -64,10 +64,13 @@ public final class BuiltinCommands {
         }
         // A reload changes every VM's settings and users: it takes an admin of every VM, not of one.
         java.util.List<String> notAdmin = s.context().vms().all().stream()
-                .filter(vm -> !s.roleOn(vm).map(r -> r.atLeast(Role.ADMIN)).orElse(false)).map(SharedVm::name).toList();
+                .filter(vm -> !s.roleOn(vm).map(r -> r.atLeast(Role.ADMIN)).orElse(false))
+                .map(SharedVm::name)
+                .toList();
         if (!notAdmin.isEmpty()) {
-            return CompletableFuture.completedFuture("permission denied: '.reload' needs role admin on every VM (not on "
-                    + String.join(", ", notAdmin) + ")\r\n");
+            return CompletableFuture.completedFuture(
+                    "permission denied: '.reload' needs role admin on every VM (not on " + String.join(", ", notAdmin)
+                            + ")\r\n");
         }
         return reloader.reload(s.actor()).thenApply(text -> text + "\r\n");
     }
@@ -104,8 +107,14 @@ public final class BuiltinCommands {
             QmpEndpoint link = vm.link();
             String qemu = link.greeting() == null ? "-" : link.greeting().version();
             String mark = vm == s.attached() ? "*" : "";
-            sb.append(String.format("%-2s %-20s %-11s %-8s %-7d %s", mark, vm.name(),
-                    link.state().name().toLowerCase(Locale.ROOT), qemu, vm.sessionCount(), link.address()));
+            sb.append(String.format(
+                    "%-2s %-20s %-11s %-8s %-7d %s",
+                    mark,
+                    vm.name(),
+                    link.state().name().toLowerCase(Locale.ROOT),
+                    qemu,
+                    vm.sessionCount(),
+                    link.address()));
             if (link.state() != QmpEndpoint.State.UP && link.lastError() != null) {
                 sb.append(" (").append(link.lastError()).append(')');
             }
@@ -118,11 +127,16 @@ public final class BuiltinCommands {
         if (w.length != 2) {
             return "Error: usage: .attach NAME ('.vms' lists them)\r\n";
         }
-        return s.context().vms().get(w[1]).filter(vm -> s.roleOn(vm).isPresent()).map(vm -> {
-            s.attach(vm);
-            String state = vm.link().state() == QmpEndpoint.State.UP ? "" : "; the VM is down, reconnecting";
-            return "attached to VM '" + vm.name() + "' (" + vm.describeQemu() + state + ")\r\n";
-        }).orElse("Error: no VM named '" + w[1] + "' ('.vms' lists them)\r\n");
+        return s.context()
+                .vms()
+                .get(w[1])
+                .filter(vm -> s.roleOn(vm).isPresent())
+                .map(vm -> {
+                    s.attach(vm);
+                    String state = vm.link().state() == QmpEndpoint.State.UP ? "" : "; the VM is down, reconnecting";
+                    return "attached to VM '" + vm.name() + "' (" + vm.describeQemu() + state + ")\r\n";
+                })
+                .orElse("Error: no VM named '" + w[1] + "' ('.vms' lists them)\r\n");
     }
 
     private static String detach(OperatorSession s) {
@@ -158,11 +172,17 @@ public final class BuiltinCommands {
         ZoneId zone = ZoneId.systemDefault();
         java.util.List<String[]> rows = new java.util.ArrayList<>();
         rows.add(new String[] {"", "USER", "ADDRESS", "ROLE", "SINCE", "IDLE", "LOCK"});
-        vm.sessions().stream().sorted(java.util.Comparator.comparing(OperatorSession::attachedSince)).forEach(o ->
-                rows.add(new String[] {o == s ? "*" : "", o.user().name(), o.remote(),
-                        o.roleOn(vm).map(Role::label).orElse("-"), SINCE.format(o.attachedSince().atZone(zone)),
-                        idle(Duration.between(o.lastInput(), now)),
-                        lock.isPresent() && lock.get().sessionId().equals(o.id()) ? "lock" : ""}));
+        vm.sessions().stream()
+                .sorted(java.util.Comparator.comparing(OperatorSession::attachedSince))
+                .forEach(o -> rows.add(new String[] {
+                    o == s ? "*" : "",
+                    o.user().name(),
+                    o.remote(),
+                    o.roleOn(vm).map(Role::label).orElse("-"),
+                    SINCE.format(o.attachedSince().atZone(zone)),
+                    idle(Duration.between(o.lastInput(), now)),
+                    lock.isPresent() && lock.get().sessionId().equals(o.id()) ? "lock" : ""
+                }));
         int[] width = new int[rows.get(0).length];
         for (String[] r : rows) {
             for (int i = 0; i < r.length; i++) {
@@ -207,8 +227,8 @@ public final class BuiltinCommands {
         Role role = s.roleOn(vm).orElse(Role.VIEWER);
         Role needed = force ? Role.ADMIN : Role.OPERATOR;
         if (!role.atLeast(needed)) {
-            return "permission denied: '.lock" + (force ? " force" : "") + "' needs role " + needed.label()
-                    + " on VM '" + vm.name() + "'\r\n";
+            return "permission denied: '.lock" + (force ? " force" : "") + "' needs role " + needed.label() + " on VM '"
+                    + vm.name() + "'\r\n";
         }
         VmLocks locks = s.context().access().locks();
         VmLocks.Acquired r = locks.acquire(vm.name(), s.id(), s.who(), force);
@@ -216,18 +236,19 @@ public final class BuiltinCommands {
             return "you already hold the lock of VM '" + vm.name() + "'\r\n";
         }
         if (r instanceof VmLocks.Acquired.HeldByOther h) {
-            return "Error: VM '" + vm.name() + "' is already locked by " + h.holder().who()
-                    + (role == Role.ADMIN ? "; '.lock force' takes it over" : "") + "\r\n";
+            return "Error: VM '" + vm.name() + "' is already locked by "
+                    + h.holder().who() + (role == Role.ADMIN ? "; '.lock force' takes it over" : "") + "\r\n";
         }
         VmLock previous = ((VmLocks.Acquired.Taken) r).previous();
         if (previous != null) {
-            vm.broadcast("[monmux] " + s.who() + " took over the lock of VM '" + vm.name() + "' from "
-                    + previous.who() + "; only queries are allowed for others", s);
+            vm.broadcast(
+                    "[monmux] " + s.who() + " took over the lock of VM '" + vm.name() + "' from " + previous.who()
+                            + "; only queries are allowed for others",
+                    s);
             s.context().activity().lockChanged(s.actor(), vm.name(), "force", previous.who());
             return "lock of VM '" + vm.name() + "' taken over from " + previous.who() + "\r\n";
         }
-        vm.broadcast("[monmux] " + s.who() + " locked VM '" + vm.name() + "'; only queries are allowed for others",
-                s);
+        vm.broadcast("[monmux] " + s.who() + " locked VM '" + vm.name() + "'; only queries are allowed for others", s);
         s.context().activity().lockChanged(s.actor(), vm.name(), "lock", null);
         return "VM '" + vm.name() + "' locked: others can only run queries until you '.unlock' or leave\r\n";
     }
@@ -242,8 +263,9 @@ public final class BuiltinCommands {
         }
         VmLocks locks = s.context().access().locks();
         if (locks.release(vm.name(), s.id()).isEmpty()) {
-            return locks.holder(vm.name()).map(h -> "Error: VM '" + vm.name() + "' is locked by " + h.who()
-                    + ", not by you\r\n").orElse("Error: VM '" + vm.name() + "' is not locked\r\n");
+            return locks.holder(vm.name())
+                    .map(h -> "Error: VM '" + vm.name() + "' is locked by " + h.who() + ", not by you\r\n")
+                    .orElse("Error: VM '" + vm.name() + "' is not locked\r\n");
         }
         vm.broadcast("[monmux] " + s.who() + " unlocked VM '" + vm.name() + "'", s);
         s.context().activity().lockChanged(s.actor(), vm.name(), "unlock", s.who());
@@ -256,7 +278,8 @@ public final class BuiltinCommands {
             return "Error: no VM attached\r\n";
         }
         int space = line.indexOf(' ');
-        String text = space < 0 ? "" : SharedVm.printable(line.substring(space + 1).strip());
+        String text =
+                space < 0 ? "" : SharedVm.printable(line.substring(space + 1).strip());
         if (text.isEmpty()) {
             return "Error: usage: .say TEXT\r\n";
         }
@@ -267,6 +290,6 @@ public final class BuiltinCommands {
     }
 
     /** Names for tab completion. */
-    public static final java.util.List<String> NAMES = java.util.List.of(".attach", ".detach", ".events", ".help",
-            ".lock", ".quit", ".reload", ".say", ".unlock", ".vms", ".who");
+    public static final java.util.List<String> NAMES = java.util.List.of(
+            ".attach", ".detach", ".events", ".help", ".lock", ".quit", ".reload", ".say", ".unlock", ".vms", ".who");
 }

@@ -1,21 +1,19 @@
 package dev.monmux.session;
 
+import dev.monmux.auth.Authenticator;
+import dev.monmux.auth.LoginThrottle;
+import dev.monmux.auth.User;
+import dev.monmux.command.Actor;
+import dev.monmux.config.Durations;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.monmux.auth.Authenticator;
-import dev.monmux.auth.LoginThrottle;
-import dev.monmux.config.Durations;
-import dev.monmux.auth.User;
-import dev.monmux.command.Actor;
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * The {@code login: } / {@code Password: } exchange in front of a session, on the connection's
@@ -29,7 +27,12 @@ import io.netty.util.concurrent.ScheduledFuture;
 final class LoginDialog {
     private static final Logger log = LoggerFactory.getLogger(LoginDialog.class);
 
-    private enum State { USER, PASSWORD, CHECKING, DONE }
+    private enum State {
+        USER,
+        PASSWORD,
+        CHECKING,
+        DONE
+    }
 
     private final OperatorSession session;
     private final Console console;
@@ -105,8 +108,11 @@ final class LoginDialog {
                 check(attempt, password);
             } else {
                 if (attempt.newlyThrottled()) {
-                    log.warn("logins from {} are held back after failed attempts ({} counted); the next in {}",
-                            host, access.authenticator().throttle().failures(host), Durations.format(wait));
+                    log.warn(
+                            "logins from {} are held back after failed attempts ({} counted); the next in {}",
+                            host,
+                            access.authenticator().throttle().failures(host),
+                            Durations.format(wait));
                 }
                 Actor a = session.actor();
                 session.context().activity().loginDelayed(a.remote(), a.listener(), wait);
@@ -149,27 +155,29 @@ final class LoginDialog {
     private void check(LoginThrottle.Attempt attempt, char[] password) {
         pending = null;
         waiting = null;
-        access.authenticator().check(name, password).whenComplete((v, err) -> loop.execute(() -> {
-            if (v instanceof Authenticator.Verdict.Accepted) {
-                attempt.succeeded();
-            } else if (v instanceof Authenticator.Verdict.Busy) {
-                attempt.withdrawn();
-            } else {
-                attempt.failed();
-            }
-            if (session.isClosed() || state != State.CHECKING) {
-                return;
-            }
-            if (v instanceof Authenticator.Verdict.Accepted a) {
-                succeed(a.user());
-            } else if (v instanceof Authenticator.Verdict.Busy) {
-                retry("monmux is busy checking other logins; try again\r\n", false, null);
-            } else {
-                String reason = v instanceof Authenticator.Verdict.Rejected r ? r.reason()
-                        : "check failed: " + err;
-                retry("Login incorrect\r\n", true, reason);
-            }
-        }));
+        access.authenticator()
+                .check(name, password)
+                .whenComplete((v, err) -> loop.execute(() -> {
+                    if (v instanceof Authenticator.Verdict.Accepted) {
+                        attempt.succeeded();
+                    } else if (v instanceof Authenticator.Verdict.Busy) {
+                        attempt.withdrawn();
+                    } else {
+                        attempt.failed();
+                    }
+                    if (session.isClosed() || state != State.CHECKING) {
+                        return;
+                    }
+                    if (v instanceof Authenticator.Verdict.Accepted a) {
+                        succeed(a.user());
+                    } else if (v instanceof Authenticator.Verdict.Busy) {
+                        retry("monmux is busy checking other logins; try again\r\n", false, null);
+                    } else {
+                        String reason =
+                                v instanceof Authenticator.Verdict.Rejected r ? r.reason() : "check failed: " + err;
+                        retry("Login incorrect\r\n", true, reason);
+                    }
+                }));
     }
 
     /** {@code 4 s}, or {@code 0.3 s} under a second: rounded up, so nobody tries too early. */
@@ -178,7 +186,7 @@ final class LoginDialog {
         if (ms >= 1000) {
             return ((ms + 999) / 1000) + " s";
         }
-        return Math.ceil(ms / 100.0) / 10.0 + " s";   // up to the next tenth
+        return Math.ceil(ms / 100.0) / 10.0 + " s"; // up to the next tenth
     }
 
     /** What the audit log may name: a configured user, or {@code unknown} (never what was typed). */
@@ -237,10 +245,13 @@ final class LoginDialog {
         state = State.DONE;
         withdrawWaiting();
         Actor a = session.actor();
-        session.context().activity().loginFailed(name == null ? "" : recordedName(), a.remote(), a.listener(), "timeout");
-        console.ask("\r\nlogin timed out after " + Durations.format(access.login().timeout())
-                + "; disconnecting\r\n",
-                "", false);
+        session.context()
+                .activity()
+                .loginFailed(name == null ? "" : recordedName(), a.remote(), a.listener(), "timeout");
+        console.ask(
+                "\r\nlogin timed out after " + Durations.format(access.login().timeout()) + "; disconnecting\r\n",
+                "",
+                false);
         console.close();
     }
 

@@ -1,16 +1,7 @@
 package dev.monmux.session;
 
-import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
-import java.util.Optional;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.monmux.qmp.Futures;
 import dev.monmux.acl.VmLock;
 import dev.monmux.auth.Role;
 import dev.monmux.auth.User;
@@ -18,11 +9,12 @@ import dev.monmux.command.Actor;
 import dev.monmux.command.CommandPipeline;
 import dev.monmux.command.CommandPlan;
 import dev.monmux.command.CommandResult;
-import dev.monmux.effect.Effect;
 import dev.monmux.command.OrderedDispatch;
 import dev.monmux.command.Outcome;
 import dev.monmux.command.SendOrder;
 import dev.monmux.effect.Classification;
+import dev.monmux.effect.Effect;
+import dev.monmux.qmp.Futures;
 import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.qmp.QmpJson;
 import dev.monmux.qmp.VmLinkException;
@@ -30,6 +22,11 @@ import dev.monmux.qmp.json.QmpInput;
 import dev.monmux.qmp.json.QmpRequestCheck;
 import dev.monmux.qmp.json.QmpStreamer;
 import io.netty.util.concurrent.EventExecutor;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One operator's conversation with monmux, whatever the transport: the attached VM, HMP state
@@ -48,8 +45,7 @@ public final class OperatorSession {
     /** A raw QMP line is bounded by the telnet line limit first; this bounds the parser's work. */
     private static final int RAW_QMP_MAX_BYTES = 1 << 20;
 
-    private record Input(String text, int tooLongLimit) {
-    }
+    private record Input(String text, int tooLongLimit) {}
 
     private final String id;
     private final String remote;
@@ -67,6 +63,7 @@ public final class OperatorSession {
     private boolean eventsOn = true;
     /** Why the connection ended, unless monmux was shutting down: the client's doing by default. */
     private String closeReason = "client";
+
     private volatile boolean closed;
     private boolean inputEnded;
     private CompletableFuture<Void> drained;
@@ -78,8 +75,14 @@ public final class OperatorSession {
     private CompletableFuture<Boolean> confirmation;
     private final String certificateName;
 
-    public OperatorSession(String id, String remote, String listener, SessionContext ctx, SharedVm fixedVm,
-                           Console console, EventExecutor loop) {
+    public OperatorSession(
+            String id,
+            String remote,
+            String listener,
+            SessionContext ctx,
+            SharedVm fixedVm,
+            Console console,
+            EventExecutor loop) {
         this(id, remote, listener, ctx, fixedVm, console, loop, null);
     }
 
@@ -87,8 +90,15 @@ public final class OperatorSession {
      * @param certificateName the common name of the client's verified TLS certificate, or null;
      *                        when it names a configured user, that user is logged in without a password
      */
-    public OperatorSession(String id, String remote, String listener, SessionContext ctx, SharedVm fixedVm,
-                           Console console, EventExecutor loop, String certificateName) {
+    public OperatorSession(
+            String id,
+            String remote,
+            String listener,
+            SessionContext ctx,
+            SharedVm fixedVm,
+            Console console,
+            EventExecutor loop,
+            String certificateName) {
         this.certificateName = certificateName;
         this.id = id;
         this.remote = remote;
@@ -172,8 +182,10 @@ public final class OperatorSession {
                 loggedIn(certified.get());
                 return;
             }
-            console.notice("[monmux] client certificate '" + SharedVm.printable(certificateName)
-                    + "' names no user; log in with a password", false);
+            console.notice(
+                    "[monmux] client certificate '" + SharedVm.printable(certificateName)
+                            + "' names no user; log in with a password",
+                    false);
         }
         if (!authenticated) {
             login = new LoginDialog(this, console, loop, ctx.access(), this::loggedIn);
@@ -194,8 +206,10 @@ public final class OperatorSession {
         SharedVm vm = fixedVm != null ? fixedVm : ctx.vms().only().orElse(null);
         if (vm != null && roleOn(vm).isEmpty()) {
             if (fixedVm != null) {
-                console.ask("permission denied: user '" + user.name() + "' has no access to VM '" + vm.name()
-                        + "'\r\n", "", false);
+                console.ask(
+                        "permission denied: user '" + user.name() + "' has no access to VM '" + vm.name() + "'\r\n",
+                        "",
+                        false);
                 console.close();
                 return;
             }
@@ -209,8 +223,8 @@ public final class OperatorSession {
 
     private String banner() {
         if (attached != null) {
-            String state = attached.link().state() == dev.monmux.qmp.QmpEndpoint.State.UP ? ""
-                    : " (VM is down, reconnecting)";
+            String state =
+                    attached.link().state() == dev.monmux.qmp.QmpEndpoint.State.UP ? "" : " (VM is down, reconnecting)";
             return "monmux " + ctx.monmuxVersion() + " \u2014 " + attached.describeQemu() + " monitor on VM '"
                     + attached.name() + "'" + state + " - type 'help' for more information";
         }
@@ -220,7 +234,10 @@ public final class OperatorSession {
 
     /** The VMs this session's user has a grant on, in config order. */
     java.util.List<String> visibleVmNames() {
-        return ctx.vms().all().stream().filter(v -> roleOn(v).isPresent()).map(SharedVm::name).toList();
+        return ctx.vms().all().stream()
+                .filter(v -> roleOn(v).isPresent())
+                .map(SharedVm::name)
+                .toList();
     }
 
     /** A line the operator entered. */
@@ -382,8 +399,8 @@ public final class OperatorSession {
     public void listenerRemoved() {
         loop.execute(() -> {
             if (!closed) {
-                console.notice("[monmux] listener " + listener + " was removed from the configuration; disconnecting",
-                        false);
+                console.notice(
+                        "[monmux] listener " + listener + " was removed from the configuration; disconnecting", false);
                 console.close();
             }
         });
@@ -401,14 +418,15 @@ public final class OperatorSession {
             }
             Optional<User> now = users.get(user.name());
             if (now.isEmpty()) {
-                console.notice("[monmux] user '" + user.name() + "' was removed from the configuration; disconnecting",
-                        false);
+                console.notice(
+                        "[monmux] user '" + user.name() + "' was removed from the configuration; disconnecting", false);
                 console.close();
                 return;
             }
             user = now.get();
             if (attached != null && roleOn(attached).isEmpty()) {
-                String notice = "[monmux] user '" + user.name() + "' no longer has access to VM '" + attached.name() + "'";
+                String notice =
+                        "[monmux] user '" + user.name() + "' no longer has access to VM '" + attached.name() + "'";
                 if (fixedVm != null) {
                     console.notice(notice + "; disconnecting", false);
                     console.close();
@@ -472,7 +490,8 @@ public final class OperatorSession {
 
         @Override
         public CompletableFuture<String> start(Input in, SendOrder.Turn turn) {
-            return in.text() == null ? done("line too long (max " + in.tooLongLimit() + " bytes)\r\n")
+            return in.text() == null
+                    ? done("line too long (max " + in.tooLongLimit() + " bytes)\r\n")
                     : dispatch(in.text(), turn);
         }
 
@@ -532,19 +551,20 @@ public final class OperatorSession {
 
     private CompletableFuture<String> hmp(String line, SendOrder.Turn turn) {
         Integer selected = parseCpu(line);
-        return execute(ctx.hmp().forVm(attached.link()).plan(line, cpuIndex, attached.name()), turn).thenApply(out -> {
-            if (selected != null && out.isEmpty()) {
-                // QEMU forgets `cpu N` after each human-monitor-command; remember it for later calls.
-                cpuIndex = selected;
-            }
-            return out;
-        });
+        return execute(ctx.hmp().forVm(attached.link()).plan(line, cpuIndex, attached.name()), turn)
+                .thenApply(out -> {
+                    if (selected != null && out.isEmpty()) {
+                        // QEMU forgets `cpu N` after each human-monitor-command; remember it for later calls.
+                        cpuIndex = selected;
+                    }
+                    return out;
+                });
     }
 
     /** The user, role and address this session's commands are recorded under. */
     public Actor actor() {
         if (!authenticated) {
-            return new Actor(id, "-", "-", remote, listener);   // not logged in (yet): no role at all
+            return new Actor(id, "-", "-", remote, listener); // not logged in (yet): no role at all
         }
         Role role = attached == null ? user.role() : roleOn(attached).orElse(user.role());
         return new Actor(id, user.name(), role.label(), remote, listener);
@@ -558,15 +578,19 @@ public final class OperatorSession {
         SharedVm vm = attached;
         // Only commands known to be dangerous are confirmed: a typo ('unknown') or a command of a newer
         // QEMU that monmux has no class for goes to QEMU (admins only), as at QEMU's own prompt.
-        if (plan.effect() == Effect.DANGEROUS && !"unknown".equals(plan.name())
-                && !Classification.UNKNOWN.equals(plan.why()) && ctx.access().confirmDangerous()
-                && console.interactive() && ctx.gate().refuse(actor(), vm.name(), plan).isEmpty()) {
+        if (plan.effect() == Effect.DANGEROUS
+                && !"unknown".equals(plan.name())
+                && !Classification.UNKNOWN.equals(plan.why())
+                && ctx.access().confirmDangerous()
+                && console.interactive()
+                && ctx.gate().refuse(actor(), vm.name(), plan).isEmpty()) {
             confirmation = new CompletableFuture<>();
             CompletableFuture<Boolean> answer = confirmation;
             String what = confirmName(plan);
             console.ask("", "Really " + what + " VM '" + vm.name() + "'? (yes/no) ", false);
             // Asked again after the answer: a lock may have been taken meanwhile.
-            return answer.thenCompose(yes -> yes && !closed && attached == vm ? gateAndRun(plan, vm, turn)
+            return answer.thenCompose(yes -> yes && !closed && attached == vm
+                    ? gateAndRun(plan, vm, turn)
                     : done("'" + what + "' was not run\r\n"));
         }
         return gateAndRun(plan, vm, turn);
@@ -574,16 +598,21 @@ public final class OperatorSession {
 
     /** What the question names: the command, or the HMP command a raw {@code human-monitor-command} wraps. */
     private String confirmName(CommandPlan plan) {
-        if ("human-monitor-command".equals(plan.qmpCommand()) && plan.path() == dev.monmux.command.Route.QMP
-                && plan.qmpArguments() != null && plan.qmpArguments().path("command-line").isTextual()) {
-            return ctx.hmp().forVm(attached.link()).plan(plan.qmpArguments().path("command-line").asText(), null).name();
+        if ("human-monitor-command".equals(plan.qmpCommand())
+                && plan.path() == dev.monmux.command.Route.QMP
+                && plan.qmpArguments() != null
+                && plan.qmpArguments().path("command-line").isTextual()) {
+            return ctx.hmp()
+                    .forVm(attached.link())
+                    .plan(plan.qmpArguments().path("command-line").asText(), null)
+                    .name();
         }
         return plan.name();
     }
 
     private CompletableFuture<String> gateAndRun(CommandPlan plan, SharedVm vm, SendOrder.Turn turn) {
-        return new CommandPipeline(ctx.gate(), ctx.observer()).run(actor(), vm.link(), plan, loop, HMP_WORDING,
-                turn, p -> vm.announceCommand(who(), p, this));
+        return new CommandPipeline(ctx.gate(), ctx.observer())
+                .run(actor(), vm.link(), plan, loop, HMP_WORDING, turn, p -> vm.announceCommand(who(), p, this));
     }
 
     /** monmux's own refusals, as one HMP-style line. */
@@ -602,7 +631,7 @@ public final class OperatorSession {
     private static Integer parseCpu(String line) {
         String t = line.strip();
         if (!t.startsWith("cpu")) {
-            return null;   // the common case, without a regex split per line
+            return null; // the common case, without a regex split per line
         }
         String[] w = t.split("\\s+");
         if (w.length == 2 && w[0].equals("cpu")) {
@@ -627,7 +656,8 @@ public final class OperatorSession {
             }
         }
         if (parsed.messages().size() > 1) {
-            return done("Error: one QMP command per line (this line holds " + parsed.messages().size() + ")\r\n");
+            return done("Error: one QMP command per line (this line holds "
+                    + parsed.messages().size() + ")\r\n");
         }
         QmpInput in = parsed.messages().get(0);
         JsonNode node = in.value();
@@ -637,19 +667,30 @@ public final class OperatorSession {
         }
         QmpEndpoint link = attached.link();
         // QEMU's checks of the request's members, in QEMU's words (monmux negotiates oob when offered)
-        String problem = QmpRequestCheck.problem(obj, link.greeting() != null && link.greeting().offers("oob"));
+        String problem = QmpRequestCheck.problem(
+                obj, link.greeting() != null && link.greeting().offers("oob"));
         if (problem != null) {
             return done("Error: " + problem + "\r\n");
         }
-        return execute(ctx.qmp().plan(obj, link,
-                req -> vm -> vm.execute(req).thenApply(OperatorSession::qmpResult), OperatorSession::qmpResult), turn);
+        return execute(
+                ctx.qmp()
+                        .plan(
+                                obj,
+                                link,
+                                req -> vm -> vm.execute(req).thenApply(OperatorSession::qmpResult),
+                                OperatorSession::qmpResult),
+                turn);
     }
 
     private static CommandResult qmpResult(ObjectNode reply) {
         String text = QmpJson.pretty(reply) + "\r\n";
         JsonNode error = reply.get("error");
-        return error == null ? CommandResult.ok(text)
-                : CommandResult.error(text, error.path("class").asText(null), error.path("desc").asText(null));
+        return error == null
+                ? CommandResult.ok(text)
+                : CommandResult.error(
+                        text,
+                        error.path("class").asText(null),
+                        error.path("desc").asText(null));
     }
 
     private String errorText(Throwable err) {

@@ -12,8 +12,16 @@ import dev.monmux.command.QmpRequestPlanner;
  * (observer and activity: audit, metrics), per-session limits, and how operators log in and share
  * a VM (access), and monmux's own version (for the banner).
  */
-public record SessionContext(VmDirectory vms, SessionRegistry sessions, BuiltinCommands builtins, HmpPlanners hmp,
-                             QmpRequestPlanner qmp, CommandGate gate, CommandObserver observer, ActivityListener activity,
-                             int commandsInFlight, int maxQueuedLines, Access access,
-                             String monmuxVersion) {
-}
+public record SessionContext(
+        VmDirectory vms,
+        SessionRegistry sessions,
+        BuiltinCommands builtins,
+        HmpPlanners hmp,
+        QmpRequestPlanner qmp,
+        CommandGate gate,
+        CommandObserver observer,
+        ActivityListener activity,
+        int commandsInFlight,
+        int maxQueuedLines,
+        Access access,
+        String monmuxVersion) {}

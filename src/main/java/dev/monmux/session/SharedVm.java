@@ -1,21 +1,20 @@
 package dev.monmux.session;
 
+import dev.monmux.command.ActivityListener;
+import dev.monmux.command.CommandPlan;
+import dev.monmux.command.Route;
+import dev.monmux.effect.Effect;
+import dev.monmux.qmp.QmpEndpoint;
+import dev.monmux.qmp.QmpEvent;
+import dev.monmux.qmp.QmpGreeting;
+import dev.monmux.qmp.VmLinkListener;
+import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-
-import dev.monmux.command.ActivityListener;
-import dev.monmux.command.CommandPlan;
-import dev.monmux.effect.Effect;
-import dev.monmux.command.Route;
-import dev.monmux.qmp.QmpEvent;
-import dev.monmux.qmp.QmpGreeting;
-import dev.monmux.qmp.QmpEndpoint;
-import dev.monmux.qmp.VmLinkListener;
-import io.netty.util.concurrent.EventExecutor;
 
 /**
  * One VM as its operators share it: the VM's single QMP link and the sessions attached to it.
@@ -107,7 +106,8 @@ public final class SharedVm implements VmLinkListener {
     /** Drops control characters, so one operator's text cannot drive another's terminal. */
     public static String printable(String s) {
         StringBuilder sb = new StringBuilder(s.length());
-        s.codePoints().filter(cp -> cp >= 0x20 && cp != 0x7F && !(cp >= 0x80 && cp < 0xA0))
+        s.codePoints()
+                .filter(cp -> cp >= 0x20 && cp != 0x7F && !(cp >= 0x80 && cp < 0xA0))
                 .forEach(sb::appendCodePoint);
         return sb.toString();
     }

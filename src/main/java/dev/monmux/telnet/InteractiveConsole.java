@@ -1,9 +1,8 @@
 package dev.monmux.telnet;
 
-import java.util.ArrayDeque;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import java.util.ArrayDeque;
 
 /**
  * A character-mode telnet terminal. While a command runs the editor is suspended, as QEMU's
@@ -17,10 +16,10 @@ final class InteractiveConsole extends TelnetConsole {
     private final ArrayDeque<Key> typeAhead = new ArrayDeque<>();
     private final int maxTypeAhead;
     private final StringBuilder out = new StringBuilder();
-    private boolean busy = true;    // until the banner and first prompt are out
+    private boolean busy = true; // until the banner and first prompt are out
 
-    InteractiveConsole(Channel channel, int maxLineBytes, int historySize, int maxTypeAhead,
-                       LineEditor.Completer completer) {
+    InteractiveConsole(
+            Channel channel, int maxLineBytes, int historySize, int maxTypeAhead, LineEditor.Completer completer) {
         super(channel);
         this.editor = new LineEditor(PROMPT, maxLineBytes, historySize, completer);
         this.keys = new KeyDecoder(this::key);

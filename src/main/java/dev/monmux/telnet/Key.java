@@ -4,8 +4,23 @@ package dev.monmux.telnet;
 public record Key(Type type, int codePoint) {
     /** The keys the line editor knows. */
     public enum Type {
-        CHAR, ENTER, BACKSPACE, DELETE, LEFT, RIGHT, UP, DOWN, HOME, END, TAB,
-        CTRL_C, CTRL_D, CTRL_K, CTRL_L, CTRL_U, CTRL_W
+        CHAR,
+        ENTER,
+        BACKSPACE,
+        DELETE,
+        LEFT,
+        RIGHT,
+        UP,
+        DOWN,
+        HOME,
+        END,
+        TAB,
+        CTRL_C,
+        CTRL_D,
+        CTRL_K,
+        CTRL_L,
+        CTRL_U,
+        CTRL_W
     }
 
     public static Key of(Type t) {

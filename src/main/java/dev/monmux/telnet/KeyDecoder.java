@@ -14,7 +14,13 @@ import java.util.function.Consumer;
 public final class KeyDecoder {
     private static final int MAX_ESCAPE = 16;
 
-    private enum State { NORMAL, ESC, CSI, CSI_DISCARD, SS3 }
+    private enum State {
+        NORMAL,
+        ESC,
+        CSI,
+        CSI_DISCARD,
+        SS3
+    }
 
     private final Consumer<Key> out;
     private State state = State.NORMAL;
@@ -142,17 +148,17 @@ public final class KeyDecoder {
             if (csiParams.length() < MAX_ESCAPE) {
                 csiParams.append((char) b);
             } else {
-                state = State.CSI_DISCARD;   // an absurd sequence: swallow it to its end
+                state = State.CSI_DISCARD; // an absurd sequence: swallow it to its end
             }
             return;
         }
         state = State.NORMAL;
         if (b < 0x20) {
-            normal(b);   // as above: a control byte is never part of the sequence
+            normal(b); // as above: a control byte is never part of the sequence
             return;
         }
         if (b < 0x40 || b > 0x7E) {
-            state = State.CSI_DISCARD;   // intermediate bytes: a sequence we do not know, to its end
+            state = State.CSI_DISCARD; // intermediate bytes: a sequence we do not know, to its end
             return;
         }
         if (b == '~') {
@@ -160,7 +166,7 @@ public final class KeyDecoder {
                 case "1", "7" -> out.accept(Key.of(Key.Type.HOME));
                 case "4", "8" -> out.accept(Key.of(Key.Type.END));
                 case "3" -> out.accept(Key.of(Key.Type.DELETE));
-                default -> { }
+                default -> {}
             }
             return;
         }
@@ -180,7 +186,7 @@ public final class KeyDecoder {
             case 'D' -> out.accept(Key.of(Key.Type.LEFT));
             case 'H' -> out.accept(Key.of(Key.Type.HOME));
             case 'F' -> out.accept(Key.of(Key.Type.END));
-            default -> { }
+            default -> {}
         }
     }
 }

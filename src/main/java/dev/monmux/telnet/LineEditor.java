@@ -17,20 +17,16 @@ public final class LineEditor {
         Result NONE = new None();
 
         /** Nothing to do but keep editing. */
-        record None() implements Result {
-        }
+        record None() implements Result {}
 
         /** Enter: the finished line. */
-        record Line(String text) implements Result {
-        }
+        record Line(String text) implements Result {}
 
         /** Enter on a line longer than the limit: it was discarded. */
-        record TooLong(int maxBytes) implements Result {
-        }
+        record TooLong(int maxBytes) implements Result {}
 
         /** Ctrl-D on an empty line. */
-        record EndOfInput() implements Result {
-        }
+        record EndOfInput() implements Result {}
     }
 
     /** Offers completions for the word before the cursor. */
@@ -44,18 +40,18 @@ public final class LineEditor {
 
     private final String defaultPrompt;
     private String prompt;
-    private boolean asking;        // a one-off question (login, confirmation): no history, no completion
-    private boolean hidden;        // a password: nothing drawn while typing
+    private boolean asking; // a one-off question (login, confirmation): no history, no completion
+    private boolean hidden; // a password: nothing drawn while typing
     private final int maxBytes;
     private final int historySize;
     private final Completer completer;
     private final StringBuilder line = new StringBuilder();
-    private int cursor;            // in chars of `line` (UTF-16 units; we move by code point)
+    private int cursor; // in chars of `line` (UTF-16 units; we move by code point)
     private boolean overflow;
     private final List<String> history = new ArrayList<>();
-    private int historyIndex;      // == history.size() when editing a fresh line
+    private int historyIndex; // == history.size() when editing a fresh line
     private String draft = "";
-    private int width;             // terminal columns from NAWS, 0 = unknown
+    private int width; // terminal columns from NAWS, 0 = unknown
     private boolean echo = true;
 
     public LineEditor(String prompt, int maxBytes, int historySize, Completer completer) {
@@ -217,7 +213,7 @@ public final class LineEditor {
                     complete(out);
                 }
             }
-            default -> { }
+            default -> {}
         }
         return Result.NONE;
     }
@@ -343,7 +339,12 @@ public final class LineEditor {
             return;
         }
         if (candidates.size() == 1) {
-            insertText(candidates.get(0).substring(Math.min(word.length(), candidates.get(0).length())) + " ", out);
+            insertText(
+                    candidates
+                                    .get(0)
+                                    .substring(Math.min(
+                                            word.length(), candidates.get(0).length())) + " ",
+                    out);
             return;
         }
         String common = commonPrefix(candidates);

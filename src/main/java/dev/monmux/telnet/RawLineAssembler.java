@@ -50,7 +50,7 @@ final class RawLineAssembler {
                 bytes = 0;
                 overflow = false;
             }
-            default -> { }
+            default -> {}
         }
     }
 

@@ -1,18 +1,17 @@
 package dev.monmux.telnet;
 
-import java.util.concurrent.TimeUnit;
-
 import dev.monmux.config.LimitsConfig;
 import dev.monmux.config.TelnetMode;
 import dev.monmux.net.ConnectionLimiter;
 import dev.monmux.net.SlowClientGuard;
 import dev.monmux.tls.ServerTls;
 import dev.monmux.tls.TlsHandshakeGate;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.channel.Channel;
+import java.util.concurrent.TimeUnit;
 
 /** The pipeline of one telnet connection, protocol first, behaviour last. */
 public final class TelnetChannelInitializer extends ChannelInitializer<Channel> {
@@ -23,16 +22,23 @@ public final class TelnetChannelInitializer extends ChannelInitializer<Channel> 
     private final ConnectionLimiter limiter;
     private final ServerTls tls;
 
-    public TelnetChannelInitializer(TelnetMode mode, LimitsConfig limits, ConnectionLimiter limiter,
-                                    TelnetSessionHandler.SessionFactory sessions,
-                                    TelnetSessionHandler.ConsoleSettings consoleSettings) {
+    public TelnetChannelInitializer(
+            TelnetMode mode,
+            LimitsConfig limits,
+            ConnectionLimiter limiter,
+            TelnetSessionHandler.SessionFactory sessions,
+            TelnetSessionHandler.ConsoleSettings consoleSettings) {
         this(mode, limits, limiter, sessions, consoleSettings, null);
     }
 
     /** @param tls implicit TLS for every connection (null: plain TCP) */
-    public TelnetChannelInitializer(TelnetMode mode, LimitsConfig limits, ConnectionLimiter limiter,
-                                    TelnetSessionHandler.SessionFactory sessions,
-                                    TelnetSessionHandler.ConsoleSettings consoleSettings, ServerTls tls) {
+    public TelnetChannelInitializer(
+            TelnetMode mode,
+            LimitsConfig limits,
+            ConnectionLimiter limiter,
+            TelnetSessionHandler.SessionFactory sessions,
+            TelnetSessionHandler.ConsoleSettings consoleSettings,
+            ServerTls tls) {
         this.tls = tls;
         this.mode = mode;
         this.limits = limits;
@@ -43,15 +49,17 @@ public final class TelnetChannelInitializer extends ChannelInitializer<Channel> 
 
     @Override
     protected void initChannel(Channel ch) {
-        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(limits.outboundLowWaterBytes(),
-                limits.outboundHighWaterBytes()));
+        ch.config()
+                .setWriteBufferWaterMark(
+                        new WriteBufferWaterMark(limits.outboundLowWaterBytes(), limits.outboundHighWaterBytes()));
         ch.pipeline().addLast("limit", limiter);
         if (tls != null) {
             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc())).addLast("tls-gate", new TlsHandshakeGate());
         }
         if (limits.idleTimeoutEnabled()) {
-            ch.pipeline().addLast("idle", new IdleStateHandler(limits.idleTimeout().toMillis(), 0, 0,
-                    TimeUnit.MILLISECONDS));
+            ch.pipeline()
+                    .addLast(
+                            "idle", new IdleStateHandler(limits.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         }
         ch.pipeline()
                 // The answers to requests read in one go (pipelined) leave in one write(2): flushes

@@ -19,13 +19,12 @@ final class TelnetCodes {
     static final int NOP = 241;
     static final int SE = 240;
 
-    static final int OPT_BINARY = 0;    // RFC 856
-    static final int OPT_ECHO = 1;      // RFC 857
-    static final int OPT_SGA = 3;       // RFC 858
-    static final int OPT_NAWS = 31;     // RFC 1073
+    static final int OPT_BINARY = 0; // RFC 856
+    static final int OPT_ECHO = 1; // RFC 857
+    static final int OPT_SGA = 3; // RFC 858
+    static final int OPT_NAWS = 31; // RFC 1073
 
-    private TelnetCodes() {
-    }
+    private TelnetCodes() {}
 
     static String verb(int v) {
         return switch (v) {

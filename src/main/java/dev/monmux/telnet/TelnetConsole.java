@@ -1,10 +1,10 @@
 package dev.monmux.telnet;
 
+import dev.monmux.net.SlowClientGuard;
 import dev.monmux.session.Console;
 import dev.monmux.session.OperatorSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import dev.monmux.net.SlowClientGuard;
 import io.netty.channel.Channel;
 
 /**
@@ -32,11 +32,9 @@ abstract class TelnetConsole implements Console {
     /** Bytes typed by the client (telnet sequences already removed). */
     abstract void input(ByteBuf data);
 
-    void setWidth(int columns) {
-    }
+    void setWidth(int columns) {}
 
-    void setEcho(boolean on) {
-    }
+    void setEcho(boolean on) {}
 
     /** Events dropped since the client last caught up. */
     long droppedEvents() {

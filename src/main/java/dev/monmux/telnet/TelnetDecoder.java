@@ -1,12 +1,11 @@
 package dev.monmux.telnet;
 
-import java.io.ByteArrayOutputStream;
-import java.util.List;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
 
 /**
  * Splits a telnet byte stream (RFC 854) into plain data ({@code ByteBuf}, with {@code IAC IAC}
@@ -16,7 +15,14 @@ import io.netty.handler.codec.ByteToMessageDecoder;
  * subnegotiation and never closed it gets its session back instead of losing all later input.
  */
 public final class TelnetDecoder extends ByteToMessageDecoder {
-    private enum State { DATA, IAC, OPTION, SB_OPTION, SB_DATA, SB_IAC }
+    private enum State {
+        DATA,
+        IAC,
+        OPTION,
+        SB_OPTION,
+        SB_DATA,
+        SB_IAC
+    }
 
     private static final ByteBuf LITERAL_IAC = Unpooled.unreleasableBuffer(
             Unpooled.wrappedBuffer(new byte[] {(byte) 0xFF}).asReadOnly());

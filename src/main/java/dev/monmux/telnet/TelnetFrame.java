@@ -11,10 +11,8 @@ public sealed interface TelnetFrame {
     }
 
     /** {@code IAC SB option ... IAC SE}, with {@code IAC IAC} already unescaped. */
-    record Subnegotiation(int option, byte[] data) implements TelnetFrame {
-    }
+    record Subnegotiation(int option, byte[] data) implements TelnetFrame {}
 
     /** A two-byte command such as {@code IAC IP} (interrupt) or {@code IAC NOP}. */
-    record Command(int code) implements TelnetFrame {
-    }
+    record Command(int code) implements TelnetFrame {}
 }

@@ -10,16 +10,15 @@ import static dev.monmux.telnet.TelnetCodes.OPT_SGA;
 import static dev.monmux.telnet.TelnetCodes.WILL;
 import static dev.monmux.telnet.TelnetCodes.WONT;
 
-import java.time.Duration;
-import java.util.BitSet;
-import java.util.concurrent.TimeUnit;
-
 import dev.monmux.config.TelnetMode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Option negotiation, server side. Offers what QEMU's own telnet monitor offers
@@ -43,9 +42,11 @@ public final class TelnetNegotiationHandler extends ChannelInboundHandlerAdapter
     private final Duration detectTimeout;
     /** Options enabled on our side (we WILL) and on the client's side (it WILL). */
     private final BitSet us = new BitSet(256);
+
     private final BitSet him = new BitSet(256);
     /** Requests we sent and await an answer for. */
     private final BitSet usPending = new BitSet(256);
+
     private final BitSet himPending = new BitSet(256);
     private boolean decided;
     private boolean interactive;
@@ -71,8 +72,8 @@ public final class TelnetNegotiationHandler extends ChannelInboundHandlerAdapter
         if (mode == TelnetMode.TELNET) {
             decide(ctx, true);
         } else {
-            detectTimer = ctx.executor().schedule(() -> decide(ctx, false),
-                    detectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            detectTimer =
+                    ctx.executor().schedule(() -> decide(ctx, false), detectTimeout.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -142,9 +143,9 @@ public final class TelnetNegotiationHandler extends ChannelInboundHandlerAdapter
     /** Telnet's editing commands, sent by clients in line mode, mapped to the keys they mean. */
     private static void command(ChannelHandlerContext ctx, int code) {
         byte key = switch (code) {
-            case TelnetCodes.IP, TelnetCodes.BRK -> 0x03;   // interrupt: Ctrl-C
-            case TelnetCodes.EC -> 0x7F;                    // erase character
-            case TelnetCodes.EL -> 0x15;                    // erase line: Ctrl-U
+            case TelnetCodes.IP, TelnetCodes.BRK -> 0x03; // interrupt: Ctrl-C
+            case TelnetCodes.EC -> 0x7F; // erase character
+            case TelnetCodes.EL -> 0x15; // erase line: Ctrl-U
             default -> 0;
         };
         if (key != 0) {
@@ -206,7 +207,7 @@ public final class TelnetNegotiationHandler extends ChannelInboundHandlerAdapter
                 }
                 himPending.clear(opt);
             }
-            default -> { }
+            default -> {}
         }
     }
 
@@ -223,7 +224,10 @@ public final class TelnetNegotiationHandler extends ChannelInboundHandlerAdapter
     }
 
     /** User event: whether the server should echo what the client types. */
-    public enum EchoChange { ON, OFF }
+    public enum EchoChange {
+        ON,
+        OFF
+    }
 
     /** User event towards this handler: the next line is a password (see {@link #userEventTriggered}). */
     public static final Object HIDE_INPUT = new Object() {

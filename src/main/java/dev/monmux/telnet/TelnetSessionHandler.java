@@ -1,8 +1,5 @@
 package dev.monmux.telnet;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.monmux.net.SlowClientGuard;
 import dev.monmux.session.OperatorSession;
 import io.netty.buffer.ByteBuf;
@@ -10,6 +7,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The end of a telnet connection's pipeline: once {@link ClientMode} is known it builds the
@@ -31,9 +30,8 @@ public final class TelnetSessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Limits and completion for the consoles this handler builds. */
-    public record ConsoleSettings(int maxLineBytes, int historySize, int maxTypeAheadKeys,
-                                  SessionCompleter completer) {
-    }
+    public record ConsoleSettings(
+            int maxLineBytes, int historySize, int maxTypeAheadKeys, SessionCompleter completer) {}
 
     private final SessionFactory factory;
     private final ConsoleSettings settings;
@@ -49,8 +47,12 @@ public final class TelnetSessionHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ClientMode mode && console == null) {
             console = mode.interactive()
-                    ? new InteractiveConsole(ctx.channel(), settings.maxLineBytes(), settings.historySize(),
-                            settings.maxTypeAheadKeys(), before -> settings.completer().complete(session, before))
+                    ? new InteractiveConsole(
+                            ctx.channel(),
+                            settings.maxLineBytes(),
+                            settings.historySize(),
+                            settings.maxTypeAheadKeys(),
+                            before -> settings.completer().complete(session, before))
                     : new RawConsole(ctx.channel(), settings.maxLineBytes());
             session = factory.create(ctx.channel(), console);
             console.bind(session);
@@ -108,7 +110,8 @@ public final class TelnetSessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Never a stack trace to the client; the connection is closed and the others carry on.
-        dev.monmux.net.ConnectionErrors.log(log, "telnet client " + ctx.channel().remoteAddress(), cause);
+        dev.monmux.net.ConnectionErrors.log(
+                log, "telnet client " + ctx.channel().remoteAddress(), cause);
         ctx.close();
     }
 }

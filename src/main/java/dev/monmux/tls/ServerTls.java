@@ -1,9 +1,5 @@
 package dev.monmux.tls;
 
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import dev.monmux.config.ConfigException;
 import dev.monmux.config.TlsConfig;
 import io.netty.buffer.ByteBufAllocator;
@@ -12,6 +8,9 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * The TLS side of one listener: an {@link SslContext} built from the PEM files of a
@@ -59,23 +58,28 @@ public final class ServerTls {
         if (c.clientCa() != null) {
             b.trustManager(file(key + ".clientCa", c.clientCa(), baseDir));
         }
-        b.clientAuth(switch (c.clientAuth()) {
-            case NONE -> ClientAuth.NONE;
-            case OPTIONAL -> ClientAuth.OPTIONAL;
-            case REQUIRE -> ClientAuth.REQUIRE;
-        });
+        b.clientAuth(
+                switch (c.clientAuth()) {
+                    case NONE -> ClientAuth.NONE;
+                    case OPTIONAL -> ClientAuth.OPTIONAL;
+                    case REQUIRE -> ClientAuth.REQUIRE;
+                });
         try {
             return b.build();
         } catch (Exception e) {
-            throw ConfigException.invalid(key, "cannot use cert " + cert + ", key " + pkey
-                    + (c.clientCa() == null ? "" : ", clientCa " + baseDir.resolve(c.clientCa())) + ": " + reason(e));
+            throw ConfigException.invalid(
+                    key,
+                    "cannot use cert " + cert + ", key " + pkey
+                            + (c.clientCa() == null ? "" : ", clientCa " + baseDir.resolve(c.clientCa())) + ": "
+                            + reason(e));
         }
     }
 
     private static File file(String key, String name, Path baseDir) throws ConfigException {
         Path p = baseDir.resolve(name);
         if (!Files.isReadable(p)) {
-            throw ConfigException.invalid(key, "cannot read " + p + (Files.exists(p) ? " (permission denied)" : " (no such file)"));
+            throw ConfigException.invalid(
+                    key, "cannot read " + p + (Files.exists(p) ? " (permission denied)" : " (no such file)"));
         }
         return p.toFile();
     }

@@ -1,15 +1,14 @@
 package dev.monmux.tls;
 
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import dev.monmux.config.ConfigException;
 import dev.monmux.config.MonmuxConfig;
 import dev.monmux.config.QmpListenerConfig;
 import dev.monmux.config.TlsConfig;
 import dev.monmux.config.VmConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The TLS contexts of every listener of a config, one per distinct {@code tls:} setting. Built

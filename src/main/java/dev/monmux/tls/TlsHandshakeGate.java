@@ -1,13 +1,12 @@
 package dev.monmux.tls;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sits right behind the {@code SslHandler}. It holds back {@code channelActive} until the TLS
@@ -41,7 +40,10 @@ public final class TlsHandshakeGate extends ChannelInboundHandlerAdapter {
                     ctx.fireChannelActive();
                 }
             } else {
-                log.info("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), done.cause().toString());
+                log.info(
+                        "TLS handshake with {} failed: {}",
+                        ctx.channel().remoteAddress(),
+                        done.cause().toString());
                 ctx.close();
             }
             return;

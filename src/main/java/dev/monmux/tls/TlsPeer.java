@@ -1,21 +1,18 @@
 package dev.monmux.tls;
 
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslHandler;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
-
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
-import io.netty.channel.Channel;
-import io.netty.handler.ssl.SslHandler;
-
 /** Who is at the other end of a TLS connection, from its verified client certificate. */
 public final class TlsPeer {
-    private TlsPeer() {
-    }
+    private TlsPeer() {}
 
     /**
      * The common name (CN) of the client certificate the connection verified against the

@@ -31,7 +31,8 @@ class LayeringTest {
     private static final SliceAssignment PACKAGES = new SliceAssignment() {
         @Override
         public SliceIdentifier getIdentifierOf(JavaClass c) {
-            return c.getPackageName().startsWith("dev.monmux") ? SliceIdentifier.of(c.getPackageName())
+            return c.getPackageName().startsWith("dev.monmux")
+                    ? SliceIdentifier.of(c.getPackageName())
                     : SliceIdentifier.ignore();
         }
 
@@ -42,21 +43,37 @@ class LayeringTest {
     };
 
     @ArchTest
-    static final ArchRule noPackageCycles = slices().assignedFrom(PACKAGES).should().beFreeOfCycles();
+    static final ArchRule noPackageCycles =
+            slices().assignedFrom(PACKAGES).should().beFreeOfCycles();
 
     @ArchTest
-    static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
-            .layer("base").definedBy("dev.monmux.config..", "dev.monmux.auth..", "dev.monmux.effect..",
-                    "dev.monmux.tls..", "dev.monmux.net..")
-            .layer("qmp").definedBy("dev.monmux.qmp..")
-            .layer("commands").definedBy("dev.monmux.command..", "dev.monmux.acl..", "dev.monmux.audit..",
-                    "dev.monmux.hmp..")
-            .layer("sessions").definedBy("dev.monmux.session..")
-            .layer("front ends").definedBy("dev.monmux.telnet..", "dev.monmux.qmpserver..", "dev.monmux.metrics..")
-            .layer("wiring").definedBy("dev.monmux")
-            .whereLayer("wiring").mayNotBeAccessedByAnyLayer()
-            .whereLayer("front ends").mayOnlyBeAccessedByLayers("wiring")
-            .whereLayer("sessions").mayOnlyBeAccessedByLayers("front ends", "wiring")
-            .whereLayer("commands").mayOnlyBeAccessedByLayers("sessions", "front ends", "wiring")
-            .whereLayer("qmp").mayOnlyBeAccessedByLayers("commands", "sessions", "front ends", "wiring");
+    static final ArchRule layers = layeredArchitecture()
+            .consideringOnlyDependenciesInLayers()
+            .layer("base")
+            .definedBy(
+                    "dev.monmux.config..",
+                    "dev.monmux.auth..",
+                    "dev.monmux.effect..",
+                    "dev.monmux.tls..",
+                    "dev.monmux.net..")
+            .layer("qmp")
+            .definedBy("dev.monmux.qmp..")
+            .layer("commands")
+            .definedBy("dev.monmux.command..", "dev.monmux.acl..", "dev.monmux.audit..", "dev.monmux.hmp..")
+            .layer("sessions")
+            .definedBy("dev.monmux.session..")
+            .layer("front ends")
+            .definedBy("dev.monmux.telnet..", "dev.monmux.qmpserver..", "dev.monmux.metrics..")
+            .layer("wiring")
+            .definedBy("dev.monmux")
+            .whereLayer("wiring")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("front ends")
+            .mayOnlyBeAccessedByLayers("wiring")
+            .whereLayer("sessions")
+            .mayOnlyBeAccessedByLayers("front ends", "wiring")
+            .whereLayer("commands")
+            .mayOnlyBeAccessedByLayers("sessions", "front ends", "wiring")
+            .whereLayer("qmp")
+            .mayOnlyBeAccessedByLayers("commands", "sessions", "front ends", "wiring");
 }

@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.monmux.config.AuditConfig.Fsync;
+import dev.monmux.config.AuditConfig.OnFailure;
+import dev.monmux.qmp.QmpJson;
+import dev.monmux.testing.SmallDisk;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,19 +18,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.monmux.config.AuditConfig.Fsync;
-import dev.monmux.config.AuditConfig.OnFailure;
-import dev.monmux.qmp.QmpJson;
-import dev.monmux.testing.SmallDisk;
 
 class AuditLogTest {
     @TempDir
@@ -71,7 +68,9 @@ class AuditLogTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Fsync.class, names = {"BATCH", "NEVER"})
+    @EnumSource(
+            value = Fsync.class,
+            names = {"BATCH", "NEVER"})
     void withoutFsyncAlwaysTheCallerWritesItsRecordItselfAndGoesOnAtOnce(Fsync fsync) throws Exception {
         Path file = dir.resolve("audit.jsonl");
         try (AuditLog log = AuditLog.start(file, fsync, OnFailure.REFUSE, 0, 3, 100)) {
@@ -149,28 +148,37 @@ class AuditLogTest {
     @Test
     void aStalledDiskParksOnlyTheThreadInTheWriteAndBoundsTheBacklog() throws Exception {
         Path fifo = dir.resolve("audit.fifo");
-        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        assertEquals(
+                0,
+                new ProcessBuilder("mkfifo", fifo.toString())
+                        .inheritIO()
+                        .start()
+                        .waitFor());
         java.io.ByteArrayOutputStream disk = new java.io.ByteArrayOutputStream();
         java.util.concurrent.CountDownLatch readOn = new java.util.concurrent.CountDownLatch(1);
-        Thread reader = new Thread(() -> {
-            try (var in = Files.newInputStream(fifo)) {
-                readOn.await();
-                disk.write(in.readAllBytes());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "slow-disk");
+        Thread reader = new Thread(
+                () -> {
+                    try (var in = Files.newInputStream(fifo)) {
+                        readOn.await();
+                        disk.write(in.readAllBytes());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                },
+                "slow-disk");
         reader.start();
         String pad = "x".repeat(1000);
         try (AuditLog log = AuditLog.start(fifo, Fsync.NEVER, OnFailure.REFUSE, 0, 3, 5)) {
             // Fill the pipe from a thread of its own: its write ends up blocked in the kernel.
-            Thread stuck = new Thread(() -> {
-                for (int i = 0; i < 200; i++) {
-                    ObjectNode r = rec(i);
-                    r.put("pad", pad);
-                    log.append(r);
-                }
-            }, "stuck-loop");
+            Thread stuck = new Thread(
+                    () -> {
+                        for (int i = 0; i < 200; i++) {
+                            ObjectNode r = rec(i);
+                            r.put("pad", pad);
+                            log.append(r);
+                        }
+                    },
+                    "stuck-loop");
             stuck.start();
             // Wait until the writes stop: the pipe is full and the thread is blocked in write(2).
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -190,31 +198,37 @@ class AuditLogTest {
                 mine.add(log.appendOrRefuse(rec(1000 + i)));
             }
             CompletableFuture<Void> refused = log.appendOrRefuse(rec(2000));
-            CompletableFuture<Void> outcome = log.append(rec(1005));   // not refusable: queued
+            CompletableFuture<Void> outcome = log.append(rec(1005)); // not refusable: queued
             long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertTrue(tookMs < 1000, "appends waited " + tookMs + " ms for the stalled disk");
             assertTrue(mine.stream().noneMatch(CompletableFuture::isDone), "queued, not written yet");
-            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-                    () -> refused.get(1, TimeUnit.SECONDS));
-            assertEquals("audit log unavailable: 5 records wait for the disk (audit.queueSize)",
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    ExecutionException.class, () -> refused.get(1, TimeUnit.SECONDS));
+            assertEquals(
+                    "audit log unavailable: 5 records wait for the disk (audit.queueSize)",
                     e.getCause().getMessage());
             assertEquals(6, log.backlog());
 
-            readOn.countDown();   // the disk catches up
+            readOn.countDown(); // the disk catches up
             stuck.join(20_000);
             mine.add(outcome);
             await(mine);
         }
         reader.join(20_000);
         List<Integer> got = new ArrayList<>();
-        for (String line : disk.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+        for (String line :
+                disk.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
             got.add(QmpJson.MAPPER.readTree(line).get("n").asInt());
         }
         assertEquals(206, got.size(), "every record but the refused one");
-        assertEquals(java.util.stream.IntStream.range(0, 200).boxed().toList(),
-                got.stream().filter(n -> n < 1000).toList(), "the stuck thread's records, in order");
-        assertEquals(List.of(1000, 1001, 1002, 1003, 1004, 1005),
-                got.stream().filter(n -> n >= 1000).toList(), "this thread's records, in order");
+        assertEquals(
+                java.util.stream.IntStream.range(0, 200).boxed().toList(),
+                got.stream().filter(n -> n < 1000).toList(),
+                "the stuck thread's records, in order");
+        assertEquals(
+                List.of(1000, 1001, 1002, 1003, 1004, 1005),
+                got.stream().filter(n -> n >= 1000).toList(),
+                "this thread's records, in order");
     }
 
     /**
@@ -223,7 +237,9 @@ class AuditLogTest {
      * back), and once space is freed the next record is written.
      */
     @ParameterizedTest
-    @EnumSource(value = Fsync.class, names = {"BATCH", "ALWAYS"})
+    @EnumSource(
+            value = Fsync.class,
+            names = {"BATCH", "ALWAYS"})
     void aFullDiskRefusesInOneLineKeepsWholeRecordsAndRecovers(Fsync fsync) throws Exception {
         try (SmallDisk disk = SmallDisk.mount(dir.resolve("disk"), 64)) {
             Path file = disk.dir().resolve("audit.jsonl");
@@ -243,11 +259,12 @@ class AuditLogTest {
                 }
                 org.junit.jupiter.api.Assertions.assertNotNull(refused, "the disk never filled");
                 assertInstanceOf(AuditUnavailableException.class, refused.getCause());
-                assertEquals("audit log unavailable: cannot write " + file + ": No space left on device",
+                assertEquals(
+                        "audit log unavailable: cannot write " + file + ": No space left on device",
                         refused.getCause().getMessage());
                 long kept = log.written();
                 assertTrue(kept > 0 && kept == n - 1, kept + " of " + n);
-                List<JsonNode> lines = read(file);   // every line parses: no half record
+                List<JsonNode> lines = read(file); // every line parses: no half record
                 assertEquals(kept, lines.size());
 
                 disk.free();
@@ -267,33 +284,46 @@ class AuditLogTest {
     @Test
     void aBacklogRefusesNewCommandsEvenWithOnFailureContinue() throws Exception {
         Path fifo = dir.resolve("audit.fifo");
-        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        assertEquals(
+                0,
+                new ProcessBuilder("mkfifo", fifo.toString())
+                        .inheritIO()
+                        .start()
+                        .waitFor());
         java.util.concurrent.CountDownLatch readOn = new java.util.concurrent.CountDownLatch(1);
-        Thread reader = new Thread(() -> {
-            try (var in = Files.newInputStream(fifo)) {
-                readOn.await();
-                in.readAllBytes();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "slow-disk");
+        Thread reader = new Thread(
+                () -> {
+                    try (var in = Files.newInputStream(fifo)) {
+                        readOn.await();
+                        in.readAllBytes();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                },
+                "slow-disk");
         reader.start();
         try (AuditLog log = AuditLog.start(fifo, Fsync.NEVER, OnFailure.CONTINUE, 0, 3, 2)) {
-            Thread stuck = new Thread(() -> {
-                for (int i = 0; i < 200; i++) {
-                    log.append(rec(i).put("pad", "x".repeat(1000)));
-                }
-            }, "stuck-loop");
+            Thread stuck = new Thread(
+                    () -> {
+                        for (int i = 0; i < 200; i++) {
+                            log.append(rec(i).put("pad", "x".repeat(1000)));
+                        }
+                    },
+                    "stuck-loop");
             stuck.start();
             long written = -1;
             while (written != log.written()) {
                 written = log.written();
                 Thread.sleep(200);
             }
-            List<CompletableFuture<Void>> queued = List.of(log.appendOrRefuse(rec(1000)), log.appendOrRefuse(rec(1001)));
-            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+            List<CompletableFuture<Void>> queued =
+                    List.of(log.appendOrRefuse(rec(1000)), log.appendOrRefuse(rec(1001)));
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    ExecutionException.class,
                     () -> log.appendOrRefuse(rec(1002)).get(1, TimeUnit.SECONDS));
-            assertEquals("audit log unavailable: 2 records wait for the disk (audit.queueSize)", e.getCause().getMessage());
+            assertEquals(
+                    "audit log unavailable: 2 records wait for the disk (audit.queueSize)",
+                    e.getCause().getMessage());
             assertEquals(null, log.lastFailure(), "a backlog is not a write failure");
             readOn.countDown();
             stuck.join(20_000);
@@ -306,27 +336,36 @@ class AuditLogTest {
     @Test
     void aSlowWriteSendsTheNextRecordsThroughTheWriterThread() throws Exception {
         Path fifo = dir.resolve("audit.fifo");
-        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        assertEquals(
+                0,
+                new ProcessBuilder("mkfifo", fifo.toString())
+                        .inheritIO()
+                        .start()
+                        .waitFor());
         java.util.concurrent.CountDownLatch readOn = new java.util.concurrent.CountDownLatch(1);
-        Thread reader = new Thread(() -> {
-            try (var in = Files.newInputStream(fifo)) {
-                readOn.await();
-                in.readAllBytes();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "slow-disk");
+        Thread reader = new Thread(
+                () -> {
+                    try (var in = Files.newInputStream(fifo)) {
+                        readOn.await();
+                        in.readAllBytes();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                },
+                "slow-disk");
         reader.start();
         try (AuditLog log = AuditLog.start(fifo, Fsync.NEVER, OnFailure.REFUSE, 0, 3, 100)) {
             assertFalse(log.handingOff());
-            Thread loop = new Thread(() -> {
-                for (int i = 0; i < 100; i++) {
-                    log.append(rec(i).put("pad", "x".repeat(1000)));
-                }
-            }, "loop");
+            Thread loop = new Thread(
+                    () -> {
+                        for (int i = 0; i < 100; i++) {
+                            log.append(rec(i).put("pad", "x".repeat(1000)));
+                        }
+                    },
+                    "loop");
             loop.start();
-            Thread.sleep(300);   // the pipe is full: this loop's write is stuck in the kernel
-            readOn.countDown();  // the disk answers, late
+            Thread.sleep(300); // the pipe is full: this loop's write is stuck in the kernel
+            readOn.countDown(); // the disk answers, late
             loop.join(20_000);
             assertTrue(log.handingOff(), "a write that took >5 ms: the next records go through the writer");
             log.append(rec(500)).get(10, TimeUnit.SECONDS);
@@ -340,15 +379,17 @@ class AuditLogTest {
         Path file = dir.resolve("audit.jsonl");
         try (AuditLog log = AuditLog.start(file, Fsync.NEVER, OnFailure.REFUSE, 4000, 3, 100)) {
             log.append(rec(1).put("pad", "p".repeat(3000))).get(5, TimeUnit.SECONDS);
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
-                    java.nio.file.StandardOpenOption.WRITE)) {
+            try (java.nio.channels.FileChannel ch =
+                    java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
                 ch.truncate(0);
             }
             log.append(rec(2).put("pad", "q".repeat(800))).get(5, TimeUnit.SECONDS);
             log.append(rec(3)).get(5, TimeUnit.SECONDS);
             Thread.sleep(100);
             assertFalse(Files.exists(dir.resolve("audit.jsonl.1")), "rotated a file of " + Files.size(file) + " bytes");
-            assertEquals(List.of(2, 3), read(file).stream().map(n -> n.get("n").asInt()).toList());
+            assertEquals(
+                    List.of(2, 3),
+                    read(file).stream().map(n -> n.get("n").asInt()).toList());
         }
     }
 
@@ -357,7 +398,7 @@ class AuditLogTest {
         Path file = dir.resolve("audit.jsonl");
         try (AuditLog log = AuditLog.start(file, Fsync.BATCH, OnFailure.REFUSE, 500, 2, 100)) {
             for (int i = 0; i < 200; i++) {
-                log.append(rec(i)).get(10, TimeUnit.SECONDS);   // one at a time: one record per write
+                log.append(rec(i)).get(10, TimeUnit.SECONDS); // one at a time: one record per write
             }
         }
         assertTrue(Files.exists(dir.resolve("audit.jsonl.1")));
@@ -381,12 +422,14 @@ class AuditLogTest {
         try (AuditLog log = AuditLog.start(file, Fsync.BATCH, OnFailure.REFUSE, 0, 3, 100)) {
             log.append(rec(1)).get(10, TimeUnit.SECONDS);
             Files.move(file, moved);
-            log.append(rec(2)).get(10, TimeUnit.SECONDS);   // still the open (moved) file
+            log.append(rec(2)).get(10, TimeUnit.SECONDS); // still the open (moved) file
             log.reopen();
             log.append(rec(3)).get(10, TimeUnit.SECONDS);
         }
-        assertEquals(List.of(1, 2), read(moved).stream().map(n -> n.get("n").asInt()).toList());
-        assertEquals(List.of(3), read(file).stream().map(n -> n.get("n").asInt()).toList());
+        assertEquals(
+                List.of(1, 2), read(moved).stream().map(n -> n.get("n").asInt()).toList());
+        assertEquals(
+                List.of(3), read(file).stream().map(n -> n.get("n").asInt()).toList());
     }
 
     @Test
@@ -395,26 +438,29 @@ class AuditLogTest {
         Files.writeString(notADir, "x");
         Path file = notADir.resolve("audit.jsonl");
         try (AuditLog log = AuditLog.start(file, Fsync.BATCH, OnFailure.REFUSE, 0, 3, 100)) {
-            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-                    () -> log.append(rec(1)).get(10, TimeUnit.SECONDS));
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    ExecutionException.class, () -> log.append(rec(1)).get(10, TimeUnit.SECONDS));
             assertInstanceOf(AuditUnavailableException.class, e.getCause());
-            assertEquals("audit log unavailable: cannot open " + file + ": " + notADir + " is not a directory",
+            assertEquals(
+                    "audit log unavailable: cannot open " + file + ": " + notADir + " is not a directory",
                     e.getCause().getMessage());
             assertEquals(1, log.failures());
             assertEquals(0, log.written());
 
-            Files.delete(notADir);   // the operator fixes it: the next record goes through
+            Files.delete(notADir); // the operator fixes it: the next record goes through
             log.append(rec(2)).get(10, TimeUnit.SECONDS);
             assertEquals(1, log.written());
         }
-        assertEquals(List.of(2), read(file).stream().map(n -> n.get("n").asInt()).toList());
+        assertEquals(
+                List.of(2), read(file).stream().map(n -> n.get("n").asInt()).toList());
     }
 
     @Test
     void onFailureContinueLetsCommandsGoOnAndCountsTheLoss() throws Exception {
         Path notADir = dir.resolve("plain-file");
         Files.writeString(notADir, "x");
-        try (AuditLog log = AuditLog.start(notADir.resolve("audit.jsonl"), Fsync.BATCH, OnFailure.CONTINUE, 0, 3, 100)) {
+        try (AuditLog log =
+                AuditLog.start(notADir.resolve("audit.jsonl"), Fsync.BATCH, OnFailure.CONTINUE, 0, 3, 100)) {
             log.append(rec(1)).get(10, TimeUnit.SECONDS);
             log.append(rec(2)).get(10, TimeUnit.SECONDS);
             assertEquals(2, log.failures());
@@ -433,8 +479,8 @@ class AuditLogTest {
         log.close();
         await(fs);
         assertEquals(100, read(file).size());
-        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-                () -> log.append(rec(101)).get(1, TimeUnit.SECONDS));
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                ExecutionException.class, () -> log.append(rec(101)).get(1, TimeUnit.SECONDS));
         assertEquals("audit log closed", e.getCause().getMessage());
     }
 }

@@ -8,13 +8,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.junit.jupiter.api.Test;
 
 class LoginThrottleTest {
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
-    private final LoginThrottle t = new LoginThrottle(Duration.ofSeconds(1), Duration.ofSeconds(8),
-            Duration.ofSeconds(2), Duration.ofMinutes(10), now::get);
+    private final LoginThrottle t = new LoginThrottle(
+            Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofSeconds(2), Duration.ofMinutes(10), now::get);
 
     private void advance(Duration d) {
         now.addAndGet(d.toNanos());

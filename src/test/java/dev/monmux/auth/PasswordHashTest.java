@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
-
 import org.junit.jupiter.api.Test;
 
 class PasswordHashTest {
@@ -29,7 +27,8 @@ class PasswordHashTest {
 
     @Test
     void saltIsRandomSoEqualPasswordsHashDifferently() {
-        assertNotEquals(PasswordHash.create("x".toCharArray(), 1000).encoded(),
+        assertNotEquals(
+                PasswordHash.create("x".toCharArray(), 1000).encoded(),
                 PasswordHash.create("x".toCharArray(), 1000).encoded());
     }
 
@@ -37,9 +36,11 @@ class PasswordHashTest {
     void isStandardPbkdf2HmacSha256SoOtherToolsCanMakeHashes() throws Exception {
         byte[] salt = "saltsaltsaltsalt".getBytes(StandardCharsets.US_ASCII);
         var spec = new PBEKeySpec("ascii-pw".toCharArray(), salt, 1000, 256);
-        byte[] dk = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+        byte[] dk = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                .generateSecret(spec)
+                .getEncoded();
         String encoded = "pbkdf2-sha256$1000$" + Base64.getEncoder().encodeToString(salt) + "$"
-                + Base64.getEncoder().encodeToString(dk);   // with padding: accepted too
+                + Base64.getEncoder().encodeToString(dk); // with padding: accepted too
         assertTrue(PasswordHash.parse(encoded).matches("ascii-pw".toCharArray()));
     }
 
@@ -53,16 +54,23 @@ class PasswordHashTest {
 
     @Test
     void malformedHashesAreRejectedWithAReason() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> PasswordHash.parse("secret")).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> PasswordHash.parse("secret"))
+                .getMessage()
                 .contains("hash-password"));
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> PasswordHash.parse("pbkdf2-sha256$x$AAAA$AAAA")).getMessage().contains("not a number"));
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> PasswordHash.parse("pbkdf2-sha256$10$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"))
-                .getMessage().contains("iterations"));
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> PasswordHash.parse("pbkdf2-sha256$1000$!!$AAAA")).getMessage().contains("Base64"));
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> PasswordHash.parse("bcrypt$1000$AAAA$AAAA")).getMessage().contains("pbkdf2-sha256$"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> PasswordHash.parse("pbkdf2-sha256$x$AAAA$AAAA"))
+                .getMessage()
+                .contains("not a number"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> PasswordHash.parse(
+                                "pbkdf2-sha256$10$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"))
+                .getMessage()
+                .contains("iterations"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> PasswordHash.parse("pbkdf2-sha256$1000$!!$AAAA"))
+                .getMessage()
+                .contains("Base64"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> PasswordHash.parse("bcrypt$1000$AAAA$AAAA"))
+                .getMessage()
+                .contains("pbkdf2-sha256$"));
     }
 }

@@ -1,5 +1,8 @@
 package dev.monmux.bench;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,10 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 
 /**
  * The load generator: monmux against direct QMP, side by side, in one run. Starts a disk-less
@@ -47,8 +46,9 @@ public final class Bench {
             return;
         }
         // Ctrl-C or a timeout: take QEMU and monmux down too (normal exits close them in order).
-        Runtime.getRuntime().addShutdownHook(new Thread(() ->
-                ProcessHandle.current().children().forEach(ProcessHandle::destroy), "bench-children"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> ProcessHandle.current().children().forEach(ProcessHandle::destroy), "bench-children"));
         Bench b = new Bench(o);
         int code = 0;
         try {
@@ -63,7 +63,8 @@ public final class Bench {
     }
 
     private void run() throws Exception {
-        String started = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
+        String started =
+                ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
         String loadBefore = loadAverage();
         Files.createDirectories(o.workDir);
         if (o.phases.contains("P1")) {
@@ -71,8 +72,8 @@ public final class Bench {
         }
         if (o.phases.contains("P1") || o.phases.contains("P2") || o.phases.contains("P3")) {
             try (BenchQemu qemu = BenchQemu.start(o.workDir.resolve("qemu"))) {
-                try (MonmuxChild m = MonmuxChild.start(o.workDir.resolve("monmux-qemu"), o.jar,
-                        List.of("unix:" + qemu.muxSocket), jfr("qemu"))) {
+                try (MonmuxChild m = MonmuxChild.start(
+                        o.workDir.resolve("monmux-qemu"), o.jar, List.of("unix:" + qemu.muxSocket), jfr("qemu"))) {
                     warmUp(m);
                     if (o.phases.contains("P1")) {
                         p1(qemu, m);
@@ -117,10 +118,16 @@ public final class Bench {
         long[] n2 = new long[1];
         muxThroughput(m, 64, o.p2Window, nanos * 2 / 3, n1);
         muxThroughput(m, 1, 1, nanos / 3, n2);
-        log("warm-up: %d commands in %.0f s (monmux CPU %.1f s)", n1[0] + n2[0], o.warmupSeconds,
-                (m.cpuMicros() - cpu0) / 1e6);
-        report.note("P1", String.format(Locale.ROOT, "monmux was warmed up first with %d commands in %.0f s "
-                + "(64 pipelined clients, then one)", n1[0] + n2[0], o.warmupSeconds));
+        log(
+                "warm-up: %d commands in %.0f s (monmux CPU %.1f s)",
+                n1[0] + n2[0], o.warmupSeconds, (m.cpuMicros() - cpu0) / 1e6);
+        report.note(
+                "P1",
+                String.format(
+                        Locale.ROOT,
+                        "monmux was warmed up first with %d commands in %.0f s " + "(64 pipelined clients, then one)",
+                        n1[0] + n2[0],
+                        o.warmupSeconds));
     }
 
     // ---------------------------------------------------------------- P1
@@ -129,7 +136,11 @@ public final class Bench {
     static final long P1_SEED = 15;
 
     /** Whose CPU and context switches a P1 path's blocks are charged to. */
-    enum Proxy { NONE, MONMUX, SOCAT }
+    enum Proxy {
+        NONE,
+        MONMUX,
+        SOCAT
+    }
 
     /** One P1 path: a command on one way to the same QEMU. */
     static final class P1Path {
@@ -159,12 +170,12 @@ public final class Bench {
     private void p1(BenchQemu qemu, MonmuxChild m) throws IOException, InterruptedException {
         log("P1: latency, %d commands per path, blocks of %d, shuffled rounds", o.p1Commands, o.p1Block);
         try (SocatRelay relay = SocatRelay.start(qemu.dir, qemu.relayQemuSocket);
-             QmpSync direct = QmpSync.connect(qemu.directSocket);
-             QmpSync socat = QmpSync.connect(relay.socket);
-             QmpSync front = QmpSync.connectMonmux(m.qmpSocket);
-             RawTelnetSync raw = new RawTelnetSync(m.port);
-             TelnetSync qemuTelnet = TelnetSync.connect("QEMU", qemu.telnetPort, "QEMU ");
-             TelnetSync muxTelnet = TelnetSync.connect("monmux", m.telnetPort, "monmux ")) {
+                QmpSync direct = QmpSync.connect(qemu.directSocket);
+                QmpSync socat = QmpSync.connect(relay.socket);
+                QmpSync front = QmpSync.connectMonmux(m.qmpSocket);
+                RawTelnetSync raw = new RawTelnetSync(m.port);
+                TelnetSync qemuTelnet = TelnetSync.connect("QEMU", qemu.telnetPort, "QEMU ");
+                TelnetSync muxTelnet = TelnetSync.connect("monmux", m.telnetPort, "monmux ")) {
             // The first answer of each path is parsed and checked; later ones must be byte-identical
             // to it (as cheap a check as the direct side's, so it does not weigh on one side only).
             String rawQmp = checkQueryStatus(raw.command(QMP_LINE));
@@ -213,14 +224,27 @@ public final class Bench {
                 if (recent.size() > 3) {
                     recent.removeFirst();
                 }
-                jitShare = recent.size() < 3 ? 1 : recent.stream().mapToLong(x -> x[0]).sum()
-                        / (double) recent.stream().mapToLong(x -> x[1]).sum();
+                jitShare = recent.size() < 3
+                        ? 1
+                        : recent.stream().mapToLong(x -> x[0]).sum()
+                                / (double) recent.stream().mapToLong(x -> x[1]).sum();
                 warmed++;
             }
-            log("P1: warmed up with %d rounds; JIT compiling in the last three: %.0f %% of a core", warmed, 100 * jitShare);
-            report.note("P1", String.format(Locale.ROOT, "P1's own warm-up: %d rounds of %d commands per path (at least %d, "
-                    + "then until monmux's JIT compiler threads use under 2 %% of a core over three rounds, for at most "
-                    + "%.0f s more): %.1f %% in the last three", warmed, o.p1Block, warmRounds, o.warmupSeconds, 100 * jitShare));
+            log(
+                    "P1: warmed up with %d rounds; JIT compiling in the last three: %.0f %% of a core",
+                    warmed, 100 * jitShare);
+            report.note(
+                    "P1",
+                    String.format(
+                            Locale.ROOT,
+                            "P1's own warm-up: %d rounds of %d commands per path (at least %d, "
+                                    + "then until monmux's JIT compiler threads use under 2 %% of a core over three rounds, for at most "
+                                    + "%.0f s more): %.1f %% in the last three",
+                            warmed,
+                            o.p1Block,
+                            warmRounds,
+                            o.warmupSeconds,
+                            100 * jitShare));
             int rounds = Math.max(1, o.p1Commands / o.p1Block);
             long idleCpu = 0;
             long idleCtx = 0;
@@ -264,29 +288,59 @@ public final class Bench {
                     }
                 }
             }
-            report.note("P1", String.format(Locale.ROOT, "monmux's JIT compiler threads during the measured rounds: "
-                    + "%.0f ms of CPU (%.1f %% of a core), %d context switches; not in the rows' figures",
-                    jitCpu / 1e6, 100.0 * jitCpu / measuredWall, jitCtx));
-            report.note("P1", front.jsonCompared == 0
-                    ? "monmux's QMP front end answered `query-status` with the very bytes QEMU sends (no reply had to be compared as JSON)"
-                    : String.format(Locale.ROOT, "%d of monmux's QMP front end replies differed from QEMU's bytes and were "
-                    + "compared as JSON", front.jsonCompared));
+            report.note(
+                    "P1",
+                    String.format(
+                            Locale.ROOT,
+                            "monmux's JIT compiler threads during the measured rounds: "
+                                    + "%.0f ms of CPU (%.1f %% of a core), %d context switches; not in the rows' figures",
+                            jitCpu / 1e6,
+                            100.0 * jitCpu / measuredWall,
+                            jitCtx));
+            report.note(
+                    "P1",
+                    front.jsonCompared == 0
+                            ? "monmux's QMP front end answered `query-status` with the very bytes QEMU sends (no reply had to be compared as JSON)"
+                            : String.format(
+                                    Locale.ROOT,
+                                    "%d of monmux's QMP front end replies differed from QEMU's bytes and were "
+                                            + "compared as JSON",
+                                    front.jsonCompared));
             if (qemuTelnet.lateTelnetCommands + muxTelnet.lateTelnetCommands > 0) {
-                report.note("P1", String.format(Locale.ROOT, "telnet commands sent after the banner: QEMU %d, monmux %d",
-                        qemuTelnet.lateTelnetCommands, muxTelnet.lateTelnetCommands));
+                report.note(
+                        "P1",
+                        String.format(
+                                Locale.ROOT,
+                                "telnet commands sent after the banner: QEMU %d, monmux %d",
+                                qemuTelnet.lateTelnetCommands,
+                                muxTelnet.lateTelnetCommands));
             }
             java.util.Map<String, P1Path> by = new java.util.HashMap<>();
             paths.forEach(p -> by.put(p.key, p));
             report.p1Rows(by);
             double idleCpuPerSec = idleCpu / 1e3 / (idleWall / 1e9);
             double idleCtxPerSec = idleCtx / (idleWall / 1e9);
-            long muxCmds = paths.stream().filter(p -> p.proxy == Proxy.MONMUX).mapToLong(p -> p.stats.count()).sum();
-            long muxWall = paths.stream().filter(p -> p.proxy == Proxy.MONMUX).mapToLong(p -> p.wallNanos).sum();
+            long muxCmds = paths.stream()
+                    .filter(p -> p.proxy == Proxy.MONMUX)
+                    .mapToLong(p -> p.stats.count())
+                    .sum();
+            long muxWall = paths.stream()
+                    .filter(p -> p.proxy == Proxy.MONMUX)
+                    .mapToLong(p -> p.wallNanos)
+                    .sum();
             double perCmd = muxWall / 1e9 / muxCmds;
-            report.note("P1", String.format(Locale.ROOT, "monmux while not addressed (during the other paths' blocks): "
-                    + "%.0f µs of CPU and %.1f context switches per second; at the monmux rows' pace (one command per "
-                    + "%.3f ms) that is %.1f µs and %.2f switches of each monmux row's figure per command",
-                    idleCpuPerSec, idleCtxPerSec, perCmd * 1e3, idleCpuPerSec * perCmd, idleCtxPerSec * perCmd));
+            report.note(
+                    "P1",
+                    String.format(
+                            Locale.ROOT,
+                            "monmux while not addressed (during the other paths' blocks): "
+                                    + "%.0f µs of CPU and %.1f context switches per second; at the monmux rows' pace (one command per "
+                                    + "%.3f ms) that is %.1f µs and %.2f switches of each monmux row's figure per command",
+                            idleCpuPerSec,
+                            idleCtxPerSec,
+                            perCmd * 1e3,
+                            idleCpuPerSec * perCmd,
+                            idleCtxPerSec * perCmd));
         }
     }
 
@@ -317,7 +371,8 @@ public final class Bench {
 
     private static String checkQueryStatus(String out) throws IOException {
         var n = QmpSync.JSON.readTree(out);
-        if (!"running".equals(n.path("return").path("status").asText()) || !n.path("return").path("running").asBoolean()
+        if (!"running".equals(n.path("return").path("status").asText())
+                || !n.path("return").path("running").asBoolean()
                 || n.size() != 1) {
             throw new BenchFailure("monmux: query-status answered " + RawTelnetSync.quote(out));
         }
@@ -354,8 +409,13 @@ public final class Bench {
                 report.p2(n, window, mux, direct, cpu / done[0], ctx / (double) done[0], self / (double) done[0]);
             }
         }
-        report.note("P2", String.format(Locale.ROOT, "monmux CPU and context switches: all its threads but the JIT "
-                + "compiler threads, which used %.0f ms of CPU in all monmux phases together", jit[0] / 1e6));
+        report.note(
+                "P2",
+                String.format(
+                        Locale.ROOT,
+                        "monmux CPU and context switches: all its threads but the JIT "
+                                + "compiler threads, which used %.0f ms of CPU in all monmux phases together",
+                        jit[0] / 1e6));
     }
 
     private double directThroughput(BenchQemu qemu, long nanos) throws Exception {
@@ -399,7 +459,8 @@ public final class Bench {
             long counted = replies.get();
             double secs = (System.nanoTime() - t0) / 1e9;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (cs.stream().anyMatch(c -> c.outstanding() > 0) && pool.failure.get() == null
+            while (cs.stream().anyMatch(c -> c.outstanding() > 0)
+                    && pool.failure.get() == null
                     && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
@@ -444,8 +505,10 @@ public final class Bench {
                 int k = seen[c.index][0]++;
                 String want = k % 2 == 0 ? "STOP" : "RESUME";
                 if (k >= events || !name.equals(want)) {
-                    pool.failure.compareAndSet(null, "P3 client " + c.index + ": event " + k + " was " + name
-                            + ", expected " + (k >= events ? "none" : want));
+                    pool.failure.compareAndSet(
+                            null,
+                            "P3 client " + c.index + ": event " + k + " was " + name + ", expected "
+                                    + (k >= events ? "none" : want));
                     return;
                 }
                 last.accumulateAndGet(k, at, Math::max);
@@ -469,7 +532,8 @@ public final class Bench {
                 }
                 pool.check();
                 if (arrived.get(k) < n) {
-                    throw new BenchFailure("P3: event " + k + " reached only " + arrived.get(k) + " of " + n + " clients in 10 s");
+                    throw new BenchFailure(
+                            "P3: event " + k + " reached only " + arrived.get(k) + " of " + n + " clients in 10 s");
                 }
                 Thread.sleep(10);
                 if (k < warm) {
@@ -489,14 +553,25 @@ public final class Bench {
         int measured = o.p3Events;
         report.p3(n, measured, muxLast, direct);
         long[] us1 = m.userSysMicros();
-        report.note("P3", String.format(Locale.ROOT, "monmux CPU split: %.0f %% in the kernel (one TCP write per client "
-                + "per event), %.0f %% in user space", 100.0 * (us1[1] - us0[1]) / Math.max(1, us1[0] + us1[1] - cpu0),
-                100.0 * (us1[0] - us0[0]) / Math.max(1, us1[0] + us1[1] - cpu0)));
-        report.note("P3", String.format(Locale.ROOT, "CPU per event delivered to one client: monmux %.1f µs, "
-                + "load generator %.1f µs (%d clients: %.1f ms of CPU per event on %d cores, shared with QEMU)",
-                (m.cpuMicros() - cpu0) / (double) (n * measured), (MonmuxChild.selfCpuMicros() - self0) / (double) (n * measured),
-                n, (m.cpuMicros() - cpu0 + MonmuxChild.selfCpuMicros() - self0) / 1000.0 / measured,
-                Runtime.getRuntime().availableProcessors()));
+        report.note(
+                "P3",
+                String.format(
+                        Locale.ROOT,
+                        "monmux CPU split: %.0f %% in the kernel (one TCP write per client "
+                                + "per event), %.0f %% in user space",
+                        100.0 * (us1[1] - us0[1]) / Math.max(1, us1[0] + us1[1] - cpu0),
+                        100.0 * (us1[0] - us0[0]) / Math.max(1, us1[0] + us1[1] - cpu0)));
+        report.note(
+                "P3",
+                String.format(
+                        Locale.ROOT,
+                        "CPU per event delivered to one client: monmux %.1f µs, "
+                                + "load generator %.1f µs (%d clients: %.1f ms of CPU per event on %d cores, shared with QEMU)",
+                        (m.cpuMicros() - cpu0) / (double) (n * measured),
+                        (MonmuxChild.selfCpuMicros() - self0) / (double) (n * measured),
+                        n,
+                        (m.cpuMicros() - cpu0 + MonmuxChild.selfCpuMicros() - self0) / 1000.0 / measured,
+                        Runtime.getRuntime().availableProcessors()));
     }
 
     // ---------------------------------------------------------------- P4
@@ -513,13 +588,19 @@ public final class Bench {
                 if (vms == o.p4Vms) {
                     continue;
                 }
-                try (MonmuxChild m = MonmuxChild.start(o.workDir.resolve("monmux-scale-" + vms), o.jar,
-                        java.util.Collections.nCopies(vms, fleet.address()), null)) {
+                try (MonmuxChild m = MonmuxChild.start(
+                        o.workDir.resolve("monmux-scale-" + vms),
+                        o.jar,
+                        java.util.Collections.nCopies(vms, fleet.address()),
+                        null)) {
                     report.p4(vms, 0, m.heapAfterFullGc(), m.rss());
                 }
             }
-            try (MonmuxChild m = MonmuxChild.start(o.workDir.resolve("monmux-scale-" + o.p4Vms), o.jar,
-                    java.util.Collections.nCopies(o.p4Vms, fleet.address()), jfr("scale"))) {
+            try (MonmuxChild m = MonmuxChild.start(
+                    o.workDir.resolve("monmux-scale-" + o.p4Vms),
+                    o.jar,
+                    java.util.Collections.nCopies(o.p4Vms, fleet.address()),
+                    jfr("scale"))) {
                 report.p4(o.p4Vms, 0, m.heapAfterFullGc(), m.rss());
                 ClientPool pool = new ClientPool(group);
                 List<RawClient> all = new ArrayList<>();
@@ -549,7 +630,9 @@ public final class Bench {
                         long heap = m.heapAfterFullGc();
                         long rss = m.rss();
                         pool.check();
-                        log("P4: %d VMs, %d clients: heap %d MiB, RSS %d MiB", o.p4Vms, all.size(), heap >> 20, rss >> 20);
+                        log(
+                                "P4: %d VMs, %d clients: heap %d MiB, RSS %d MiB",
+                                o.p4Vms, all.size(), heap >> 20, rss >> 20);
                         report.p4(o.p4Vms, all.size(), heap, rss);
                     }
                 } finally {
@@ -574,5 +657,4 @@ public final class Bench {
         System.out.println("[bench] " + String.format(Locale.ROOT, fmt, args));
         System.out.flush();
     }
-
 }

@@ -29,7 +29,8 @@ final class BenchOptions {
     boolean jfr;
     String command = "scripts/bench.sh";
 
-    static final String USAGE = String.join("\n",
+    static final String USAGE = String.join(
+            "\n",
             "usage: Bench [options]   (run by scripts/bench.sh; `make bench`, `make bench-quick`)",
             "  --quick                   small sizes for a smoke run (about a minute)",
             "  --phases P1,P2,P3,P4      which figures to measure",
@@ -69,7 +70,9 @@ final class BenchOptions {
                     o.p4Clients = List.of(500, 1000);
                     o.p4VmCurve = List.of(1, 50);
                 }
-                case "--phases" -> o.phases = new TreeSet<>(Arrays.asList(args[++i].toUpperCase().split(",")));
+                case "--phases" ->
+                    o.phases =
+                            new TreeSet<>(Arrays.asList(args[++i].toUpperCase().split(",")));
                 case "--warmup-seconds" -> o.warmupSeconds = Double.parseDouble(args[++i]);
                 case "--p1-commands" -> o.p1Commands = Integer.parseInt(args[++i]);
                 case "--p1-block" -> o.p1Block = Integer.parseInt(args[++i]);
@@ -86,7 +89,8 @@ final class BenchOptions {
                 case "--work" -> o.workDir = Path.of(args[++i]);
                 case "--jfr" -> o.jfr = true;
                 case "--no-audit" -> MonmuxChild.audit = false;
-                case "--monmux-flags" -> MonmuxChild.extraFlags = List.of(args[++i].trim().split("\\s+"));
+                case "--monmux-flags" ->
+                    MonmuxChild.extraFlags = List.of(args[++i].trim().split("\\s+"));
                 case "--command" -> o.command = args[++i];
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'\n" + USAGE);
             }

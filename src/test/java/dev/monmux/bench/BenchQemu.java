@@ -23,6 +23,7 @@ final class BenchQemu implements AutoCloseable {
     final Path relayQemuSocket;
     /** QEMU's own telnet HMP monitor, on 127.0.0.1. */
     final int telnetPort;
+
     private final Process process;
 
     private BenchQemu(Path dir, int telnetPort, Process process) {
@@ -43,16 +44,32 @@ final class BenchQemu implements AutoCloseable {
         Files.deleteIfExists(direct);
         Files.deleteIfExists(relay);
         int telnet = MonmuxChild.freePort();
-        Process p = new ProcessBuilder(List.of("qemu-system-x86_64", "-M", "pc", "-m", "64", "-nodefaults",
-                "-display", "none", "-name", "bench",
-                "-qmp", "unix:" + mux + ",server=on,wait=off",
-                "-qmp", "unix:" + direct + ",server=on,wait=off",
-                "-qmp", "unix:" + relay + ",server=on,wait=off",
-                "-monitor", "telnet:127.0.0.1:" + telnet + ",server=on,wait=off"))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("qemu.log").toFile()).start();
+        Process p = new ProcessBuilder(List.of(
+                        "qemu-system-x86_64",
+                        "-M",
+                        "pc",
+                        "-m",
+                        "64",
+                        "-nodefaults",
+                        "-display",
+                        "none",
+                        "-name",
+                        "bench",
+                        "-qmp",
+                        "unix:" + mux + ",server=on,wait=off",
+                        "-qmp",
+                        "unix:" + direct + ",server=on,wait=off",
+                        "-qmp",
+                        "unix:" + relay + ",server=on,wait=off",
+                        "-monitor",
+                        "telnet:127.0.0.1:" + telnet + ",server=on,wait=off"))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("qemu.log").toFile())
+                .start();
         BenchQemu q = new BenchQemu(dir, telnet, p);
-        for (int i = 0; i < 2000 && !(Files.exists(mux) && Files.exists(direct) && Files.exists(relay)
-                && listening(telnet)); i++) {
+        for (int i = 0;
+                i < 2000 && !(Files.exists(mux) && Files.exists(direct) && Files.exists(relay) && listening(telnet));
+                i++) {
             if (!p.isAlive()) {
                 throw new IOException("QEMU exited: " + Files.readString(dir.resolve("qemu.log")));
             }
@@ -84,8 +101,13 @@ final class BenchQemu implements AutoCloseable {
 
     static String version() {
         try {
-            Process p = new ProcessBuilder("qemu-system-x86_64", "--version").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).lines().findFirst().orElse("?");
+            Process p = new ProcessBuilder("qemu-system-x86_64", "--version")
+                    .redirectErrorStream(true)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes())
+                    .lines()
+                    .findFirst()
+                    .orElse("?");
             p.waitFor(10, TimeUnit.SECONDS);
             return out.strip();
         } catch (IOException | InterruptedException e) {

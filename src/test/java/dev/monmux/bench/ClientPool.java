@@ -1,18 +1,17 @@
 package dev.monmux.bench;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Opens many {@link RawClient}s to monmux, a bounded number at a time, and collects failures. */
 final class ClientPool {
@@ -35,11 +34,20 @@ final class ClientPool {
      * Opens {@code n} clients (numbered from {@code first}); returns once each is {@code ready}
      * (the driver counts down {@code ready} per client, e.g. after its banner or first replies).
      */
-    List<RawClient> open(int port, int first, int n, boolean eventMode, RawClient.Driver driver,
-                         CountDownLatch ready, long timeoutSeconds) throws InterruptedException {
+    List<RawClient> open(
+            int port,
+            int first,
+            int n,
+            boolean eventMode,
+            RawClient.Driver driver,
+            CountDownLatch ready,
+            long timeoutSeconds)
+            throws InterruptedException {
         Semaphore connecting = new Semaphore(200);
         List<RawClient> clients = new ArrayList<>(n);
-        Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        Bootstrap b = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
@@ -51,20 +59,26 @@ final class ClientPool {
                         + (readyBefore - ready.getCount()) + " of " + n + ")");
             }
             check();
-            RawClient c = new RawClient(first + i, new ReleasingDriver(driver, connecting), eventMode,
+            RawClient c = new RawClient(
+                    first + i,
+                    new ReleasingDriver(driver, connecting),
+                    eventMode,
                     why -> failure.compareAndSet(null, why));
             clients.add(c);
-            b.clone().handler(new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel ch) {
-                    ch.pipeline().addLast(c);
-                }
-            }).connect("127.0.0.1", port).addListener(f -> {
-                if (!f.isSuccess()) {
-                    failure.compareAndSet(null, "client " + c.index + " could not connect: " + f.cause());
-                    connecting.release();
-                }
-            });
+            b.clone()
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(c);
+                        }
+                    })
+                    .connect("127.0.0.1", port)
+                    .addListener(f -> {
+                        if (!f.isSuccess()) {
+                            failure.compareAndSet(null, "client " + c.index + " could not connect: " + f.cause());
+                            connecting.release();
+                        }
+                    });
         }
         if (!ready.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
             check();

@@ -1,10 +1,7 @@
 package dev.monmux.bench;
 
-import java.nio.charset.StandardCharsets;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -16,6 +13,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Minimal QMP servers for the scale test (P4): 500 real QEMUs do not fit two cores. Every
@@ -30,13 +28,18 @@ final class FakeQmpFleet implements AutoCloseable {
     private final Channel server;
 
     FakeQmpFleet(EventLoopGroup group) throws InterruptedException {
-        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        server = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new LineBasedFrameDecoder(1 << 20), new Vm());
                     }
-                }).bind("127.0.0.1", 0).sync().channel();
+                })
+                .bind("127.0.0.1", 0)
+                .sync()
+                .channel();
     }
 
     String address() {
@@ -60,12 +63,18 @@ final class FakeQmpFleet implements AutoCloseable {
                 negotiated = true;
                 reply.putObject("return");
             } else if (negotiated && cmd.equals("query-status")) {
-                reply.putObject("return").put("status", "running").put("singlestep", false).put("running", true);
-            } else if (negotiated && cmd.equals("human-monitor-command")
+                reply.putObject("return")
+                        .put("status", "running")
+                        .put("singlestep", false)
+                        .put("running", true);
+            } else if (negotiated
+                    && cmd.equals("human-monitor-command")
                     && req.path("arguments").path("command-line").asText().equals("info status")) {
                 reply.put("return", QmpSync.INFO_STATUS);
             } else {
-                reply.putObject("error").put("class", "CommandNotFound").put("desc", "The command " + cmd + " has not been found");
+                reply.putObject("error")
+                        .put("class", "CommandNotFound")
+                        .put("desc", "The command " + cmd + " has not been found");
             }
             if (req.has("id")) {
                 reply.set("id", req.get("id"));

@@ -18,8 +18,13 @@ import java.util.regex.Pattern;
  */
 final class MonmuxChild implements AutoCloseable {
     /** The JVM flags the README recommends for production (see "Benchmarks"). */
-    static final List<String> PRODUCTION_JVM_FLAGS = List.of("-Xms64m", "-Xmx512m", "-XX:+UseG1GC",
-            "-XX:MaxGCPauseMillis=20", "-XX:MaxDirectMemorySize=256m", "-XX:+ExitOnOutOfMemoryError");
+    static final List<String> PRODUCTION_JVM_FLAGS = List.of(
+            "-Xms64m",
+            "-Xmx512m",
+            "-XX:+UseG1GC",
+            "-XX:MaxGCPauseMillis=20",
+            "-XX:MaxDirectMemorySize=256m",
+            "-XX:+ExitOnOutOfMemoryError");
 
     /** Extra monmux JVM flags for experiments ({@code --monmux-flags}); recorded in the report. */
     static List<String> extraFlags = List.of();
@@ -30,9 +35,11 @@ final class MonmuxChild implements AutoCloseable {
     final int port;
     /** The {@code mode: telnet} listener (always negotiates, echoes, edits lines). */
     final int telnetPort;
+
     final Path dir;
     /** monmux's QMP front end for vm0 (a unix socket in {@link #dir}). */
     final Path qmpSocket;
+
     private final Process process;
 
     private MonmuxChild(int port, int telnetPort, Path dir, Process process) {
@@ -47,7 +54,8 @@ final class MonmuxChild implements AutoCloseable {
      * @param vmQmp   the QMP address of each VM ({@code unix:/path} or {@code tcp:host:port}), named vm0, vm1, ...
      * @param jfr     a JFR recording file for this run, or null
      */
-    static MonmuxChild start(Path dir, Path jar, List<String> vmQmp, Path jfr) throws IOException, InterruptedException {
+    static MonmuxChild start(Path dir, Path jar, List<String> vmQmp, Path jfr)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir);
         int port = freePort();
         int telnetPort = freePort();
@@ -56,24 +64,35 @@ final class MonmuxChild implements AutoCloseable {
         }
         StringBuilder y = new StringBuilder();
         y.append("# written by dev.monmux.bench.Bench\n");
-        y.append("listeners:\n  telnet:\n    - {bind: 127.0.0.1, port: ").append(port).append(", mode: raw}\n");
+        y.append("listeners:\n  telnet:\n    - {bind: 127.0.0.1, port: ")
+                .append(port)
+                .append(", mode: raw}\n");
         y.append("    - {bind: 127.0.0.1, port: ").append(telnetPort).append(", mode: telnet}\n");
         y.append("vms:\n");
         for (int i = 0; i < vmQmp.size(); i++) {
-            y.append("  - {name: vm").append(i).append(", qmp: \"").append(vmQmp.get(i)).append('"');
+            y.append("  - {name: vm")
+                    .append(i)
+                    .append(", qmp: \"")
+                    .append(vmQmp.get(i))
+                    .append('"');
             if (i == 0) {
                 // monmux's QMP front end for QMP clients (P1's native query-status row)
                 Files.deleteIfExists(dir.toAbsolutePath().resolve("vm0-qmp.sock"));
-                y.append(", qmpListen: [{unix: \"").append(dir.toAbsolutePath().resolve("vm0-qmp.sock"))
+                y.append(", qmpListen: [{unix: \"")
+                        .append(dir.toAbsolutePath().resolve("vm0-qmp.sock"))
                         .append("\", role: admin}]");
             }
             y.append("}\n");
         }
         y.append("qmp:\n  maxPending: 100000\n");
         // As in production: metrics served, every command in the audit log (default fsync: batch).
-        y.append("metrics: {enabled: true, bind: 127.0.0.1, port: ").append(freePort()).append("}\n");
+        y.append("metrics: {enabled: true, bind: 127.0.0.1, port: ")
+                .append(freePort())
+                .append("}\n");
         if (audit) {
-            y.append("audit: {path: \"").append(dir.toAbsolutePath().resolve("audit.jsonl")).append("\"}\n");
+            y.append("audit: {path: \"")
+                    .append(dir.toAbsolutePath().resolve("audit.jsonl"))
+                    .append("\"}\n");
         }
         y.append("limits:\n  maxClients: 20000\n  maxClientsPerAddress: 20000\n  maxQueuedLines: 1000\n");
         Path config = dir.resolve("monmux.yaml");
@@ -83,11 +102,14 @@ final class MonmuxChild implements AutoCloseable {
         cmd.addAll(PRODUCTION_JVM_FLAGS);
         cmd.addAll(extraFlags);
         if (jfr != null) {
-            cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,jdk.ExecutionSample#period=1ms,dumponexit=true");
+            cmd.add("-XX:StartFlightRecording=filename=" + jfr
+                    + ",settings=profile,jdk.ExecutionSample#period=1ms,dumponexit=true");
         }
         cmd.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("monmux.log").toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("monmux.log").toFile())
+                .start();
         MonmuxChild m = new MonmuxChild(port, telnetPort, dir, p);
         try {
             m.awaitReady(vmQmp.size());
@@ -122,7 +144,10 @@ final class MonmuxChild implements AutoCloseable {
                 throw new IOException("monmux exited: " + Files.readString(dir.resolve("monmux.log")));
             }
             try (RawTelnetSync t = new RawTelnetSync(port)) {
-                long up = t.command(".vms").lines().map(String::strip).filter(l -> l.matches("\\*?\\s*vm\\d+\\s+up\\s.*"))
+                long up = t.command(".vms")
+                        .lines()
+                        .map(String::strip)
+                        .filter(l -> l.matches("\\*?\\s*vm\\d+\\s+up\\s.*"))
                         .count();
                 if (up == vms) {
                     return;
@@ -131,7 +156,8 @@ final class MonmuxChild implements AutoCloseable {
                 // not listening yet
             }
             if (System.nanoTime() > deadline) {
-                throw new IOException("monmux not ready (listener + " + vms + " VM links up) within 60 s; log in " + dir);
+                throw new IOException(
+                        "monmux not ready (listener + " + vms + " VM links up) within 60 s; log in " + dir);
             }
             Thread.sleep(100);
         }
@@ -190,8 +216,10 @@ final class MonmuxChild implements AutoCloseable {
     private String jcmd(String what) throws IOException, InterruptedException {
         Path java = Path.of(ProcessHandle.current().info().command().orElse("java"));
         Path jcmd = java.resolveSibling("jcmd");
-        Process p = new ProcessBuilder(Files.isExecutable(jcmd) ? jcmd.toString() : "jcmd",
-                Long.toString(process.pid()), what).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        Files.isExecutable(jcmd) ? jcmd.toString() : "jcmd", Long.toString(process.pid()), what)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException("jcmd " + what + " failed: " + out);

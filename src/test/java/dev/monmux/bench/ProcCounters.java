@@ -38,7 +38,8 @@ final class ProcCounters {
                     long ctx = 0;
                     for (String l : Files.readAllLines(t.resolve("status"))) {
                         if (l.startsWith("voluntary_ctxt_switches:") || l.startsWith("nonvoluntary_ctxt_switches:")) {
-                            ctx += Long.parseLong(l.substring(l.indexOf(':') + 1).strip());
+                            ctx += Long.parseLong(
+                                    l.substring(l.indexOf(':') + 1).strip());
                         }
                     }
                     boolean jit = Files.readString(t.resolve("comm")).contains("CompilerThre");

@@ -1,5 +1,7 @@
 package dev.monmux.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,9 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 /**
  * The direct path: a blocking QMP client on QEMU's own socket, as a tool without monmux would
  * talk to QEMU. Replies are checked against the exact bytes QEMU sends (cheap, so the direct
@@ -31,14 +30,14 @@ final class QmpSync implements AutoCloseable {
     static final String INFO_STATUS = "VM status: running\r\n";
 
     /** An event as received: its name, QEMU's timestamp and when it arrived (both epoch microseconds). */
-    record Event(String name, long qemuMicros, long arrivedMicros) {
-    }
+    record Event(String name, long qemuMicros, long arrivedMicros) {}
 
     /**
      * False for monmux's QMP front end: its JSON spacing may differ from QEMU's, so a reply that
      * is not byte-identical is compared as JSON (a little more work on monmux's side, not less).
      */
     private boolean exactBytes = true;
+
     private final SocketChannel channel;
     private final InputStream in;
     private final OutputStream out;
@@ -52,18 +51,20 @@ final class QmpSync implements AutoCloseable {
         this.channel = channel;
         // Not Channels.newInputStream/newOutputStream: those share one lock, so a blocked read
         // would stop the pipelined writer.
-        this.in = new BufferedInputStream(new InputStream() {
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
+        this.in = new BufferedInputStream(
+                new InputStream() {
+                    @Override
+                    public int read() throws IOException {
+                        byte[] one = new byte[1];
+                        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                    }
 
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                return channel.read(java.nio.ByteBuffer.wrap(b, off, len));
-            }
-        }, 65536);
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        return channel.read(java.nio.ByteBuffer.wrap(b, off, len));
+                    }
+                },
+                65536);
         this.out = new OutputStream() {
             @Override
             public void write(int b) throws IOException {
@@ -104,8 +105,10 @@ final class QmpSync implements AutoCloseable {
         if (greeting == null || !greeting.startsWith("{\"QMP\"")) {
             throw new BenchFailure("no QMP greeting on " + socket + ": " + greeting);
         }
-        q.send(oob ? "{\"execute\": \"qmp_capabilities\", \"arguments\": {\"enable\": [\"oob\"]}}"
-                : "{\"execute\": \"qmp_capabilities\"}");
+        q.send(
+                oob
+                        ? "{\"execute\": \"qmp_capabilities\", \"arguments\": {\"enable\": [\"oob\"]}}"
+                        : "{\"execute\": \"qmp_capabilities\"}");
         q.expect("{\"return\": {}}");
         return q;
     }
@@ -175,34 +178,40 @@ final class QmpSync implements AutoCloseable {
     }
 
     /** As {@link #pipelined(long, int)} with any request and its exact expected reply. */
-    long pipelined(long nanos, int window, java.util.function.LongFunction<String> request,
-                   java.util.function.LongFunction<String> reply) throws IOException, InterruptedException {
+    long pipelined(
+            long nanos,
+            int window,
+            java.util.function.LongFunction<String> request,
+            java.util.function.LongFunction<String> reply)
+            throws IOException, InterruptedException {
         Semaphore credits = new Semaphore(window);
         AtomicLong answered = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long firstId = nextId + 1;
         long[] sent = {0};
-        Thread reader = new Thread(() -> {
-            try {
-                long id = firstId;
-                while (true) {
-                    String l = readLine();
-                    if (l == null) {
-                        throw new BenchFailure("QEMU closed the QMP connection");
+        Thread reader = new Thread(
+                () -> {
+                    try {
+                        long id = firstId;
+                        while (true) {
+                            String l = readLine();
+                            if (l == null) {
+                                throw new BenchFailure("QEMU closed the QMP connection");
+                            }
+                            if (!l.equals(reply.apply(id))) {
+                                onOther(l, "reply " + id);
+                                continue;
+                            }
+                            id++;
+                            answered.incrementAndGet();
+                            credits.release();
+                        }
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                        credits.release(window);
                     }
-                    if (!l.equals(reply.apply(id))) {
-                        onOther(l, "reply " + id);
-                        continue;
-                    }
-                    id++;
-                    answered.incrementAndGet();
-                    credits.release();
-                }
-            } catch (Throwable e) {
-                failure.compareAndSet(null, e);
-                credits.release(window);
-            }
-        }, "direct-reader");
+                },
+                "direct-reader");
         reader.setDaemon(true);
         reader.start();
         long end = System.nanoTime() + nanos;
@@ -236,7 +245,10 @@ final class QmpSync implements AutoCloseable {
             if (exact.equals(l)) {
                 return;
             }
-            if (!exactBytes && l != null && l.startsWith("{\"return") && JSON.readTree(l).equals(JSON.readTree(exact))) {
+            if (!exactBytes
+                    && l != null
+                    && l.startsWith("{\"return")
+                    && JSON.readTree(l).equals(JSON.readTree(exact))) {
                 jsonCompared++;
                 return;
             }
@@ -253,8 +265,11 @@ final class QmpSync implements AutoCloseable {
         JsonNode n = JSON.readTree(l);
         if (n.has("event")) {
             JsonNode ts = n.path("timestamp");
-            events.add(new Event(n.get("event").asText(),
-                    ts.path("seconds").asLong() * 1_000_000L + ts.path("microseconds").asLong(), arrived));
+            events.add(new Event(
+                    n.get("event").asText(),
+                    ts.path("seconds").asLong() * 1_000_000L
+                            + ts.path("microseconds").asLong(),
+                    arrived));
             return;
         }
         throw new BenchFailure("direct QMP: expected " + expected + " but got " + l);

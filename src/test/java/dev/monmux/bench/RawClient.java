@@ -1,15 +1,14 @@
 package dev.monmux.bench;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.function.Consumer;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
 
 /**
  * One non-blocking raw telnet client of the load generator (plain TCP, no negotiation). After
@@ -24,11 +23,9 @@ final class RawClient extends ChannelInboundHandlerAdapter {
     interface Driver {
         void onBanner(RawClient c);
 
-        default void onReply(RawClient c) {
-        }
+        default void onReply(RawClient c) {}
 
-        default void onEvent(RawClient c, String name, long arrivedMicros) {
-        }
+        default void onEvent(RawClient c, String name, long arrivedMicros) {}
     }
 
     final int index;
@@ -134,7 +131,8 @@ final class RawClient extends ChannelInboundHandlerAdapter {
                 if (in.getByte(at + i) != exp[i]) {
                     throw new BenchFailure("client " + index + ": expected "
                             + RawTelnetSync.quote(new String(exp, StandardCharsets.UTF_8)) + " but got "
-                            + RawTelnetSync.quote(in.toString(at, Math.min(in.readableBytes(), 200), StandardCharsets.UTF_8)));
+                            + RawTelnetSync.quote(
+                                    in.toString(at, Math.min(in.readableBytes(), 200), StandardCharsets.UTF_8)));
                 }
             }
             in.skipBytes(exp.length);
@@ -154,12 +152,14 @@ final class RawClient extends ChannelInboundHandlerAdapter {
                 return;
             }
             long arrived = QmpSync.nowMicros();
-            String line = in.toString(in.readerIndex(), end - in.readerIndex(), StandardCharsets.UTF_8).strip();
+            String line = in.toString(in.readerIndex(), end - in.readerIndex(), StandardCharsets.UTF_8)
+                    .strip();
             in.readerIndex(end + 1);
             // "[2026-11-26 01:02:03.456] event STOP"
             int ev = line.indexOf("] event ");
             if (!line.startsWith("[") || ev < 0) {
-                throw new BenchFailure("client " + index + ": expected an event line but got " + RawTelnetSync.quote(line));
+                throw new BenchFailure(
+                        "client " + index + ": expected an event line but got " + RawTelnetSync.quote(line));
             }
             driver.onEvent(this, line.substring(ev + 8), arrived);
         }

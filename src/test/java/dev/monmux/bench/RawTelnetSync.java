@@ -62,7 +62,8 @@ final class RawTelnetSync implements AutoCloseable {
         while (true) {
             int b = in.read();
             if (b < 0) {
-                throw new BenchFailure("monmux closed the connection; got so far: " + quote(buf.toString(StandardCharsets.UTF_8)));
+                throw new BenchFailure(
+                        "monmux closed the connection; got so far: " + quote(buf.toString(StandardCharsets.UTF_8)));
             }
             buf.write(b);
             matched = b == PROMPT[matched] ? matched + 1 : (b == PROMPT[0] ? 1 : 0);

@@ -32,7 +32,8 @@ final class SocatRelay implements AutoCloseable {
         throw new BenchFailure(NOT_INSTALLED);
     }
 
-    private static final String NOT_INSTALLED = "socat is not installed (apt-get install -y socat); P1's relay row needs it";
+    private static final String NOT_INSTALLED =
+            "socat is not installed (apt-get install -y socat); P1's relay row needs it";
 
     static SocatRelay start(Path dir, Path target) throws IOException, InterruptedException {
         Path sock = dir.toAbsolutePath().resolve("relay.sock");
@@ -40,14 +41,17 @@ final class SocatRelay implements AutoCloseable {
         Process p;
         try {
             p = new ProcessBuilder(List.of("socat", "UNIX-LISTEN:" + sock, "UNIX-CONNECT:" + target.toAbsolutePath()))
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("socat.log").toFile()).start();
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("socat.log").toFile())
+                    .start();
         } catch (IOException e) {
             throw new BenchFailure(NOT_INSTALLED);
         }
         SocatRelay r = new SocatRelay(sock, p);
         for (int i = 0; i < 500 && !Files.exists(sock); i++) {
             if (!p.isAlive()) {
-                throw new BenchFailure("socat exited (" + p.exitValue() + "): " + Files.readString(dir.resolve("socat.log")).strip());
+                throw new BenchFailure("socat exited (" + p.exitValue() + "): "
+                        + Files.readString(dir.resolve("socat.log")).strip());
             }
             Thread.sleep(10);
         }

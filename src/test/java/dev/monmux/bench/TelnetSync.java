@@ -7,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-
 import jdk.net.ExtendedSocketOptions;
 
 /**
@@ -50,15 +49,19 @@ final class TelnetSync implements AutoCloseable {
     private final byte[] rbuf = new byte[65536];
     /** Received bytes with the telnet commands taken out, not yet returned. */
     private byte[] acc = new byte[4096];
+
     private int accLen;
     /** Telnet command parser state: 0 data, 1 after IAC, 2 after IAC WILL/WONT/DO/DONT, 3 in SB, 4 in SB after IAC. */
     private int state;
+
     private int verb;
     /** Answers to the server's telnet commands, written before the next line is sent. */
     private final java.io.ByteArrayOutputStream replies = new java.io.ByteArrayOutputStream();
+
     private boolean negotiated;
     /** Telnet commands the server sent after the banner (none expected). */
     int lateTelnetCommands;
+
     private final String banner;
 
     private TelnetSync(String name, int port) throws IOException {
@@ -80,7 +83,8 @@ final class TelnetSync implements AutoCloseable {
         // client's answers above, so nothing of the negotiation is left for the first command.
         byte[] empty = command("");
         if (!Arrays.equals(empty, concat(CRLF, PROMPT))) {
-            throw new BenchFailure(name + " telnet: an empty line got " + quote(empty) + ", expected \"\\r\\n(qemu) \"");
+            throw new BenchFailure(
+                    name + " telnet: an empty line got " + quote(empty) + ", expected \"\\r\\n(qemu) \"");
         }
     }
 
@@ -89,7 +93,8 @@ final class TelnetSync implements AutoCloseable {
         TelnetSync t = new TelnetSync(name, port);
         if (!t.banner.startsWith(bannerPrefix)) {
             t.close();
-            throw new BenchFailure("unexpected " + name + " telnet banner: " + quote(t.banner.getBytes(StandardCharsets.UTF_8)));
+            throw new BenchFailure(
+                    "unexpected " + name + " telnet banner: " + quote(t.banner.getBytes(StandardCharsets.UTF_8)));
         }
         return t;
     }
@@ -117,11 +122,15 @@ final class TelnetSync implements AutoCloseable {
     static String answer(String name, String line, byte[] response) {
         int crlf = indexOf(response, CRLF, 0);
         if (crlf < 0 || !endsWith(response, PROMPT)) {
-            throw new BenchFailure(name + " telnet: no echo line before the answer to '" + line + "': " + quote(response));
+            throw new BenchFailure(
+                    name + " telnet: no echo line before the answer to '" + line + "': " + quote(response));
         }
-        String echo = new String(response, 0, crlf, StandardCharsets.UTF_8).replace("\u001b[K", "").replace("\u001b[D", "");
+        String echo = new String(response, 0, crlf, StandardCharsets.UTF_8)
+                .replace("\u001b[K", "")
+                .replace("\u001b[D", "");
         if (!echo.endsWith(line)) {
-            throw new BenchFailure(name + " telnet: the echo of '" + line + "' reads " + quote(echo.getBytes(StandardCharsets.UTF_8)));
+            throw new BenchFailure(
+                    name + " telnet: the echo of '" + line + "' reads " + quote(echo.getBytes(StandardCharsets.UTF_8)));
         }
         return new String(response, crlf + 2, response.length - crlf - 2 - PROMPT.length, StandardCharsets.UTF_8);
     }
@@ -155,7 +164,8 @@ final class TelnetSync implements AutoCloseable {
             socket.setOption(ExtendedSocketOptions.TCP_QUICKACK, true);
             int n = in.read(rbuf);
             if (n < 0) {
-                throw new BenchFailure(name + " closed the telnet connection; got so far: " + quote(Arrays.copyOf(acc, accLen)));
+                throw new BenchFailure(
+                        name + " closed the telnet connection; got so far: " + quote(Arrays.copyOf(acc, accLen)));
             }
             feed(rbuf, n);
         }

@@ -1,23 +1,22 @@
 package dev.monmux.command;
 
-import dev.monmux.effect.Effect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.monmux.effect.Effect;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-
 import org.junit.jupiter.api.Test;
 
 class CommandPipelineTest {
     private static final Actor ALICE = new Actor("s1", "alice", "operator", "127.0.0.1:1", "telnet");
-    private static final CommandPlan STOP = CommandPlan.answered("stop", "stop", Effect.CONTROL, Route.NATIVE,
-            CommandResult.ok(""));
+    private static final CommandPlan STOP =
+            CommandPlan.answered("stop", "stop", Effect.CONTROL, Route.NATIVE, CommandResult.ok(""));
     private static final CommandPipeline.Wording WORDING = new CommandPipeline.Wording() {
         @Override
         public CommandResult denied(String reason) {
@@ -33,6 +32,7 @@ class CommandPipelineTest {
     private final List<String> events = new ArrayList<>();
     /** The "event loop": tasks run when the test says so, so hops are visible. */
     private final List<Runnable> loopTasks = new ArrayList<>();
+
     private final Executor loop = loopTasks::add;
 
     private void runLoop() {
@@ -61,13 +61,13 @@ class CommandPipelineTest {
     @Test
     void sendsOnlyAfterTheStartIsRecordedAndAnswersOnlyAfterTheOutcomeIs() {
         RecordingObserver obs = new RecordingObserver();
-        CompletableFuture<String> out = new CommandPipeline(CommandGate.OPEN, obs).run(ALICE, "vm1", STOP, loop,
-                WORDING, new SendOrder().next(), p -> {
+        CompletableFuture<String> out = new CommandPipeline(CommandGate.OPEN, obs)
+                .run(ALICE, "vm1", STOP, loop, WORDING, new SendOrder().next(), p -> {
                     events.add("sent");
                     return CompletableFuture.completedFuture(CommandResult.ok("done\r\n"));
                 });
         assertEquals(List.of("started stop"), events);
-        obs.start.complete(null);       // e.g. on the audit writer's thread
+        obs.start.complete(null); // e.g. on the audit writer's thread
         assertEquals(List.of("started stop"), events, "nothing is sent off the client's loop");
         runLoop();
         assertEquals(List.of("started stop", "sent", "finished ok"), events);
@@ -82,9 +82,11 @@ class CommandPipelineTest {
         RecordingObserver obs = new RecordingObserver();
         obs.end.complete(null);
         CommandGate locked = (actor, vm, plan) -> Optional.of("VM 'vm1' is locked");
-        String out = new CommandPipeline(locked, obs).run(ALICE, "vm1", STOP, loop, WORDING, new SendOrder().next(), p -> {
-            throw new AssertionError("sent");
-        }).join();
+        String out = new CommandPipeline(locked, obs)
+                .run(ALICE, "vm1", STOP, loop, WORDING, new SendOrder().next(), p -> {
+                    throw new AssertionError("sent");
+                })
+                .join();
         assertEquals("denied: VM 'vm1' is locked", out);
         assertEquals(List.of("finished denied"), events);
     }
@@ -94,9 +96,11 @@ class CommandPipelineTest {
         RecordingObserver obs = new RecordingObserver();
         obs.end.complete(null);
         obs.start.completeExceptionally(new IllegalStateException("audit log unavailable: disk full"));
-        String out = new CommandPipeline(CommandGate.OPEN, obs).run(ALICE, "vm1", STOP, loop, WORDING, new SendOrder().next(), p -> {
-            throw new AssertionError("sent");
-        }).join();
+        String out = new CommandPipeline(CommandGate.OPEN, obs)
+                .run(ALICE, "vm1", STOP, loop, WORDING, new SendOrder().next(), p -> {
+                    throw new AssertionError("sent");
+                })
+                .join();
         assertEquals("refused: command refused: audit log unavailable: disk full", out);
         assertTrue(events.contains("finished refused"));
     }
@@ -112,8 +116,8 @@ class CommandPipelineTest {
                 return plan.name().equals("stop") ? firstRecorded : CompletableFuture.completedFuture(null);
             }
         };
-        CommandPlan status = CommandPlan.answered("info status", "info status", Effect.QUERY, Route.NATIVE,
-                CommandResult.ok(""));
+        CommandPlan status =
+                CommandPlan.answered("info status", "info status", Effect.QUERY, Route.NATIVE, CommandResult.ok(""));
         SendOrder order = new SendOrder();
         CommandPipeline pipeline = new CommandPipeline(CommandGate.OPEN, obs);
         List<String> sent = new ArrayList<>();

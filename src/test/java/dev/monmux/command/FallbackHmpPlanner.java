@@ -1,9 +1,8 @@
 package dev.monmux.command;
 
 import dev.monmux.effect.Effect;
-import java.util.regex.Pattern;
-
 import dev.monmux.qmp.QmpJson;
+import java.util.regex.Pattern;
 
 /**
  * For tests that want no HMP table: sends every HMP line through {@code human-monitor-command}
@@ -19,8 +18,14 @@ public final class FallbackHmpPlanner implements HmpPlanner {
         if (cpuIndex != null) {
             args.put("cpu-index", cpuIndex);
         }
-        return new CommandPlan(line, roughName(line), Effect.DANGEROUS, Route.FALLBACK, "human-monitor-command",
-                args, vm -> vm.call("human-monitor-command", args).thenApply(r -> CommandResult.ok(r.asText())));
+        return new CommandPlan(
+                line,
+                roughName(line),
+                Effect.DANGEROUS,
+                Route.FALLBACK,
+                "human-monitor-command",
+                args,
+                vm -> vm.call("human-monitor-command", args).thenApply(r -> CommandResult.ok(r.asText())));
     }
 
     private static String roughName(String line) {

@@ -3,15 +3,13 @@ package dev.monmux.command;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-
 import org.junit.jupiter.api.Test;
-
-import io.netty.util.concurrent.ImmediateEventExecutor;
 
 class OrderedDispatchTest {
     private final Map<String, CompletableFuture<String>> started = new LinkedHashMap<>();
@@ -19,39 +17,43 @@ class OrderedDispatchTest {
     private final List<Boolean> pauses = new ArrayList<>();
 
     private OrderedDispatch<String> dispatch(int inFlight, int maxWaiting) {
-        return new OrderedDispatch<>(new OrderedDispatch.Client<>() {
-            @Override
-            public boolean ready() {
-                return true;
-            }
+        return new OrderedDispatch<>(
+                new OrderedDispatch.Client<>() {
+                    @Override
+                    public boolean ready() {
+                        return true;
+                    }
 
-            @Override
-            public boolean isBarrier(String r) {
-                return r.startsWith("cpu");
-            }
+                    @Override
+                    public boolean isBarrier(String r) {
+                        return r.startsWith("cpu");
+                    }
 
-            @Override
-            public CompletableFuture<String> start(String r, SendOrder.Turn turn) {
-                CompletableFuture<String> f = new CompletableFuture<>();
-                started.put(r, f);
-                return f;
-            }
+                    @Override
+                    public CompletableFuture<String> start(String r, SendOrder.Turn turn) {
+                        CompletableFuture<String> f = new CompletableFuture<>();
+                        started.put(r, f);
+                        return f;
+                    }
 
-            @Override
-            public String failed(String r, Throwable e) {
-                return r + " failed: " + e.getMessage();
-            }
+                    @Override
+                    public String failed(String r, Throwable e) {
+                        return r + " failed: " + e.getMessage();
+                    }
 
-            @Override
-            public void write(String answer) {
-                written.add(answer);
-            }
+                    @Override
+                    public void write(String answer) {
+                        written.add(answer);
+                    }
 
-            @Override
-            public void pauseInput(boolean paused) {
-                pauses.add(paused);
-            }
-        }, ImmediateEventExecutor.INSTANCE, inFlight, maxWaiting);
+                    @Override
+                    public void pauseInput(boolean paused) {
+                        pauses.add(paused);
+                    }
+                },
+                ImmediateEventExecutor.INSTANCE,
+                inFlight,
+                maxWaiting);
     }
 
     @Test

@@ -1,27 +1,27 @@
 package dev.monmux.command;
 
-import dev.monmux.effect.Effect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
+import dev.monmux.effect.Effect;
 import dev.monmux.hmp.HmpEngine;
 import dev.monmux.qmp.QmpJson;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
 
 class QmpRequestPlannerTest {
-    private final QmpRequestPlanner planner = new QmpRequestPlanner(
-            new HmpEngine(dev.monmux.hmp.HmpTable.qemu72(), true));
+    private final QmpRequestPlanner planner =
+            new QmpRequestPlanner(new HmpEngine(dev.monmux.hmp.HmpTable.qemu72(), true));
     private static final Set<String> QEMU = Set.of("stop", "cont", "query-status", "quit", "human-monitor-command");
 
     private CommandPlan plan(String json, Set<String> qemu) throws Exception {
         ObjectNode req = (ObjectNode) QmpJson.MAPPER.readTree(json);
-        return planner.plan(req, new dev.monmux.testing.ScriptedVm("vm1").withCommands(qemu),
-                r -> vm -> CompletableFuture.completedFuture(CommandResult.ok("")), reply -> CommandResult.ok(reply.toString()));
+        return planner.plan(
+                req,
+                new dev.monmux.testing.ScriptedVm("vm1").withCommands(qemu),
+                r -> vm -> CompletableFuture.completedFuture(CommandResult.ok("")),
+                reply -> CommandResult.ok(reply.toString()));
     }
 
     @Test

@@ -4,21 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.monmux.Monmux;
+import dev.monmux.auth.PasswordHash;
+import dev.monmux.auth.Role;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.monmux.Monmux;
-import dev.monmux.auth.PasswordHash;
-import dev.monmux.auth.Role;
-
 /** Users, roles, grants and the {@code auth: none} loopback rule in the config file. */
 class AuthConfigTest {
-    private static final String HASH = PasswordHash.create("pw".toCharArray(), 1000).encoded();
+    private static final String HASH =
+            PasswordHash.create("pw".toCharArray(), 1000).encoded();
     private static final String VM = "vms: [{name: web1, qmp: 'unix:/x'}]\n";
 
     private final ConfigLoader loader = new ConfigLoader();
@@ -72,8 +71,9 @@ class AuthConfigTest {
                 .contains("users[0]: VM pattern 'web 1' must be"));
         assertTrue(error(VM + "users: [{name: alice, password: '" + HASH + "', role: viewer, pasword: x}]\n")
                 .contains("unknown key 'pasword' in users[0]"));
-        assertTrue(error(VM + "users: [{name: a, password: '" + HASH + "', role: viewer},"
-                + " {name: a, password: '" + HASH + "', role: admin}]\n").contains("users[1].name: duplicate user 'a'"));
+        assertTrue(error(VM + "users: [{name: a, password: '" + HASH + "', role: viewer}," + " {name: a, password: '"
+                        + HASH + "', role: admin}]\n")
+                .contains("users[1].name: duplicate user 'a'"));
         assertTrue(error(VM + "auth: password\n").contains("auth: password needs at least one entry in users"));
         assertTrue(error(VM + "auth: kerberos\n").contains("'kerberos' is not an auth mode (none, password)"));
     }
@@ -81,15 +81,18 @@ class AuthConfigTest {
     @Test
     void authNoneIsRefusedOnANonLoopbackListener() {
         String e = error("listeners: {telnet: {bind: 0.0.0.0, port: 4444}}\n" + VM);
-        assertTrue(e.contains("auth: none is allowed only when every client listener is bound to loopback, but "
-                + "listeners.telnet[0] binds 0.0.0.0"), e);
+        assertTrue(
+                e.contains("auth: none is allowed only when every client listener is bound to loopback, but "
+                        + "listeners.telnet[0] binds 0.0.0.0"),
+                e);
         e = error("auth: none\nvms: [{name: web1, qmp: 'unix:/x', telnet: {bind: 192.0.2.1, port: 4501}}]\n");
         assertTrue(e.contains("vms[0].telnet binds 192.0.2.1"), e);
     }
 
     @Test
     void loopbackListenersMayRunWithoutAuthAndPublicOnesWithUsers() throws Exception {
-        parse("listeners: {telnet: [{bind: 127.0.0.2, port: 1}, {bind: '::1', port: 2}, {bind: localhost, port: 3}]}\n" + VM);
+        parse("listeners: {telnet: [{bind: 127.0.0.2, port: 1}, {bind: '::1', port: 2}, {bind: localhost, port: 3}]}\n"
+                + VM);
         MonmuxConfig c = parse("listeners: {telnet: {bind: 0.0.0.0, port: 4444}}\n" + VM
                 + "users: [{name: a, password: '" + HASH + "', role: viewer}]\n");
         assertEquals(AuthMode.PASSWORD, c.auth());
@@ -100,15 +103,17 @@ class AuthConfigTest {
         Path file = dir.resolve("monmux.yaml");
         Files.writeString(file, "listeners: {telnet: {bind: 0.0.0.0, port: 0}}\n" + VM);
         // The same refusal stops `monmux run` (exit code 2) before any port is bound.
-        String e = assertThrows(ConfigException.class, () -> Monmux.start(loader.load(file))).getMessage();
+        String e = assertThrows(ConfigException.class, () -> Monmux.start(loader.load(file)))
+                .getMessage();
         assertTrue(e.startsWith(file + ": "), e);
         assertTrue(e.contains("auth: none is allowed only when every client listener is bound to loopback"), e);
     }
 
     @Test
     void usersMayLiveInTheirOwnFileNextToTheConfig(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("users.yaml"), "users:\n  - {name: bob, password: '" + HASH
-                + "', role: viewer, vms: [db*]}\n");
+        Files.writeString(
+                dir.resolve("users.yaml"),
+                "users:\n  - {name: bob, password: '" + HASH + "', role: viewer, vms: [db*]}\n");
         Path file = dir.resolve("monmux.yaml");
         Files.writeString(file, VM + "usersFile: users.yaml\n");
         MonmuxConfig c = loader.load(file);
@@ -125,7 +130,8 @@ class AuthConfigTest {
         e = assertThrows(ConfigException.class, () -> loader.load(file)).getMessage();
         assertTrue(e.contains("usersFile " + dir.resolve("nope.yaml") + ": no such file"), e);
 
-        Files.writeString(file, VM + "usersFile: users.yaml\nusers: [{name: a, password: '" + HASH + "', role: viewer}]\n");
+        Files.writeString(
+                file, VM + "usersFile: users.yaml\nusers: [{name: a, password: '" + HASH + "', role: viewer}]\n");
         e = assertThrows(ConfigException.class, () -> loader.load(file)).getMessage();
         assertTrue(e.contains("users and usersFile: give the users in one place, not both"), e);
     }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 /** What a reload would change, computed from two configs. */
@@ -27,17 +26,25 @@ class ConfigDiffTest {
                 + "  - {name: moved, qmp: 'unix:/q/moved2', qmpListen: {tcp: '127.0.0.1:4600', role: admin}}\n"
                 + "  - {name: new, qmp: 'tcp:127.0.0.1:9000'}\n");
         ConfigDiff d = ConfigDiff.between(a, b);
-        assertEquals(List.of("moved", "new"), d.addedVms().stream().map(VmConfig::name).toList());
-        assertEquals(List.of("gone", "moved"), d.removedVms().stream().map(VmConfig::name).toList());
-        assertEquals(List.of("telnet 127.0.0.1:4445", "QMP tcp:127.0.0.1:4600 (VM 'moved')"),
+        assertEquals(
+                List.of("moved", "new"),
+                d.addedVms().stream().map(VmConfig::name).toList());
+        assertEquals(
+                List.of("gone", "moved"),
+                d.removedVms().stream().map(VmConfig::name).toList());
+        assertEquals(
+                List.of("telnet 127.0.0.1:4445", "QMP tcp:127.0.0.1:4600 (VM 'moved')"),
                 d.addedListeners().stream().map(Object::toString).toList());
-        assertEquals(List.of("telnet 127.0.0.1:4501 (VM 'gone')", "QMP tcp:127.0.0.1:4600 (VM 'moved')"),
+        assertEquals(
+                List.of("telnet 127.0.0.1:4501 (VM 'gone')", "QMP tcp:127.0.0.1:4600 (VM 'moved')"),
                 d.removedListeners().stream().map(Object::toString).toList());
         assertFalse(d.usersChanged());
         assertEquals(List.of(), d.needRestart());
-        assertEquals("VMs added: new; VMs removed: gone; VMs reconnected with new settings: moved; "
-                + "listeners added: telnet 127.0.0.1:4445, QMP tcp:127.0.0.1:4600 (VM 'moved'); "
-                + "listeners removed: telnet 127.0.0.1:4501 (VM 'gone'), QMP tcp:127.0.0.1:4600 (VM 'moved')", d.summary());
+        assertEquals(
+                "VMs added: new; VMs removed: gone; VMs reconnected with new settings: moved; "
+                        + "listeners added: telnet 127.0.0.1:4445, QMP tcp:127.0.0.1:4600 (VM 'moved'); "
+                        + "listeners removed: telnet 127.0.0.1:4501 (VM 'gone'), QMP tcp:127.0.0.1:4600 (VM 'moved')",
+                d.summary());
     }
 
     @Test
@@ -61,7 +68,8 @@ class ConfigDiffTest {
                 + "auth: password\nusers: [{name: u, password: '"
                 + dev.monmux.auth.PasswordHash.create("pw".toCharArray(), 1000).encoded() + "', role: admin}]\n");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConfigDiff.effective(a, b));
-        assertTrue(e.getMessage().startsWith("auth: none is allowed only when every client listener is bound to loopback"),
+        assertTrue(
+                e.getMessage().startsWith("auth: none is allowed only when every client listener is bound to loopback"),
                 e.getMessage());
         assertTrue(ConfigDiff.between(a, b).needRestart().containsAll(List.of("auth", "users")));
     }

@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 
 class ConfigLoaderTest {
@@ -26,7 +25,9 @@ class ConfigLoaderTest {
     void minimalConfigGetsDefaults() throws Exception {
         MonmuxConfig c = parse("vms:\n  - {name: web1, qmp: unix:/run/qemu/web1.qmp}\n");
         assertEquals(1, c.vms().size());
-        assertEquals(UnixDomainSocketAddress.of(Path.of("/run/qemu/web1.qmp")), c.vms().get(0).qmp().socketAddress());
+        assertEquals(
+                UnixDomainSocketAddress.of(Path.of("/run/qemu/web1.qmp")),
+                c.vms().get(0).qmp().socketAddress());
         assertEquals(4444, c.listeners().telnet().get(0).port());
         assertEquals("127.0.0.1", c.listeners().telnet().get(0).bind());
         assertEquals(TelnetMode.AUTO, c.listeners().telnet().get(0).mode());
@@ -62,7 +63,8 @@ class ConfigLoaderTest {
         assertEquals(false, c.hmp().nativeMappings());
         assertEquals(1024, c.limits().lineBytes());
         VmConfig vm = c.vms().get(0);
-        assertEquals(InetSocketAddress.createUnresolved("127.0.0.1", 9000), vm.qmp().socketAddress());
+        assertEquals(
+                InetSocketAddress.createUnresolved("127.0.0.1", 9000), vm.qmp().socketAddress());
         assertEquals(4501, vm.telnet().port());
         assertEquals(Duration.ofMillis(250), vm.commandTimeout());
     }
@@ -76,8 +78,10 @@ class ConfigLoaderTest {
     @Test
     void unknownKeyIsNamedWithLineAndPath() {
         String e = error("vms:\n  - name: web1\n    qmp: unix:/x\n    telnetport: 4501\n");
-        assertEquals("test.yaml: line 4: unknown key 'telnetport' in vms[0] "
-                + "(known keys: commandTimeout, name, qmp, qmpListen, telnet)", e);
+        assertEquals(
+                "test.yaml: line 4: unknown key 'telnetport' in vms[0] "
+                        + "(known keys: commandTimeout, name, qmp, qmpListen, telnet)",
+                e);
     }
 
     @Test
@@ -90,7 +94,8 @@ class ConfigLoaderTest {
     void badValuesNameTheKey() {
         assertTrue(error("vms: [{name: a, qmp: 'udp:1.2.3.4:5'}]\n")
                 .contains("vms[0].qmp: 'udp:1.2.3.4:5': use unix:/path or tcp:host:port"));
-        assertTrue(error("vms: [{name: a, qmp: 'tcp:host'}]\n").contains("vms[0].qmp: 'tcp:host': tcp: needs host:port"));
+        assertTrue(
+                error("vms: [{name: a, qmp: 'tcp:host'}]\n").contains("vms[0].qmp: 'tcp:host': tcp: needs host:port"));
         assertTrue(error("vms: [{name: 'a b', qmp: 'unix:/x'}]\n").contains("vms[0]: name 'a b' must be"));
         assertTrue(error("qmp: {commandTimeout: 30 seconds}\nvms: [{name: a, qmp: 'unix:/x'}]\n")
                 .contains("qmp.commandTimeout: '30 seconds' is not a duration"));
@@ -113,7 +118,9 @@ class ConfigLoaderTest {
 
     @Test
     void duplicateKeysAndBrokenYamlAreErrors() {
-        assertTrue(error("vms: [{name: a, qmp: 'unix:/x'}]\nvms: []\n").contains("line 2"), error("vms: [{name: a, qmp: 'unix:/x'}]\nvms: []\n"));
+        assertTrue(
+                error("vms: [{name: a, qmp: 'unix:/x'}]\nvms: []\n").contains("line 2"),
+                error("vms: [{name: a, qmp: 'unix:/x'}]\nvms: []\n"));
         String e = error("vms: [{name: a, qmp: 'unix:/x'}\n");
         assertTrue(e.startsWith("test.yaml: line "), e);
         assertTrue(e.contains("not valid YAML"), e);
@@ -121,7 +128,8 @@ class ConfigLoaderTest {
 
     @Test
     void missingFile() {
-        String e = assertThrows(ConfigException.class, () -> loader.load(Path.of("/nonexistent/monmux.yaml"))).getMessage();
+        String e = assertThrows(ConfigException.class, () -> loader.load(Path.of("/nonexistent/monmux.yaml")))
+                .getMessage();
         assertEquals("/nonexistent/monmux.yaml: no such file", e);
     }
 }

@@ -2,6 +2,7 @@ package dev.monmux.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -12,10 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * Every key the config records accept is in the README's configuration reference, and in the
@@ -36,8 +34,10 @@ class ConfigReferenceDocsTest {
             String name = prefix + (renamed != null ? renamed.value() : c.getName());
             Class<?> type = c.getType();
             Type generic = c.getGenericType();
-            if (type == List.class && generic instanceof ParameterizedType p
-                    && p.getActualTypeArguments()[0] instanceof Class<?> element && element.isRecord()) {
+            if (type == List.class
+                    && generic instanceof ParameterizedType p
+                    && p.getActualTypeArguments()[0] instanceof Class<?> element
+                    && element.isRecord()) {
                 out.add(name);
                 out.addAll(keys(element, name + "[]."));
             } else if (type.isRecord() && type != QmpAddress.class && !DOCUMENTED_AS_ONE.contains(name)) {
@@ -73,9 +73,14 @@ class ConfigReferenceDocsTest {
             documented.add(m.group(1));
         }
         List<String> keys = keys(MonmuxConfig.class, "");
-        assertEquals(List.of(), keys.stream().filter(k -> !documented.contains(k)).toList(), "keys missing from the README");
+        assertEquals(
+                List.of(), keys.stream().filter(k -> !documented.contains(k)).toList(), "keys missing from the README");
         List<String> parents = keys.stream().flatMap(k -> prefixes(k).stream()).toList();
-        assertEquals(List.of(), documented.stream().filter(d -> !keys.contains(d) && !parents.contains(d)).toList(),
+        assertEquals(
+                List.of(),
+                documented.stream()
+                        .filter(d -> !keys.contains(d) && !parents.contains(d))
+                        .toList(),
                 "README rows for keys that do not exist");
     }
 
@@ -85,7 +90,9 @@ class ConfigReferenceDocsTest {
         List<String> missing = new ArrayList<>();
         for (String key : keys(MonmuxConfig.class, "")) {
             String last = key.substring(key.lastIndexOf('.') + 1).replace("[]", "");
-            if (!Pattern.compile("(?m)[\\s{,#-]" + Pattern.quote(last) + ":").matcher(example).find()) {
+            if (!Pattern.compile("(?m)[\\s{,#-]" + Pattern.quote(last) + ":")
+                    .matcher(example)
+                    .find()) {
                 missing.add(key);
             }
         }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 
 /** The {@code audit:} and {@code metrics:} sections. */
@@ -45,10 +44,15 @@ class ObservabilityConfigTest {
 
     @Test
     void mistakesAreNamed() {
-        assertEquals("test.yaml: line 3: audit.fsync: fsync must be one of always, batch, never, not 'sometimes'",
+        assertEquals(
+                "test.yaml: line 3: audit.fsync: fsync must be one of always, batch, never, not 'sometimes'",
                 error("audit: {path: /x, fsync: sometimes}\n"));
-        assertTrue(error("audit: {path: /x, onFailure: ignore}\n").contains("onFailure must be one of refuse, continue, not 'ignore'"));
-        assertTrue(error("audit: {pathh: /x}\n").contains("unknown key 'pathh' in audit (known keys: fsync, keep, maxSizeMb, onFailure, path, queueSize)"),
+        assertTrue(error("audit: {path: /x, onFailure: ignore}\n")
+                .contains("onFailure must be one of refuse, continue, not 'ignore'"));
+        assertTrue(
+                error("audit: {pathh: /x}\n")
+                        .contains(
+                                "unknown key 'pathh' in audit (known keys: fsync, keep, maxSizeMb, onFailure, path, queueSize)"),
                 error("audit: {pathh: /x}\n"));
         assertTrue(error("metrics: {port: 70000}\n").contains("port must be 0-65535, not 70000"));
         assertTrue(error("audit: {path: ''}\n").contains("leave it out to disable the audit log"));

@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 final class OneVmConfig {
     private static final String VMS = "vms:\n  - {name: web1, qmp: unix:/run/qemu/web1.qmp}\n";
 
-    private OneVmConfig() {
-    }
+    private OneVmConfig() {}
 
     static MonmuxConfig parse(String yaml) throws ConfigException {
         return new ConfigLoader().parse(VMS + yaml, "test.yaml");

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 /** {@code vms[].qmpListen}: the QMP listeners of a VM. */
@@ -13,7 +12,8 @@ class QmpListenerConfigTest {
     private final ConfigLoader loader = new ConfigLoader();
 
     private MonmuxConfig parse(String qmpListen) throws ConfigException {
-        return loader.parse("vms:\n  - name: web1\n    qmp: unix:/run/qemu/web1.qmp\n    qmpListen: " + qmpListen + "\n",
+        return loader.parse(
+                "vms:\n  - name: web1\n    qmp: unix:/run/qemu/web1.qmp\n    qmpListen: " + qmpListen + "\n",
                 "test.yaml");
     }
 
@@ -36,7 +36,13 @@ class QmpListenerConfigTest {
 
     @Test
     void aSingleMappingIsAListOfOne() throws Exception {
-        assertEquals(1, parse("{unix: /tmp/x.qmp, role: viewer}").vms().get(0).qmpListen().size());
+        assertEquals(
+                1,
+                parse("{unix: /tmp/x.qmp, role: viewer}")
+                        .vms()
+                        .get(0)
+                        .qmpListen()
+                        .size());
     }
 
     @Test
@@ -48,8 +54,13 @@ class QmpListenerConfigTest {
     @Test
     void aNonLoopbackTcpListenerIsRefusedSayingWhy() {
         String e = error("[{tcp: \"0.0.0.0:4445\", role: viewer}]");
-        assertTrue(e.contains("line 4") && e.contains("vms[0].qmpListen[0]") && e.contains("not a loopback address")
-                && e.contains("needs TLS client certificates (tls: {cert, key, clientCa, clientAuth: require})"), e);
+        assertTrue(
+                e.contains("line 4")
+                        && e.contains("vms[0].qmpListen[0]")
+                        && e.contains("not a loopback address")
+                        && e.contains(
+                                "needs TLS client certificates (tls: {cert, key, clientCa, clientAuth: require})"),
+                e);
     }
 
     @Test
@@ -58,13 +69,23 @@ class QmpListenerConfigTest {
         assertTrue(error("[{unix: /a}]").contains("role is required"));
         assertTrue(error("[{unix: /a, tcp: \"127.0.0.1:1\", role: admin}]").contains("exactly one of"));
         assertTrue(error("[{unix: /a, mode: \"999\", role: admin}]").contains("must be octal"));
-        assertTrue(error("[{tcp: \"127.0.0.1:1\", mode: \"0600\", role: admin}]").contains("unix sockets only"));
+        assertTrue(
+                error("[{tcp: \"127.0.0.1:1\", mode: \"0600\", role: admin}]").contains("unix sockets only"));
         String unknown = error("[{unix: /a, role: admin, perms: \"0600\"}]");
-        assertTrue(unknown.contains("unknown key 'perms'") && unknown.contains("known keys: mode, role, tcp, tls, unix"), unknown);
+        assertTrue(
+                unknown.contains("unknown key 'perms'") && unknown.contains("known keys: mode, role, tcp, tls, unix"),
+                unknown);
     }
 
     @Test
     void anUnquotedModeIsReadAsWritten() throws Exception {
-        assertEquals("rw-r-----", parse("{unix: /a, mode: 0640, role: admin}").vms().get(0).qmpListen().get(0).permissions());
+        assertEquals(
+                "rw-r-----",
+                parse("{unix: /a, mode: 0640, role: admin}")
+                        .vms()
+                        .get(0)
+                        .qmpListen()
+                        .get(0)
+                        .permissions());
     }
 }

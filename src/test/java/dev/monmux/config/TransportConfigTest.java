@@ -12,7 +12,8 @@ class TransportConfigTest {
         assertEquals(TransportKind.AUTO, parse("").transport());
         assertEquals(TransportKind.NIO, parse("transport: nio\n").transport());
         assertEquals(TransportKind.EPOLL, parse("transport: EPOLL\n").transport());
-        assertEquals("test.yaml: line 3: transport: transport must be one of auto, epoll, nio, not 'kqueue'",
+        assertEquals(
+                "test.yaml: line 3: transport: transport must be one of auto, epoll, nio, not 'kqueue'",
                 error("transport: kqueue\n"));
     }
 }

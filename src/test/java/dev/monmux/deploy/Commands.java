@@ -10,11 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs a command line in the project directory and collects its exit code and output. */
 final class Commands {
-    record Result(int code, String output) {
-    }
+    record Result(int code, String output) {}
 
-    private Commands() {
-    }
+    private Commands() {}
 
     static Result run(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);

@@ -17,7 +17,6 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MakeInstallTest {
     @TempDir
     static Path work;
+
     static Path jar;
 
     @BeforeAll
@@ -40,7 +40,9 @@ class MakeInstallTest {
         StringBuilder classPath = new StringBuilder();
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
             if (entry.endsWith(".jar")) {
-                classPath.append(classPath.length() == 0 ? "" : " ").append(Path.of(entry).toUri());
+                classPath
+                        .append(classPath.length() == 0 ? "" : " ")
+                        .append(Path.of(entry).toUri());
             }
         }
         Manifest m = new Manifest();
@@ -49,7 +51,7 @@ class MakeInstallTest {
         m.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath.toString());
         jar = work.resolve("monmux-test.jar");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), m);
-             Stream<Path> files = Files.walk(classes)) {
+                Stream<Path> files = Files.walk(classes)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
                 Files.copy(f, out);
@@ -67,8 +69,13 @@ class MakeInstallTest {
     private static Commands.Result monmux(Path launcher, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
         cmd.addAll(List.of(args));
-        return Commands.run(cmd, Map.of("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "JAVA_OPTS", "-Xmx64m -XX:TieredStopAtLevel=1"));
+        return Commands.run(
+                cmd,
+                Map.of(
+                        "JAVA",
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "JAVA_OPTS",
+                        "-Xmx64m -XX:TieredStopAtLevel=1"));
     }
 
     @Test
@@ -84,9 +91,12 @@ class MakeInstallTest {
             assertTrue(Files.isRegularFile(prefix.resolve("share/doc/monmux").resolve(doc)), doc);
         }
         Path unit = prefix.resolve("share/monmux/monmux.service");
-        assertTrue(Files.readString(unit).contains("\nExecStart=/usr/local/bin/monmux run --config /etc/monmux/monmux.yaml\n"));
+        assertTrue(Files.readString(unit)
+                .contains("\nExecStart=/usr/local/bin/monmux run --config /etc/monmux/monmux.yaml\n"));
         Path config = dest.resolve("etc/monmux/monmux.yaml");
-        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(config)),
+        assertEquals(
+                "rw-r-----",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(config)),
                 "the config may name a users file: not world-readable");
 
         Commands.Result version = monmux(launcher, "--version");

@@ -4,18 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.monmux.config.ConfigLoader;
+import dev.monmux.config.MonmuxConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import dev.monmux.config.ConfigLoader;
-import dev.monmux.config.MonmuxConfig;
 
 /**
  * config/monmux.service: the keys the deployment relies on, checked by parsing the unit; and, when
@@ -43,7 +41,8 @@ class SystemdUnitTest {
             assertNotNull(section, "a key before any section: " + line);
             int eq = line.indexOf('=');
             assertTrue(eq > 0, "not key=value: " + line);
-            section.computeIfAbsent(line.substring(0, eq).strip(), k -> new ArrayList<>()).add(line.substring(eq + 1).strip());
+            section.computeIfAbsent(line.substring(0, eq).strip(), k -> new ArrayList<>())
+                    .add(line.substring(eq + 1).strip());
         }
         return unit;
     }
@@ -69,17 +68,21 @@ class SystemdUnitTest {
         for (var e : required.entrySet()) {
             assertEquals(List.of(e.getValue()), service.get(e.getKey()), e.getKey());
         }
-        List<String> writable = List.of(String.join(" ", service.get("ReadWritePaths")).split("\\s+"));
+        List<String> writable =
+                List.of(String.join(" ", service.get("ReadWritePaths")).split("\\s+"));
         assertTrue(writable.containsAll(List.of("/var/log/monmux", "/run/monmux")), writable.toString());
         assertTrue(!service.containsKey("MemoryDenyWriteExecute"), "the JVM's JIT needs writable+executable memory");
         assertEquals(List.of("multi-user.target"), unit.get("Install").get("WantedBy"));
 
         // What the unit starts is a valid command line, and the example config's audit log is writable.
         String[] exec = service.get("ExecStart").get(0).split(" ");
-        assertEquals(List.of("run", "--config", "/etc/monmux/monmux.yaml"), List.of(exec).subList(1, exec.length));
+        assertEquals(
+                List.of("run", "--config", "/etc/monmux/monmux.yaml"),
+                List.of(exec).subList(1, exec.length));
         MonmuxConfig example = new ConfigLoader().load(Path.of("config", "monmux.yaml"));
         String audit = example.audit().path();
-        assertTrue(writable.stream().anyMatch(w -> audit.startsWith(w + "/")),
+        assertTrue(
+                writable.stream().anyMatch(w -> audit.startsWith(w + "/")),
                 "audit.path " + audit + " is under ReadWritePaths " + writable);
     }
 
@@ -102,7 +105,10 @@ class SystemdUnitTest {
 
         // The check is not vacuous: a misspelt key is reported.
         Files.writeString(copy, text.replace("ProtectHome=yes", "ProtectHomes=yes"));
-        assertTrue(Commands.run(List.of(analyze.toString(), "verify", copy.toString()), Map.of()).output()
-                .contains("Unknown key"), "verify reports unknown keys");
+        assertTrue(
+                Commands.run(List.of(analyze.toString(), "verify", copy.toString()), Map.of())
+                        .output()
+                        .contains("Unknown key"),
+                "verify reports unknown keys");
     }
 }

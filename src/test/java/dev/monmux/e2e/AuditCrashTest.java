@@ -3,6 +3,11 @@ package dev.monmux.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.monmux.qmp.QmpJson;
+import dev.monmux.testing.MonmuxProcess;
+import dev.monmux.testing.QemuProcess;
+import dev.monmux.testing.TelnetTestClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,16 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.monmux.qmp.QmpJson;
-import dev.monmux.testing.MonmuxProcess;
-import dev.monmux.testing.QemuProcess;
-import dev.monmux.testing.TelnetTestClient;
 
 /**
  * kill -9 of a monmux process in the middle of a burst of commands: the audit log is still valid
@@ -42,11 +39,13 @@ class AuditCrashTest {
         Path auditFile = dir.resolve("audit.jsonl");
         try (QemuProcess qemu = QemuProcess.start()) {
             int port = MonmuxProcess.freePort();
-            try (MonmuxProcess child = MonmuxProcess.start(dir, port,
+            try (MonmuxProcess child = MonmuxProcess.start(
+                    dir,
+                    port,
                     "listeners: {telnet: {port: " + port + ", mode: raw}}\n"
-                    + "vms:\n  - {name: vm1, qmp: 'unix:" + qemu.qmpSocket() + "'}\n"
-                    + "audit: {path: '" + auditFile + "'}\n"
-                    + "metrics: {enabled: false}\n")) {
+                            + "vms:\n  - {name: vm1, qmp: 'unix:" + qemu.qmpSocket() + "'}\n"
+                            + "audit: {path: '" + auditFile + "'}\n"
+                            + "metrics: {enabled: false}\n")) {
                 List<TelnetTestClient> clients = new ArrayList<>();
                 try {
                     for (int c = 0; c < CLIENTS; c++) {
@@ -60,8 +59,13 @@ class AuditCrashTest {
                         burst.setLength(0);
                         for (int i = 0; i < PER_CLIENT; i++) {
                             String cmd = i % 2 == 0 ? "query-status" : "query-name";
-                            burst.append("{\"execute\": \"").append(cmd).append("\", \"id\": \"c").append(c)
-                                    .append('-').append(i).append("\"}\n");
+                            burst.append("{\"execute\": \"")
+                                    .append(cmd)
+                                    .append("\", \"id\": \"c")
+                                    .append(c)
+                                    .append('-')
+                                    .append(i)
+                                    .append("\"}\n");
                         }
                         clients.get(c).sendBytes(burst.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                     }
@@ -94,7 +98,7 @@ class AuditCrashTest {
                 Set<String> endIds = new HashSet<>();
                 Map<String, String> commandOfEnd = new HashMap<>();
                 for (String line : text.split("\n")) {
-                    JsonNode r = QmpJson.MAPPER.readTree(line);   // every line parses
+                    JsonNode r = QmpJson.MAPPER.readTree(line); // every line parses
                     if (!r.path("type").asText().equals("command")) {
                         continue;
                     }
@@ -110,7 +114,8 @@ class AuditCrashTest {
                         commandOfEnd.put(r.get("id").asText(), r.get("outcome").asText());
                     }
                 }
-                System.out.printf("kill -9 after %d of %d answers; %d start and %d end records in the log%n",
+                System.out.printf(
+                        "kill -9 after %d of %d answers; %d start and %d end records in the log%n",
                         answered.size(), CLIENTS * PER_CLIENT, startIdByCommand.size(), endIds.size());
                 for (String cmd : answered) {
                     String id = startIdByCommand.get(cmd);
@@ -128,18 +133,20 @@ class AuditCrashTest {
         Path rotated = dir.resolve("audit.jsonl-20261126");
         try (QemuProcess qemu = QemuProcess.start()) {
             int port = MonmuxProcess.freePort();
-            try (MonmuxProcess child = MonmuxProcess.start(dir, port,
+            try (MonmuxProcess child = MonmuxProcess.start(
+                    dir,
+                    port,
                     "listeners: {telnet: {port: " + port + ", mode: raw}}\n"
-                    + "vms:\n  - {name: vm1, qmp: 'unix:" + qemu.qmpSocket() + "'}\n"
-                    + "audit: {path: '" + auditFile + "', maxSizeMb: 0}\n"
-                    + "metrics: {enabled: false}\n")) {
+                            + "vms:\n  - {name: vm1, qmp: 'unix:" + qemu.qmpSocket() + "'}\n"
+                            + "audit: {path: '" + auditFile + "', maxSizeMb: 0}\n"
+                            + "metrics: {enabled: false}\n")) {
                 try (TelnetTestClient t = TelnetTestClient.raw(port)) {
                     t.await("(qemu) ", 20_000);
                     t.line("info name");
                     t.await("(qemu) ", 20_000);
                     Files.move(auditFile, rotated);
                     t.line("info uuid");
-                    t.await("(qemu) ", 20_000);   // still written to the moved file
+                    t.await("(qemu) ", 20_000); // still written to the moved file
                     child.signal("HUP");
                     for (int i = 0; i < 1000 && !Files.exists(auditFile); i++) {
                         Thread.sleep(10);
@@ -151,8 +158,10 @@ class AuditCrashTest {
                 List<String> old = lines(rotated);
                 List<String> fresh = lines(auditFile);
                 assertTrue(old.contains("start info name") && old.contains("start info uuid"), old.toString());
-                assertEquals(List.of("start info status", "end info status"),
-                        fresh.stream().filter(l -> l.contains(" info ")).toList(), fresh.toString());
+                assertEquals(
+                        List.of("start info status", "end info status"),
+                        fresh.stream().filter(l -> l.contains(" info ")).toList(),
+                        fresh.toString());
                 assertTrue(child.process().isAlive(), "SIGHUP does not stop monmux");
             }
         }
@@ -175,5 +184,4 @@ class AuditCrashTest {
         }
         return out;
     }
-
 }

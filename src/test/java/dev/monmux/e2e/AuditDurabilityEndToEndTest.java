@@ -3,19 +3,7 @@ package dev.monmux.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.monmux.qmp.QmpJson;
 import dev.monmux.testing.DirectQmpClient;
 import dev.monmux.testing.MonmuxFixture;
@@ -24,6 +12,15 @@ import dev.monmux.testing.QemuBuild;
 import dev.monmux.testing.QemuProcess;
 import dev.monmux.testing.SmallDisk;
 import dev.monmux.testing.TelnetTestClient;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The audit log's promises where they are hardest to keep, on a real QEMU and real files: monmux
@@ -46,7 +43,8 @@ class AuditDurabilityEndToEndTest {
     }
 
     private static boolean isCommand(JsonNode r, String phase) {
-        return r.path("type").asText().equals("command") && r.path("phase").asText().equals(phase);
+        return r.path("type").asText().equals("command")
+                && r.path("phase").asText().equals(phase);
     }
 
     /**
@@ -60,11 +58,15 @@ class AuditDurabilityEndToEndTest {
         Path audit = dir.resolve("audit.jsonl");
         int port = MonmuxProcess.freePort();
         try (QemuProcess qemu = QemuProcess.startWithDirectMonitor(QemuBuild.v72(), List.of());
-             DirectQmpClient direct = DirectQmpClient.connect(qemu.directSocket())) {
-            MonmuxProcess m = MonmuxProcess.start(dir, port, "listeners: {telnet: {bind: 127.0.0.1, port: " + port
-                    + ", mode: raw}}\nvms:\n  - {name: vm1, qmp: 'unix:" + qemu.qmpSocket() + "'}\n"
-                    + "metrics: {enabled: false}\naudit: {path: '" + audit + "', fsync: batch}\n");
-            try (m; TelnetTestClient t = TelnetTestClient.raw(port)) {
+                DirectQmpClient direct = DirectQmpClient.connect(qemu.directSocket())) {
+            MonmuxProcess m = MonmuxProcess.start(
+                    dir,
+                    port,
+                    "listeners: {telnet: {bind: 127.0.0.1, port: " + port
+                            + ", mode: raw}}\nvms:\n  - {name: vm1, qmp: 'unix:" + qemu.qmpSocket() + "'}\n"
+                            + "metrics: {enabled: false}\naudit: {path: '" + audit + "', fsync: batch}\n");
+            try (m;
+                    TelnetTestClient t = TelnetTestClient.raw(port)) {
                 t.await("(qemu) ");
                 MonmuxProcess.awaitVmUp(t);
                 StringBuilder burst = new StringBuilder();
@@ -84,15 +86,20 @@ class AuditDurabilityEndToEndTest {
             Thread.sleep(500);
             direct.execute("query-status", null);
             long changes = direct.events().stream()
-                    .filter(e -> e.path("event").asText().matches("STOP|RESUME")).count();
+                    .filter(e -> e.path("event").asText().matches("STOP|RESUME"))
+                    .count();
             List<JsonNode> starts = parse(Files.readString(audit)).stream()
-                    .filter(r -> isCommand(r, "start") && r.path("line").asText().matches("stop|cont")).toList();
+                    .filter(r ->
+                            isCommand(r, "start") && r.path("line").asText().matches("stop|cont"))
+                    .toList();
             assertTrue(changes >= 30, "the stream ran before the kill: " + changes + " state changes");
             assertTrue(changes < 400, "killed mid-stream: " + changes);
-            assertTrue(starts.size() >= changes,
+            assertTrue(
+                    starts.size() >= changes,
                     changes + " commands ran in QEMU but only " + starts.size() + " start records are in the file");
             for (int i = 0; i < starts.size(); i++) {
-                assertEquals(i % 2 == 0 ? "stop" : "cont", starts.get(i).path("line").asText(), "record " + i);
+                assertEquals(
+                        i % 2 == 0 ? "stop" : "cont", starts.get(i).path("line").asText(), "record " + i);
             }
         }
     }
@@ -118,13 +125,13 @@ class AuditDurabilityEndToEndTest {
     @Test
     void aFullDiskRefusesCommandsUnsentKeepsTheSessionAndRecovers() throws Exception {
         try (SmallDisk disk = SmallDisk.mount(dir.resolve("disk"), 64);
-             QemuProcess qemu = QemuProcess.startWithDirectMonitor(QemuBuild.v72(), List.of());
-             DirectQmpClient direct = DirectQmpClient.connect(qemu.directSocket())) {
+                QemuProcess qemu = QemuProcess.startWithDirectMonitor(QemuBuild.v72(), List.of());
+                DirectQmpClient direct = DirectQmpClient.connect(qemu.directSocket())) {
             Path audit = disk.dir().resolve("audit.jsonl");
-            try (MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(),
-                    "audit: {path: '" + audit + "'}\n").awaitUp();
-                 TelnetTestClient t = TelnetTestClient.raw(mx.telnetPort());
-                 TelnetTestClient other = TelnetTestClient.raw(mx.telnetPort())) {
+            try (MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), "audit: {path: '" + audit + "'}\n")
+                            .awaitUp();
+                    TelnetTestClient t = TelnetTestClient.raw(mx.telnetPort());
+                    TelnetTestClient other = TelnetTestClient.raw(mx.telnetPort())) {
                 for (TelnetTestClient c : List.of(t, other)) {
                     c.await("(qemu) ");
                     c.line(".events off");
@@ -136,11 +143,18 @@ class AuditDurabilityEndToEndTest {
                     t.line("info status");
                     answer = t.await("(qemu) ");
                 }
-                assertEquals("Error: command refused: audit log unavailable: cannot write " + audit
-                        + ": No space left on device\r\n(qemu) ", answer);
+                assertEquals(
+                        "Error: command refused: audit log unavailable: cannot write " + audit
+                                + ": No space left on device\r\n(qemu) ",
+                        answer);
                 t.line("stop");
                 assertTrue(t.await("(qemu) ").startsWith("Error: command refused: audit log unavailable"));
-                assertEquals("running", direct.execute("query-status", null).path("return").path("status").asText(),
+                assertEquals(
+                        "running",
+                        direct.execute("query-status", null)
+                                .path("return")
+                                .path("status")
+                                .asText(),
                         "a refused command is not sent");
                 for (JsonNode r : parse(Files.readString(audit))) {
                     assertTrue(r.has("type"), "whole records only: " + r);
@@ -150,9 +164,16 @@ class AuditDurabilityEndToEndTest {
                 t.line("stop");
                 assertEquals("(qemu) ", t.await("(qemu) "), "recorded and sent once there is room");
                 other.line("info status");
-                assertEquals("VM status: paused\r\n(qemu) ", withoutNotices(other.await("(qemu) ")),
+                assertEquals(
+                        "VM status: paused\r\n(qemu) ",
+                        withoutNotices(other.await("(qemu) ")),
                         "the other session too: " + TelnetTestClient.show(other.all()));
-                assertEquals("paused", direct.execute("query-status", null).path("return").path("status").asText());
+                assertEquals(
+                        "paused",
+                        direct.execute("query-status", null)
+                                .path("return")
+                                .path("status")
+                                .asText());
             }
         }
     }
@@ -165,29 +186,37 @@ class AuditDurabilityEndToEndTest {
     @Test
     void aSlowDiskDelaysButLosesNothingAndKeepsTheOrder() throws Exception {
         Path fifo = dir.resolve("audit.fifo");
-        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        assertEquals(
+                0,
+                new ProcessBuilder("mkfifo", fifo.toString())
+                        .inheritIO()
+                        .start()
+                        .waitFor());
         ByteArrayOutputStream disk = new ByteArrayOutputStream();
-        Thread reader = new Thread(() -> {
-            byte[] buf = new byte[2048];
-            try (var in = Files.newInputStream(fifo)) {
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    synchronized (disk) {
-                        disk.write(buf, 0, n);
+        Thread reader = new Thread(
+                () -> {
+                    byte[] buf = new byte[2048];
+                    try (var in = Files.newInputStream(fifo)) {
+                        for (int n; (n = in.read(buf)) > 0; ) {
+                            synchronized (disk) {
+                                disk.write(buf, 0, n);
+                            }
+                            Thread.sleep(2);
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
                     }
-                    Thread.sleep(2);
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "slow-disk");
+                },
+                "slow-disk");
         reader.start();
         int lines = 150;
         try (QemuProcess qemu = QemuProcess.start()) {
             // fsync: never, as a FIFO cannot be forced to disk (fsync(2) on a pipe is EINVAL).
-            try (MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(),
-                    "audit: {path: '" + fifo + "', fsync: never}\n").awaitUp();
-                 TelnetTestClient a = TelnetTestClient.raw(mx.telnetPort());
-                 TelnetTestClient b = TelnetTestClient.raw(mx.telnetPort())) {
+            try (MonmuxFixture mx = MonmuxFixture.oneVm(
+                                    "unix:" + qemu.qmpSocket(), "audit: {path: '" + fifo + "', fsync: never}\n")
+                            .awaitUp();
+                    TelnetTestClient a = TelnetTestClient.raw(mx.telnetPort());
+                    TelnetTestClient b = TelnetTestClient.raw(mx.telnetPort())) {
                 for (TelnetTestClient c : List.of(a, b)) {
                     c.await("(qemu) ");
                     c.line(".events off");
@@ -206,7 +235,10 @@ class AuditDurabilityEndToEndTest {
                     assertEquals(want, a.await("(qemu) ", 60_000), "answer " + i + " of client a");
                     // b sees a's stop announced ("[127.0.0.1:PORT] stop") between its own answers
                     String got = b.await("(qemu) ", 60_000);
-                    assertEquals("(qemu) ", withoutNotices(got), "answer " + i + " of client b: " + TelnetTestClient.show(got));
+                    assertEquals(
+                            "(qemu) ",
+                            withoutNotices(got),
+                            "answer " + i + " of client b: " + TelnetTestClient.show(got));
                 }
             }
         }
@@ -216,10 +248,15 @@ class AuditDurabilityEndToEndTest {
             recs = parse(disk.toString(StandardCharsets.UTF_8));
         }
         for (String line : List.of("stop", "info status", "info name")) {
-            long starts = recs.stream().filter(r -> isCommand(r, "start") && r.path("line").asText().equals(line)).count();
+            long starts = recs.stream()
+                    .filter(r ->
+                            isCommand(r, "start") && r.path("line").asText().equals(line))
+                    .count();
             assertEquals(line.equals("info name") ? lines : lines / 2, starts, "start records of '" + line + "'");
         }
-        assertEquals(recs.stream().filter(r -> isCommand(r, "start")).count(),
-                recs.stream().filter(r -> isCommand(r, "end")).count(), "every command's end record");
+        assertEquals(
+                recs.stream().filter(r -> isCommand(r, "start")).count(),
+                recs.stream().filter(r -> isCommand(r, "end")).count(),
+                "every command's end record");
     }
 }

@@ -4,22 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Predicate;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.monmux.qmp.QmpJson;
 import dev.monmux.testing.HttpGet;
 import dev.monmux.testing.MonmuxFixture;
 import dev.monmux.testing.QemuProcess;
 import dev.monmux.testing.TelnetTestClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The audit log of operators working on a real QEMU through monmux. */
 class AuditEndToEndTest {
@@ -43,7 +40,8 @@ class AuditEndToEndTest {
     }
 
     static Predicate<JsonNode> command(String phase, String line) {
-        return r -> r.path("type").asText().equals("command") && r.path("phase").asText().equals(phase)
+        return r -> r.path("type").asText().equals("command")
+                && r.path("phase").asText().equals(phase)
                 && r.path("line").asText().equals(line);
     }
 
@@ -51,8 +49,12 @@ class AuditEndToEndTest {
     static JsonNode ended(Path file, String line) throws Exception {
         List<JsonNode> recs = records(file);
         JsonNode start = only(recs, command("start", line), "start of '" + line + "'");
-        JsonNode end = only(recs, r -> r.path("type").asText().equals("command") && r.path("phase").asText().equals("end")
-                && r.path("id").equals(start.get("id")), "end of '" + line + "'");
+        JsonNode end = only(
+                recs,
+                r -> r.path("type").asText().equals("command")
+                        && r.path("phase").asText().equals("end")
+                        && r.path("id").equals(start.get("id")),
+                "end of '" + line + "'");
         assertTrue(recs.indexOf(start) < recs.indexOf(end));
         return end;
     }
@@ -71,10 +73,12 @@ class AuditEndToEndTest {
     @Test
     void everyCommandIsRecordedBeforeItsReplyArrivesWithOutcomeAndRedaction() throws Exception {
         Path file = dir.resolve("log/audit.jsonl");
-        String secretLine = "{\"execute\": \"set_password\", \"arguments\": {\"protocol\": \"vnc\", \"password\": \"hunter2\"}}";
+        String secretLine =
+                "{\"execute\": \"set_password\", \"arguments\": {\"protocol\": \"vnc\", \"password\": \"hunter2\"}}";
         try (QemuProcess qemu = QemuProcess.start();
-             MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(),
-                     "audit: {path: '" + file + "', fsync: always}\n").awaitUp()) {
+                MonmuxFixture mx = MonmuxFixture.oneVm(
+                                "unix:" + qemu.qmpSocket(), "audit: {path: '" + file + "', fsync: always}\n")
+                        .awaitUp()) {
             try (TelnetTestClient t = TelnetTestClient.raw(mx.telnetPort())) {
                 t.await("(qemu) ");
                 t.line("info status");
@@ -88,14 +92,18 @@ class AuditEndToEndTest {
 
                 t.line("{\"execute\": \"no-such-command\", \"id\": 7}");
                 assertTrue(t.await("(qemu) ").contains("CommandNotFound"));
-                end = ended(file, "{\"execute\":\"no-such-command\",\"id\":7}");   // compact JSON
+                end = ended(file, "{\"execute\":\"no-such-command\",\"id\":7}"); // compact JSON
                 assertEquals("error", end.get("outcome").asText());
                 assertEquals("CommandNotFound", end.get("errorClass").asText());
-                assertEquals("The command no-such-command has not been found", end.get("error").asText());
+                assertEquals(
+                        "The command no-such-command has not been found",
+                        end.get("error").asText());
 
                 t.line(secretLine);
                 assertTrue(t.await("(qemu) ").contains("\"error\""));
-                end = ended(file, "{\"execute\":\"set_password\",\"arguments\":{\"protocol\":\"vnc\",\"password\":\"[redacted]\"}}");
+                end = ended(
+                        file,
+                        "{\"execute\":\"set_password\",\"arguments\":{\"protocol\":\"vnc\",\"password\":\"[redacted]\"}}");
                 assertEquals("error", end.get("outcome").asText());
 
                 t.line("cont");
@@ -129,7 +137,8 @@ class AuditEndToEndTest {
         assertTrue(start.get("qmp").get("execute").isTextual(), start.toString());
         assertTrue(recs.stream().anyMatch(r -> r.path("type").asText().equals("vm.down")));
         for (JsonNode r : recs) {
-            assertTrue(r.get("ts").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"), r.toString());
+            assertTrue(
+                    r.get("ts").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"), r.toString());
         }
     }
 
@@ -139,13 +148,15 @@ class AuditEndToEndTest {
         Files.writeString(notADir, "not a directory");
         Path file = notADir.resolve("audit.jsonl");
         try (QemuProcess qemu = QemuProcess.start();
-             MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(),
-                     "audit: {path: '" + file + "'}\n").awaitUp();
-             TelnetTestClient t = TelnetTestClient.raw(mx.telnetPort())) {
+                MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), "audit: {path: '" + file + "'}\n")
+                        .awaitUp();
+                TelnetTestClient t = TelnetTestClient.raw(mx.telnetPort())) {
             t.await("(qemu) ");
             t.line("stop");
-            assertEquals("Error: command refused: audit log unavailable: cannot open " + file + ": " + notADir
-                    + " is not a directory\r\n(qemu) ", t.await("(qemu) "));
+            assertEquals(
+                    "Error: command refused: audit log unavailable: cannot open " + file + ": " + notADir
+                            + " is not a directory\r\n(qemu) ",
+                    t.await("(qemu) "));
             t.line("info status");
             assertTrue(t.await("(qemu) ").startsWith("Error: command refused: audit log unavailable"));
             // Not sent: QEMU still runs.
@@ -154,7 +165,8 @@ class AuditEndToEndTest {
             assertEquals("VM status: running\r\n(qemu) ", t.await("(qemu) "), "the log works again once fixed");
             String metrics = HttpGet.body("http://127.0.0.1:" + mx.metricsPort() + "/metrics");
             assertTrue(HttpGet.sample(metrics, "monmux_audit_failures_total") >= 2, metrics);
-            assertEquals(1.0, HttpGet.sum(metrics, "monmux_commands_total{command=\"stop\",outcome=\"refused\","), metrics);
+            assertEquals(
+                    1.0, HttpGet.sum(metrics, "monmux_commands_total{command=\"stop\",outcome=\"refused\","), metrics);
         }
     }
 }

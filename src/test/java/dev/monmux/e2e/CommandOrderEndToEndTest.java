@@ -2,6 +2,12 @@ package dev.monmux.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.monmux.qmp.QmpJson;
+import dev.monmux.testing.MonmuxFixture;
+import dev.monmux.testing.QemuProcess;
+import dev.monmux.testing.QmpLineClient;
+import dev.monmux.testing.RandomlySlowObserver;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.Socket;
@@ -13,18 +19,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.monmux.qmp.QmpJson;
-import dev.monmux.testing.MonmuxFixture;
-import dev.monmux.testing.QemuProcess;
-import dev.monmux.testing.QmpLineClient;
-import dev.monmux.testing.RandomlySlowObserver;
 
 /**
  * One client's pipelined commands reach QEMU in the order typed, whatever the audit log's timing
@@ -51,11 +48,13 @@ class CommandOrderEndToEndTest {
     void pipelinedTelnetLinesRunInTheOrderTypedWhileTheAuditLogIsSlowAtRandom() throws Exception {
         try (QemuProcess qemu = QemuProcess.start()) {
             List<RandomlySlowObserver> observers = new ArrayList<>();
-            try (MonmuxFixture mx = MonmuxFixture.start(config(qemu.qmpSocket(), qemu.dir().resolve("front.qmp")), o -> {
-                RandomlySlowObserver r = new RandomlySlowObserver(o, Duration.ofMillis(2));
-                observers.add(r);
-                return r;
-            }).awaitUp()) {
+            try (MonmuxFixture mx = MonmuxFixture.start(
+                            config(qemu.qmpSocket(), qemu.dir().resolve("front.qmp")), o -> {
+                                RandomlySlowObserver r = new RandomlySlowObserver(o, Duration.ofMillis(2));
+                                observers.add(r);
+                                return r;
+                            })
+                    .awaitUp()) {
                 Mismatches order = new Mismatches();
                 for (int b = 0; b < BATCHES; b++) {
                     int k1 = 1000 + 2 * b;
@@ -85,11 +84,12 @@ class CommandOrderEndToEndTest {
             Path front = qemu.dir().resolve("front.qmp");
             List<RandomlySlowObserver> observers = new ArrayList<>();
             try (MonmuxFixture mx = MonmuxFixture.start(config(qemu.qmpSocket(), front), o -> {
-                RandomlySlowObserver r = new RandomlySlowObserver(o, Duration.ofMillis(2));
-                observers.add(r);
-                return r;
-            }).awaitUp();
-                 QmpLineClient c = QmpLineClient.unix(front)) {
+                                RandomlySlowObserver r = new RandomlySlowObserver(o, Duration.ofMillis(2));
+                                observers.add(r);
+                                return r;
+                            })
+                            .awaitUp();
+                    QmpLineClient c = QmpLineClient.unix(front)) {
                 c.readLine();
                 c.send("{\"execute\": \"qmp_capabilities\"}\n");
                 c.readLine();
@@ -105,7 +105,7 @@ class CommandOrderEndToEndTest {
                             .append(request(b, 6, "migrate-set-parameters", "{\"downtime-limit\": " + (k + 1) + "}"))
                             .append(request(b, 7, "query-migrate-parameters", null));
                 }
-                c.send(all.toString());   // every batch pipelined, without waiting for a reply
+                c.send(all.toString()); // every batch pipelined, without waiting for a reply
                 Mismatches order = new Mismatches();
                 for (int b = 0; b < BATCHES; b++) {
                     List<JsonNode> replies = new ArrayList<>();
@@ -119,7 +119,8 @@ class CommandOrderEndToEndTest {
                         assertEquals(b * 8 + i, replies.get(i).path("id").asInt(), "replies in request order");
                     }
                     int k = 1000 + 2 * b;
-                    List<String> seen = List.of(replies.get(1).path("return").path("status").asText(),
+                    List<String> seen = List.of(
+                            replies.get(1).path("return").path("status").asText(),
                             replies.get(3).path("return").path("downtime-limit").asText(),
                             replies.get(5).path("return").path("status").asText(),
                             replies.get(7).path("return").path("downtime-limit").asText());

@@ -4,6 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.monmux.qmp.QmpJson;
+import dev.monmux.testing.HttpGet;
+import dev.monmux.testing.MonmuxFixture;
+import dev.monmux.testing.QemuProcess;
+import dev.monmux.testing.TelnetTestClient;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URLEncoder;
@@ -15,18 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.monmux.qmp.QmpJson;
-import dev.monmux.testing.HttpGet;
-import dev.monmux.testing.MonmuxFixture;
-import dev.monmux.testing.QemuProcess;
-import dev.monmux.testing.TelnetTestClient;
 
 /**
  * The Grafana dashboard against a real Prometheus scraping a real monmux in front of a real QEMU:
@@ -61,7 +58,9 @@ class DashboardPrometheusTest {
         Map<String, String> out = new LinkedHashMap<>();
         for (JsonNode panel : dashboard.get("panels")) {
             for (JsonNode t : panel.get("targets")) {
-                out.put(panel.get("title").asText() + " [" + t.get("refId").asText() + "]", t.get("expr").asText());
+                out.put(
+                        panel.get("title").asText() + " [" + t.get("refId").asText() + "]",
+                        t.get("expr").asText());
             }
         }
         return out;
@@ -79,15 +78,25 @@ class DashboardPrometheusTest {
         assertEquals("datasource", vars.get(0).get("type").asText());
         assertEquals("prometheus", vars.get(0).get("query").asText());
         for (JsonNode panel : d.get("panels")) {
-            assertEquals("${datasource}", panel.get("datasource").get("uid").asText(), panel.get("title").asText());
+            assertEquals(
+                    "${datasource}",
+                    panel.get("datasource").get("uid").asText(),
+                    panel.get("title").asText());
             for (JsonNode t : panel.get("targets")) {
                 assertEquals("${datasource}", t.get("datasource").get("uid").asText());
             }
         }
         List<String> titles = new ArrayList<>();
         d.get("panels").forEach(p -> titles.add(p.get("title").asText()));
-        for (String needed : List.of("QMP link state per VM", "Clients per VM", "Command rate by command and outcome",
-                "Command latency p50 / p99 per VM", "QMP events rate", "Dropped events", "Denied commands", "Logins",
+        for (String needed : List.of(
+                "QMP link state per VM",
+                "Clients per VM",
+                "Command rate by command and outcome",
+                "Command latency p50 / p99 per VM",
+                "QMP events rate",
+                "Dropped events",
+                "Denied commands",
+                "Logins",
                 "Audit write failures")) {
             assertTrue(titles.contains(needed), needed);
         }
@@ -98,21 +107,32 @@ class DashboardPrometheusTest {
     void everyDashboardQueryReturnsSeriesFromARealPrometheus() throws Exception {
         Path prometheus = requireTool("prometheus");
         Path promtool = requireTool("promtool");
-        assertEquals(0, run(List.of(promtool.toString(), "check", "config", "config/prometheus.yml")).exit());
+        assertEquals(
+                0,
+                run(List.of(promtool.toString(), "check", "config", "config/prometheus.yml"))
+                        .exit());
 
         Map<String, String> exprs = expressions(QmpJson.MAPPER.readTree(Files.readString(DASHBOARD)));
         try (QemuProcess qemu = QemuProcess.start();
-             MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(),
-                     "audit: {path: '" + dir.resolve("audit.jsonl") + "'}\n").awaitUp()) {
+                MonmuxFixture mx = MonmuxFixture.oneVm(
+                                "unix:" + qemu.qmpSocket(), "audit: {path: '" + dir.resolve("audit.jsonl") + "'}\n")
+                        .awaitUp()) {
             int port = freePort();
             Path conf = dir.resolve("prometheus.yml");
-            Files.writeString(conf, "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
-                    + "scrape_configs:\n  - job_name: monmux\n    static_configs:\n"
-                    + "      - targets: ['127.0.0.1:" + mx.metricsPort() + "']\n");
-            Process prom = new ProcessBuilder(prometheus.toString(), "--config.file=" + conf,
-                    "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
-                    "--log.level=warn")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+            Files.writeString(
+                    conf,
+                    "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
+                            + "scrape_configs:\n  - job_name: monmux\n    static_configs:\n"
+                            + "      - targets: ['127.0.0.1:" + mx.metricsPort() + "']\n");
+            Process prom = new ProcessBuilder(
+                            prometheus.toString(),
+                            "--config.file=" + conf,
+                            "--storage.tsdb.path=" + dir.resolve("data"),
+                            "--web.listen-address=127.0.0.1:" + port,
+                            "--log.level=warn")
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("prometheus.log").toFile())
+                    .start();
             String api = "http://127.0.0.1:" + port;
             try {
                 awaitReady(prom, api);
@@ -123,7 +143,7 @@ class DashboardPrometheusTest {
                             t.line(line);
                             t.await("(qemu) ");
                         }
-                        awaitScrapes(api, 2);   // rate() needs two samples of each new series
+                        awaitScrapes(api, 2); // rate() needs two samples of each new series
                     }
                     Map<String, String> problems = new LinkedHashMap<>();
                     for (int attempt = 0; attempt < 30; attempt++) {
@@ -145,10 +165,24 @@ class DashboardPrometheusTest {
                     assertEquals(Map.of(), problems, "dashboard queries with no series");
                     // And the numbers are monmux's: the commands the client ran.
                     JsonNode ok = query(api, "sum(monmux_commands_total{command=\"stop\",outcome=\"ok\"})");
-                    assertEquals("3", ok.path("data").path("result").get(0).path("value").get(1).asText());
+                    assertEquals(
+                            "3",
+                            ok.path("data")
+                                    .path("result")
+                                    .get(0)
+                                    .path("value")
+                                    .get(1)
+                                    .asText());
                     // A QMP command QEMU does not have is counted as "unknown" (bounded labels).
                     JsonNode err = query(api, "sum(monmux_commands_total{command=\"unknown\",outcome=\"error\"})");
-                    assertEquals("3", err.path("data").path("result").get(0).path("value").get(1).asText());
+                    assertEquals(
+                            "3",
+                            err.path("data")
+                                    .path("result")
+                                    .get(0)
+                                    .path("value")
+                                    .get(1)
+                                    .asText());
 
                     // A scrape with every kind of series in it (histograms, per-command counters) lints clean.
                     String scrape = HttpGet.body("http://127.0.0.1:" + mx.metricsPort() + "/metrics");
@@ -168,7 +202,8 @@ class DashboardPrometheusTest {
     }
 
     private static JsonNode query(String api, String expr) throws Exception {
-        String body = HttpGet.get(api + "/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8)).body();
+        String body = HttpGet.get(api + "/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8))
+                .body();
         return QmpJson.MAPPER.readTree(body);
     }
 
@@ -204,8 +239,7 @@ class DashboardPrometheusTest {
         throw new AssertionError("prometheus not ready: " + Files.readString(dir.resolve("prometheus.log")));
     }
 
-    record Result(int exit, String output) {
-    }
+    record Result(int exit, String output) {}
 
     private static Result run(List<String> cmd) throws Exception {
         return run(cmd, null);

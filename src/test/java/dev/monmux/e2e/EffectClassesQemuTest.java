@@ -3,19 +3,16 @@ package dev.monmux.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.monmux.effect.EffectTable;
 import dev.monmux.testing.DirectQmpClient;
 import dev.monmux.testing.QemuBuild;
 import dev.monmux.testing.QemuProcess;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every command a real QEMU has, by its own account, has a class in monmux's table: each QMP
@@ -25,8 +22,8 @@ import dev.monmux.testing.QemuProcess;
  */
 class EffectClassesQemuTest {
     /** {@code cont|c [args] -- help}: the names before the first space. */
-    private static final Pattern HELP_LINE = Pattern.compile("^(?:info )?([a-z?][a-zA-Z0-9_|?-]*) [^\r\n]*-- ",
-            Pattern.MULTILINE);
+    private static final Pattern HELP_LINE =
+            Pattern.compile("^(?:info )?([a-z?][a-zA-Z0-9_|?-]*) [^\r\n]*-- ", Pattern.MULTILINE);
 
     @Test
     void everyQmpAndHmpCommandOfQemu72HasAClass() throws Exception {
@@ -41,7 +38,7 @@ class EffectClassesQemuTest {
     private static void check(QemuBuild build) throws Exception {
         EffectTable table = EffectTable.shipped();
         try (QemuProcess qemu = QemuProcess.start(build, List.of("-S"));
-             DirectQmpClient qmp = DirectQmpClient.connect(qemu.qmpSocket())) {
+                DirectQmpClient qmp = DirectQmpClient.connect(qemu.qmpSocket())) {
             List<String> missing = new ArrayList<>();
             JsonNode commands = qmp.execute("query-commands", null).path("return");
             assertTrue(commands.size() > 200, commands.toString());
@@ -63,7 +60,10 @@ class EffectClassesQemuTest {
                 }
             }
             assertTrue(hmp > 150, "read " + hmp + " HMP commands from QEMU's help");
-            assertEquals(List.of(), missing, "commands of " + qmp.greeting().path("QMP").path("version") + " without a class");
+            assertEquals(
+                    List.of(),
+                    missing,
+                    "commands of " + qmp.greeting().path("QMP").path("version") + " without a class");
         }
     }
 }

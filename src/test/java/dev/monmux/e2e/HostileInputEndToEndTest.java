@@ -3,19 +3,16 @@ package dev.monmux.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.List;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import dev.monmux.testing.FakeQmpServer;
 import dev.monmux.testing.MonmuxFixture;
 import dev.monmux.testing.TelnetTestClient;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Hostile and broken input over real sockets: every limit answers with a clear line, the session
@@ -30,10 +27,13 @@ class HostileInputEndToEndTest {
     @BeforeEach
     void start() throws Exception {
         vm = new FakeQmpServer(Files.createTempDirectory("monmux-hostile").resolve("qmp.sock"));
-        vm.responder((c, req) -> List.of(switch (req.path("execute").asText()) {
-            case "query-status" -> FakeQmpServer.okReply(req, "{\"status\": \"running\", \"singlestep\": false, \"running\": true}");
-            default -> FakeQmpServer.okReply(req, "{}");
-        }));
+        vm.responder((c, req) -> List.of(
+                switch (req.path("execute").asText()) {
+                    case "query-status" ->
+                        FakeQmpServer.okReply(
+                                req, "{\"status\": \"running\", \"singlestep\": false, \"running\": true}");
+                    default -> FakeQmpServer.okReply(req, "{}");
+                }));
         mx = MonmuxFixture.start("""
                 listeners:
                   telnet:
@@ -69,7 +69,8 @@ class HostileInputEndToEndTest {
 
     @Test
     void aLineOverTheLimitIsDiscardedWithAnErrorAndTheSessionGoesOn() throws Exception {
-        try (TelnetTestClient r = raw(); TelnetTestClient t = telnet()) {
+        try (TelnetTestClient r = raw();
+                TelnetTestClient t = telnet()) {
             r.line("info " + "x".repeat(10_000));
             r.await("line too long (max 4096 bytes)\r\n(qemu) ");
             stillAnswers(r);
@@ -98,9 +99,29 @@ class HostileInputEndToEndTest {
 
     @Test
     void controlBytesNulsAndInvalidUtf8AreHarmless() throws Exception {
-        try (TelnetTestClient r = raw(); TelnetTestClient t = telnet()) {
-            byte[] junk = {0, 1, 2, 7, 8, 27, '[', '9', '9', '~', (byte) 0xc3, (byte) 0x28, (byte) 0xff, (byte) 0xfe,
-                (byte) 0xed, (byte) 0xa0, (byte) 0x80, 127, '\n'};
+        try (TelnetTestClient r = raw();
+                TelnetTestClient t = telnet()) {
+            byte[] junk = {
+                0,
+                1,
+                2,
+                7,
+                8,
+                27,
+                '[',
+                '9',
+                '9',
+                '~',
+                (byte) 0xc3,
+                (byte) 0x28,
+                (byte) 0xff,
+                (byte) 0xfe,
+                (byte) 0xed,
+                (byte) 0xa0,
+                (byte) 0x80,
+                127,
+                '\n'
+            };
             r.sendBytes(junk);
             r.await("(qemu) ");
             stillAnswers(r);
@@ -131,12 +152,16 @@ class HostileInputEndToEndTest {
             assertTrue(big.contains("\"return\": {}"), big);
             assertTrue(System.nanoTime() - start < 10_000_000_000L, "100,000 digits took more than 10 s");
             r.line("{\"execute\": \"query-status\"");
-            assertEquals("Error: the line ends inside a JSON value; type the whole QMP command on one line\r\n(qemu) ",
+            assertEquals(
+                    "Error: the line ends inside a JSON value; type the whole QMP command on one line\r\n(qemu) ",
                     r.await("(qemu) "));
             r.line("{\"execute\": \"query-status\"} {\"execute\": \"query-name\"}");
             assertEquals("Error: one QMP command per line (this line holds 2)\r\n(qemu) ", r.await("(qemu) "));
             r.line("{\"execute\": \"query-status\", \"execute\": \"stop\"}");
-            assertEquals("Error: JSON parse error, duplicate key\r\n(qemu) ", r.await("(qemu) "), "as QEMU: not the last key wins");
+            assertEquals(
+                    "Error: JSON parse error, duplicate key\r\n(qemu) ",
+                    r.await("(qemu) "),
+                    "as QEMU: not the last key wins");
             // QEMU's checks of the members, before anything is planned or sent
             r.line("{\"execute\": null, \"exec-oob\": \"query-status\"}");
             assertEquals("Error: QMP input member 'execute' must be a string\r\n(qemu) ", r.await("(qemu) "));
@@ -150,7 +175,8 @@ class HostileInputEndToEndTest {
             r.line("{'execute': 'query-name', 'id': 'single'}");
             assertTrue(r.await("(qemu) ").contains("\"id\": \"single\""), "single quotes, as QEMU reads them");
             r.line("{\"arguments\": {}}");
-            assertEquals("Error: a QMP command is an object with \"execute\", e.g. {\"execute\": \"query-status\"}\r\n(qemu) ",
+            assertEquals(
+                    "Error: a QMP command is an object with \"execute\", e.g. {\"execute\": \"query-status\"}\r\n(qemu) ",
                     r.await("(qemu) "));
             stillAnswers(r);
             assertEquals("query-name", vm.nextRequest(1000).path("execute").asText(), "the long id's");
@@ -163,7 +189,7 @@ class HostileInputEndToEndTest {
     @Test
     void aClientThatSendsNothingIsClosedAfterTheIdleTimeout() throws Exception {
         try (TelnetTestClient quiet = TelnetTestClient.raw(mx.monmux().telnetPort(0));
-             TelnetTestClient busy = raw()) {
+                TelnetTestClient busy = raw()) {
             quiet.await("(qemu) ");
             for (int i = 0; i < 6; i++) {
                 Thread.sleep(250);
@@ -173,7 +199,9 @@ class HostileInputEndToEndTest {
             assertTrue(quiet.awaitClosed(5_000), "the quiet client was closed");
             assertTrue(!busy.isClosed(), "a client that types is not");
             String metrics = dev.monmux.testing.HttpGet.body("http://127.0.0.1:" + mx.metricsPort() + "/metrics");
-            assertEquals(1.0, dev.monmux.testing.HttpGet.sum(metrics, "monmux_sessions_closed_total{reason=\"idle\""),
+            assertEquals(
+                    1.0,
+                    dev.monmux.testing.HttpGet.sum(metrics, "monmux_sessions_closed_total{reason=\"idle\""),
                     "closed as idle: " + metrics);
         }
     }
@@ -190,7 +218,9 @@ class HostileInputEndToEndTest {
                 assertTrue(refused.awaitClosed(5_000), "the refused client is closed");
             }
             String metrics = dev.monmux.testing.HttpGet.body("http://127.0.0.1:" + mx.metricsPort() + "/metrics");
-            assertEquals(1.0, dev.monmux.testing.HttpGet.sum(metrics, "monmux_connections_refused_total{listener=\"telnet\""),
+            assertEquals(
+                    1.0,
+                    dev.monmux.testing.HttpGet.sum(metrics, "monmux_connections_refused_total{listener=\"telnet\""),
                     metrics);
             for (TelnetTestClient c : ok) {
                 stillAnswers(c);

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.monmux.auth.PasswordHash;
+import dev.monmux.testing.QemuProcess;
+import dev.monmux.testing.TelnetTestClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -14,13 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import dev.monmux.auth.PasswordHash;
-import dev.monmux.testing.QemuProcess;
-import dev.monmux.testing.TelnetTestClient;
 
 /**
  * monmux's own log, from a real monmux process in front of a real QEMU: one line per record in
@@ -41,12 +39,15 @@ class LogOutputEndToEndTest {
     void traceLevelLogsOneLineRecordsAndNoSecrets() throws Exception {
         try (QemuProcess qemu = QemuProcess.start()) {
             int port = freePort();
-            String hash = PasswordHash.create("Login-pw-SECRET".toCharArray(), PasswordHash.MIN_ITERATIONS).encoded();
-            Path config = write("trace.yaml", "listeners: {telnet: {port: " + port + ", mode: raw}}\n"
-                    + "vms:\n  - {name: vm1, qmp: 'unix:" + qemu.qmpSocket() + "'}\n"
-                    + "metrics: {enabled: false}\n"
-                    + "login: {failureDelay: 100ms}\n"
-                    + "users:\n  - {name: alice, password: '" + hash + "', role: admin}\n");
+            String hash = PasswordHash.create("Login-pw-SECRET".toCharArray(), PasswordHash.MIN_ITERATIONS)
+                    .encoded();
+            Path config = write(
+                    "trace.yaml",
+                    "listeners: {telnet: {port: " + port + ", mode: raw}}\n"
+                            + "vms:\n  - {name: vm1, qmp: 'unix:" + qemu.qmpSocket() + "'}\n"
+                            + "metrics: {enabled: false}\n"
+                            + "login: {failureDelay: 100ms}\n"
+                            + "users:\n  - {name: alice, password: '" + hash + "', role: admin}\n");
             Path log = dir.resolve("trace.log");
             // The flag wins over the environment, which says error.
             Process child = start(log, "error", "run", "--config", config.toString(), "--log-level", "trace");
@@ -61,7 +62,8 @@ class LogOutputEndToEndTest {
                     c.line("Login-pw-SECRET");
                     c.await("(qemu) ", 20_000);
                     awaitUp(c);
-                    c.line("{\"execute\": \"set_password\", \"arguments\": {\"protocol\": \"vnc\", \"password\": \"Vnc-pw-SECRET\"}}");
+                    c.line(
+                            "{\"execute\": \"set_password\", \"arguments\": {\"protocol\": \"vnc\", \"password\": \"Vnc-pw-SECRET\"}}");
                     c.await("\"error\"", 20_000);
                     c.line("object_add secret,id=s0,data=Object-data-SECRET");
                     c.await("(qemu) ", 20_000);
@@ -77,9 +79,15 @@ class LogOutputEndToEndTest {
             assertFalse(text.contains("SECRET"), "no password or secret in the log:\n" + text);
             List<String> lines = text.lines().toList();
             for (String line : lines) {
-                assertTrue(RECORD.matcher(line).matches() || TRACE_LINE.matcher(line).matches(), "not a log record: " + line);
+                assertTrue(
+                        RECORD.matcher(line).matches()
+                                || TRACE_LINE.matcher(line).matches(),
+                        "not a log record: " + line);
             }
-            assertTrue(lines.stream().anyMatch(l -> l.matches(".* INFO Monmux - telnet listener on /127\\.0\\.0\\.1:" + port)), text);
+            assertTrue(
+                    lines.stream()
+                            .anyMatch(l -> l.matches(".* INFO Monmux - telnet listener on /127\\.0\\.0\\.1:" + port)),
+                    text);
             assertTrue(lines.stream().anyMatch(l -> l.matches(".* INFO VmLink - VM 'vm1': QMP link up .*")), text);
             assertTrue(lines.stream().anyMatch(l -> l.contains(" DEBUG ")), "trace level shows debug records: " + text);
             assertTrue(lines.stream().anyMatch(l -> l.endsWith(" INFO Monmux - monmux stopped")), text);
@@ -103,7 +111,8 @@ class LogOutputEndToEndTest {
             stop(child);
         }
         List<String> warn = Files.readAllLines(warnLog);
-        assertTrue(warn.stream().anyMatch(l -> l.matches(".* WARN Observability - audit log: off .*")), warn.toString());
+        assertTrue(
+                warn.stream().anyMatch(l -> l.matches(".* WARN Observability - audit log: off .*")), warn.toString());
         assertTrue(warn.stream().noneMatch(l -> l.contains(" INFO ")), "MONMUX_LOG_LEVEL=warn: " + warn);
         for (String line : warn) {
             assertTrue(RECORD.matcher(line).matches(), "one line per record, no stack trace at warn: " + line);
@@ -126,8 +135,11 @@ class LogOutputEndToEndTest {
     }
 
     private static Process start(Path log, String envLevel, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.monmux.Main"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.monmux.Main"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().remove("MONMUX_LOG_LEVEL");

@@ -4,17 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import dev.monmux.testing.HttpGet;
 import dev.monmux.testing.MonmuxFixture;
 import dev.monmux.testing.QemuProcess;
 import dev.monmux.testing.TelnetTestClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** Logging in over telnet and nc against a real QEMU: hidden passwords, scripts, throttling, limits. */
 class LoginEndToEndTest {
@@ -24,8 +22,9 @@ class LoginEndToEndTest {
     @Test
     void anInteractiveLoginNeverShowsOrRemembersThePassword() throws Exception {
         try (QemuProcess qemu = QemuProcess.start();
-             MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), USERS).awaitUp();
-             TelnetTestClient t = TelnetTestClient.interactive(mx.telnetPort())) {
+                MonmuxFixture mx =
+                        MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), USERS).awaitUp();
+                TelnetTestClient t = TelnetTestClient.interactive(mx.telnetPort())) {
             assertEquals("login: ", t.await("login: "), "no banner before the login");
             t.line("alice");
             assertEquals("alice\r\nPassword: ", t.await("Password: "), "the name is echoed");
@@ -34,7 +33,8 @@ class LoginEndToEndTest {
             String after = t.await(PROMPT);
             assertTrue(after.startsWith("\r\nmonmux "), TelnetTestClient.show(after));
             assertTrue(after.contains("monitor on VM 'vm1'"), after);
-            assertFalse(t.all().contains("alice-pw"), "the password was never echoed: " + TelnetTestClient.show(t.all()));
+            assertFalse(
+                    t.all().contains("alice-pw"), "the password was never echoed: " + TelnetTestClient.show(t.all()));
             // Up recalls history: the password is not in it (nor the user name).
             t.type("\033[A");
             t.line("");
@@ -55,8 +55,9 @@ class LoginEndToEndTest {
     @Test
     void aScriptSendsNamePasswordAndCommandsInOneGo() throws Exception {
         try (QemuProcess qemu = QemuProcess.start();
-             MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), USERS).awaitUp();
-             TelnetTestClient nc = TelnetTestClient.raw(mx.telnetPort())) {
+                MonmuxFixture mx =
+                        MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), USERS).awaitUp();
+                TelnetTestClient nc = TelnetTestClient.raw(mx.telnetPort())) {
             // printf 'otto\notto-pw\ninfo status\nstop\ninfo status\ncont\n' | nc -N 127.0.0.1 4444
             nc.type("otto\notto-pw\ninfo status\nstop\ninfo status\ncont\n");
             nc.shutdownOutput();
@@ -72,8 +73,10 @@ class LoginEndToEndTest {
     @Test
     void failedLoginsAreThrottledAndLimitedPerConnection() throws Exception {
         try (QemuProcess qemu = QemuProcess.start();
-             MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), USERS
-                     + "login: {failureDelay: 400ms, maxFailureDelay: 2s, attempts: 3}\n").awaitUp()) {
+                MonmuxFixture mx = MonmuxFixture.oneVm(
+                                "unix:" + qemu.qmpSocket(),
+                                USERS + "login: {failureDelay: 400ms, maxFailureDelay: 2s, attempts: 3}\n")
+                        .awaitUp()) {
             try (TelnetTestClient c = TelnetTestClient.raw(mx.telnetPort())) {
                 c.await("login: ");
                 c.line("alice");
@@ -86,13 +89,17 @@ class LoginEndToEndTest {
                 c.line("wrong-2");
                 c.await("Login incorrect\r\nlogin: ");
                 long secondMs = (System.nanoTime() - t0) / 1_000_000;
-                assertTrue(secondMs >= 400, "the second failure was held back at least failureDelay, took " + secondMs + " ms");
+                assertTrue(
+                        secondMs >= 400,
+                        "the second failure was held back at least failureDelay, took " + secondMs + " ms");
                 c.line("nobody");
                 c.await("Password: ");
                 c.line("x");
                 String third = c.await("disconnecting\r\n");
-                assertTrue(third.matches("too many failed logins; wait [0-9.]+ s\r\nLogin incorrect\r\n"
-                        + "too many failed logins; disconnecting\r\n"), TelnetTestClient.show(third));
+                assertTrue(
+                        third.matches("too many failed logins; wait [0-9.]+ s\r\nLogin incorrect\r\n"
+                                + "too many failed logins; disconnecting\r\n"),
+                        TelnetTestClient.show(third));
                 assertTrue(c.awaitClosed(5_000));
             }
             // A new connection from the same address is still held back, even with the right password.
@@ -114,9 +121,12 @@ class LoginEndToEndTest {
     void guessesSentAtOnceQueueAndAreToldToWaitWhileTheUserStillGetsInFromElsewhere() throws Exception {
         Path audit = Files.createTempDirectory("monmux-login").resolve("audit.jsonl");
         try (QemuProcess qemu = QemuProcess.start();
-             MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), USERS
-                     + "login: {failureDelay: 200ms, maxFailureDelay: 1s, maxUserFailureDelay: 300ms}\n"
-                     + "audit: {path: '" + audit + "'}\n").awaitUp()) {
+                MonmuxFixture mx = MonmuxFixture.oneVm(
+                                "unix:" + qemu.qmpSocket(),
+                                USERS
+                                        + "login: {failureDelay: 200ms, maxFailureDelay: 1s, maxUserFailureDelay: 300ms}\n"
+                                        + "audit: {path: '" + audit + "'}\n")
+                        .awaitUp()) {
             int guesses = 6;
             List<TelnetTestClient> attackers = new ArrayList<>();
             try {
@@ -127,7 +137,7 @@ class LoginEndToEndTest {
                 }
                 long t0 = System.nanoTime();
                 for (TelnetTestClient c : attackers) {
-                    c.type("root\nguess\n");   // all at once, before any check has failed
+                    c.type("root\nguess\n"); // all at once, before any check has failed
                 }
                 long last = 0;
                 int toldToWait = 0;
@@ -178,9 +188,11 @@ class LoginEndToEndTest {
     @Test
     void aFloodOfAbandonedGuessesDoesNotLockTheAddressOut() throws Exception {
         try (QemuProcess qemu = QemuProcess.start();
-             MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), USERS
-                     + "login: {failureDelay: 500ms, maxFailureDelay: 30s}\n").awaitUp()) {
-            for (int i = 0; i < 60; i++) {   // each sends a guess and leaves before its turn
+                MonmuxFixture mx = MonmuxFixture.oneVm(
+                                "unix:" + qemu.qmpSocket(),
+                                USERS + "login: {failureDelay: 500ms, maxFailureDelay: 30s}\n")
+                        .awaitUp()) {
+            for (int i = 0; i < 60; i++) { // each sends a guess and leaves before its turn
                 try (java.net.Socket s = new java.net.Socket("127.0.0.1", mx.telnetPort())) {
                     s.getOutputStream().write(("root\nguess" + i + "\n").getBytes());
                     Thread.sleep(10);
@@ -218,11 +230,12 @@ class LoginEndToEndTest {
     void whatIsTypedAtTheLoginPromptIsRecordedOnlyWhenItNamesAUser() throws Exception {
         Path audit = Files.createTempDirectory("monmux-login").resolve("audit.jsonl");
         try (QemuProcess qemu = QemuProcess.start();
-             MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), USERS
-                     + "audit: {path: '" + audit + "'}\n").awaitUp();
-             TelnetTestClient c = TelnetTestClient.raw(mx.telnetPort())) {
+                MonmuxFixture mx = MonmuxFixture.oneVm(
+                                "unix:" + qemu.qmpSocket(), USERS + "audit: {path: '" + audit + "'}\n")
+                        .awaitUp();
+                TelnetTestClient c = TelnetTestClient.raw(mx.telnetPort())) {
             c.await("login: ");
-            c.line("Tr0ub4dor&3");   // the password, typed one prompt too early
+            c.line("Tr0ub4dor&3"); // the password, typed one prompt too early
             c.await("Password: ");
             c.line("alice");
             c.await("login: ");
@@ -253,9 +266,9 @@ class LoginEndToEndTest {
     @Test
     void aLoginMustFinishInTime() throws Exception {
         try (QemuProcess qemu = QemuProcess.start();
-             MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), USERS
-                     + "login: {timeout: 1s}\n").awaitUp();
-             TelnetTestClient c = TelnetTestClient.raw(mx.telnetPort())) {
+                MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), USERS + "login: {timeout: 1s}\n")
+                        .awaitUp();
+                TelnetTestClient c = TelnetTestClient.raw(mx.telnetPort())) {
             c.await("login: ");
             c.line("alice");
             c.await("Password: ");

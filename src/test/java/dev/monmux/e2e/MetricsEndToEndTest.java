@@ -3,14 +3,12 @@ package dev.monmux.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.http.HttpResponse;
-
-import org.junit.jupiter.api.Test;
-
 import dev.monmux.testing.HttpGet;
 import dev.monmux.testing.MonmuxFixture;
 import dev.monmux.testing.QemuProcess;
 import dev.monmux.testing.TelnetTestClient;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
 
 /** /metrics and /healthz of a monmux serving a real QEMU, as commands and events happen. */
 class MetricsEndToEndTest {
@@ -21,7 +19,8 @@ class MetricsEndToEndTest {
     @Test
     void seriesMoveAsCommandsAndEventsHappenAndHealthFollowsTheLink() throws Exception {
         try (QemuProcess qemu = QemuProcess.start();
-             MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), "").awaitUp()) {
+                MonmuxFixture mx =
+                        MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), "").awaitUp()) {
             String base = "http://127.0.0.1:" + mx.metricsPort();
             HttpResponse<String> health = HttpGet.get(base + "/healthz");
             assertEquals(200, health.statusCode());
@@ -43,14 +42,21 @@ class MetricsEndToEndTest {
                 t.await("(qemu) ");
                 t.line("cont");
                 t.await("(qemu) ");
-                for (int i = 0; i < 1000 && !(HttpGet.sample(scrape(mx), "monmux_events_total{event=\"RESUME\",vm=\"vm1\"}") >= 1); i++) {
-                    Thread.sleep(10);   // the event may come just after the reply
+                for (int i = 0;
+                        i < 1000
+                                && !(HttpGet.sample(scrape(mx), "monmux_events_total{event=\"RESUME\",vm=\"vm1\"}")
+                                        >= 1);
+                        i++) {
+                    Thread.sleep(10); // the event may come just after the reply
                 }
                 s = scrape(mx);
                 assertEquals(1.0, HttpGet.sample(s, "monmux_clients{listener=\"telnet\",vm=\"vm1\"}"), s);
                 assertEquals(3.0, HttpGet.sum(s, "monmux_commands_total{command=\"info status\",outcome=\"ok\","), s);
                 assertEquals(1.0, HttpGet.sum(s, "monmux_commands_total{command=\"stop\",outcome=\"ok\","), s);
-                assertEquals(3.0, HttpGet.sample(s, "monmux_command_duration_seconds_count{command=\"info status\",vm=\"vm1\"}"), s);
+                assertEquals(
+                        3.0,
+                        HttpGet.sample(s, "monmux_command_duration_seconds_count{command=\"info status\",vm=\"vm1\"}"),
+                        s);
                 assertEquals(1.0, HttpGet.sample(s, "monmux_events_total{event=\"STOP\",vm=\"vm1\"}"), s);
                 assertEquals(1.0, HttpGet.sample(s, "monmux_events_total{event=\"RESUME\",vm=\"vm1\"}"), s);
                 assertEquals(0.0, HttpGet.sample(s, "monmux_qmp_reconnects_total{vm=\"vm1\"}"), s);
@@ -62,11 +68,16 @@ class MetricsEndToEndTest {
             }
             health = HttpGet.get(base + "/healthz");
             assertEquals(503, health.statusCode());
-            assertTrue(health.body().matches("\\{\"status\":\"down\",\"vms\":\\{\"vm1\":\"(DOWN|CONNECTING)\"},\"down\":\\[\"vm1\"]}\n"),
+            assertTrue(
+                    health.body()
+                            .matches(
+                                    "\\{\"status\":\"down\",\"vms\":\\{\"vm1\":\"(DOWN|CONNECTING)\"},\"down\":\\[\"vm1\"]}\n"),
                     health.body());
             s = scrape(mx);
             assertEquals(0.0, HttpGet.sample(s, "monmux_qmp_link_up{vm=\"vm1\"}"), s);
-            for (int i = 0; i < 1000 && HttpGet.sample(scrape(mx), "monmux_qmp_reconnects_total{vm=\"vm1\"}") < 1; i++) {
+            for (int i = 0;
+                    i < 1000 && HttpGet.sample(scrape(mx), "monmux_qmp_reconnects_total{vm=\"vm1\"}") < 1;
+                    i++) {
                 Thread.sleep(10);
             }
             assertTrue(HttpGet.sample(scrape(mx), "monmux_qmp_reconnects_total{vm=\"vm1\"}") >= 1);

@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import dev.monmux.auth.PasswordHash;
 import dev.monmux.testing.MonmuxFixture;
 import dev.monmux.testing.QemuProcess;
 import dev.monmux.testing.TelnetTestClient;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** Users, roles, locks, notices and messages between operators sharing one real QEMU. */
 class OperatorsEndToEndTest {
@@ -54,17 +52,19 @@ class OperatorsEndToEndTest {
 
     /** Raw clients get notices and events in between their answers; the answer is what ends the text. */
     static void assertEndsWith(String expected, String actual) {
-        assertTrue(actual.endsWith(expected), "expected to end with " + TelnetTestClient.show(expected) + ": "
-                + TelnetTestClient.show(actual));
+        assertTrue(
+                actual.endsWith(expected),
+                "expected to end with " + TelnetTestClient.show(expected) + ": " + TelnetTestClient.show(actual));
     }
 
     @Test
     void aViewerCannotStopOrQuitTheVmByAnySpelling() throws Exception {
         try (QemuProcess qemu = QemuProcess.start();
-             MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), USERS).awaitUp();
-             TelnetTestClient vera = login(mx, false, "vera", "vera-pw");
-             TelnetTestClient veraTty = login(mx, true, "vera", "vera-pw");
-             TelnetTestClient root = login(mx, false, "root", "root-pw")) {
+                MonmuxFixture mx =
+                        MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), USERS).awaitUp();
+                TelnetTestClient vera = login(mx, false, "vera", "vera-pw");
+                TelnetTestClient veraTty = login(mx, true, "vera", "vera-pw");
+                TelnetTestClient root = login(mx, false, "root", "root-pw")) {
             assertEquals("VM status: running\r\n" + PROMPT, run(vera, "info status"), "queries are open to viewers");
 
             String needsOperator = "permission denied: 'stop' needs role operator on VM 'vm1'\r\n" + PROMPT;
@@ -78,21 +78,31 @@ class OperatorsEndToEndTest {
             assertEquals(needsAdmin, run(vera, " q "));
             // QEMU's command names are case-sensitive: STOP is no command, answered as QEMU answers it.
             assertEquals("unknown command: 'STOP'\r\n" + PROMPT, run(vera, "STOP"));
-            assertEquals("permission denied: 'system_reset' needs role operator on VM 'vm1'\r\n" + PROMPT,
+            assertEquals(
+                    "permission denied: 'system_reset' needs role operator on VM 'vm1'\r\n" + PROMPT,
                     run(vera, "system_reset"));
 
             // Raw QMP: judged by the QMP command, and human-monitor-command by the HMP line inside it.
             assertEquals(needsOperator, run(vera, "{\"execute\": \"stop\"}"));
             assertEquals(needsAdmin, run(vera, "{\"execute\":\"quit\"}"));
-            assertEquals("permission denied: 'stop' needs role operator on VM 'vm1'\r\n" + PROMPT,
+            assertEquals(
+                    "permission denied: 'stop' needs role operator on VM 'vm1'\r\n" + PROMPT,
                     run(vera, "{\"exec-oob\": \"stop\"}"));
             for (String inner : List.of("quit", "q", " q", "stop", "s", "system_reset")) {
-                String out = run(vera, "{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": \""
-                        + inner + "\"}}");
-                assertTrue(out.startsWith("permission denied: 'human-monitor-command' needs role "), inner + ": " + out);
+                String out = run(
+                        vera,
+                        "{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": \"" + inner
+                                + "\"}}");
+                assertTrue(
+                        out.startsWith("permission denied: 'human-monitor-command' needs role "), inner + ": " + out);
             }
-            assertTrue(run(vera, "{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": "
-                    + "\"info status\"}}").contains("VM status: running"), "an inner query is fine");
+            assertTrue(
+                    run(
+                                    vera,
+                                    "{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": "
+                                            + "\"info status\"}}")
+                            .contains("VM status: running"),
+                    "an inner query is fine");
             assertTrue(run(vera, "{\"execute\": \"query-status\"}").contains("\"running\": true"));
 
             // The interactive terminal too (no confirmation question for a refused command).
@@ -102,8 +112,10 @@ class OperatorsEndToEndTest {
             // The VM never stopped: ask as an admin through the same monmux.
             assertEquals("VM status: running\r\n" + PROMPT, run(root, "info status"));
             // raw QMP is printed as qmp-shell -p prints it (Python's json.dumps(reply, indent=4, sort_keys=True))
-            assertEquals("{\r\n    \"return\": {\r\n        \"running\": true,\r\n        \"singlestep\": false,\r\n"
-                    + "        \"status\": \"running\"\r\n    }\r\n}\r\n" + PROMPT, run(root, "{\"execute\": \"query-status\"}"));
+            assertEquals(
+                    "{\r\n    \"return\": {\r\n        \"running\": true,\r\n        \"singlestep\": false,\r\n"
+                            + "        \"status\": \"running\"\r\n    }\r\n}\r\n" + PROMPT,
+                    run(root, "{\"execute\": \"query-status\"}"));
             assertFalse(root.all().contains("event STOP"), "no STOP event reached anyone");
             assertTrue(qemu.isAlive());
         }
@@ -112,11 +124,12 @@ class OperatorsEndToEndTest {
     @Test
     void operatorsShareTheVmWithNoticesLocksAndMessages() throws Exception {
         try (QemuProcess qemu = QemuProcess.start();
-             MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), USERS).awaitUp();
-             TelnetTestClient alice = login(mx, true, "alice", "alice-pw");
-             TelnetTestClient otto = login(mx, false, "otto", "otto-pw");
-             TelnetTestClient vera = login(mx, false, "vera", "vera-pw");
-             TelnetTestClient root = login(mx, false, "root", "root-pw")) {
+                MonmuxFixture mx =
+                        MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), USERS).awaitUp();
+                TelnetTestClient alice = login(mx, true, "alice", "alice-pw");
+                TelnetTestClient otto = login(mx, false, "otto", "otto-pw");
+                TelnetTestClient vera = login(mx, false, "vera", "vera-pw");
+                TelnetTestClient root = login(mx, false, "root", "root-pw")) {
             // An operator stops the VM; the others see who did it, like an event; the actor does not.
             runUntilEvent(alice, "stop", "STOP");
             otto.await("[alice@127.0.0.1] stop\r\n");
@@ -125,10 +138,10 @@ class OperatorsEndToEndTest {
             otto.await("event STOP\r\n");
             assertEndsWith("VM status: paused\r\n" + PROMPT, run(otto, "info status"));
             if (!run(otto, "cont").contains("event RESUME")) {
-                otto.await("event RESUME\r\n");   // the event may follow the prompt
+                otto.await("event RESUME\r\n"); // the event may follow the prompt
             }
-            alice.await("[otto@127.0.0.1] cont\r\n" + PROMPT);   // interactive: the prompt is redrawn below
-            alice.await("event RESUME\r\n" + PROMPT);   // interactive: the prompt is redrawn below
+            alice.await("[otto@127.0.0.1] cont\r\n" + PROMPT); // interactive: the prompt is redrawn below
+            alice.await("event RESUME\r\n" + PROMPT); // interactive: the prompt is redrawn below
             vera.await("event RESUME\r\n");
             assertFalse(otto.all().contains("[otto@"), "the actor gets no notice of its own command");
             assertFalse(alice.all().contains("[alice@"));
@@ -146,40 +159,56 @@ class OperatorsEndToEndTest {
             // .who: everyone on the VM, with role and idle time; * marks the caller.
             String who = run(vera, ".who");
             assertTrue(who.matches("(?s)   USER +ADDRESS +ROLE +SINCE +IDLE +LOCK\r\n.*"), who);
-            assertTrue(who.matches("(?s).*\r\n {3}alice +127\\.0\\.0\\.1:\\d+ +operator +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +\\d+s\r\n.*"), who);
+            assertTrue(
+                    who.matches(
+                            "(?s).*\r\n {3}alice +127\\.0\\.0\\.1:\\d+ +operator +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +\\d+s\r\n.*"),
+                    who);
             assertTrue(who.matches("(?s).*\r\n\\* +vera +127\\.0\\.0\\.1:\\d+ +viewer .*"), who);
             assertTrue(who.contains(" otto ") && who.contains(" root ") && who.contains(" admin "), who);
             String[] rows = who.substring(0, who.indexOf("\r\n" + PROMPT)).split("\r\n");
             assertEquals(5, rows.length, who);
             for (int r = 0; r < rows.length; r++) {
                 String row = rows[r];
-                assertEquals(rows[0].indexOf("ADDRESS"), row.indexOf(r == 0 ? "ADDRESS" : "127.0.0.1"),
+                assertEquals(
+                        rows[0].indexOf("ADDRESS"),
+                        row.indexOf(r == 0 ? "ADDRESS" : "127.0.0.1"),
                         "columns line up: " + who);
-                java.util.regex.Matcher since = java.util.regex.Pattern.compile("SINCE|\\d{4}-\\d\\d-\\d\\d").matcher(row);
+                java.util.regex.Matcher since = java.util.regex.Pattern.compile("SINCE|\\d{4}-\\d\\d-\\d\\d")
+                        .matcher(row);
                 assertTrue(since.find(), row);
                 assertEquals(rows[0].indexOf("SINCE"), since.start(), who);
             }
 
             // .lock: exclusive control; others' control commands are refused, their queries are not.
-            assertEndsWith("permission denied: '.lock' needs role operator on VM 'vm1'\r\n" + PROMPT, run(vera, ".lock"));
-            assertTrue(run(alice, ".lock").contains("VM 'vm1' locked: others can only run queries until you '.unlock' or leave"));
+            assertEndsWith(
+                    "permission denied: '.lock' needs role operator on VM 'vm1'\r\n" + PROMPT, run(vera, ".lock"));
+            assertTrue(run(alice, ".lock")
+                    .contains("VM 'vm1' locked: others can only run queries until you '.unlock' or leave"));
             otto.await("[monmux] alice@127.0.0.1 locked VM 'vm1'; only queries are allowed for others\r\n");
             String refused = run(otto, "stop");
-            assertTrue(refused.matches("(?s).*VM 'vm1' is locked by alice@127\\.0\\.0\\.1 since \\d\\d:\\d\\d:\\d\\d; only queries are allowed\r\n\\(qemu\\) "), refused);
+            assertTrue(
+                    refused.matches(
+                            "(?s).*VM 'vm1' is locked by alice@127\\.0\\.0\\.1 since \\d\\d:\\d\\d:\\d\\d; only queries are allowed\r\n\\(qemu\\) "),
+                    refused);
             assertEndsWith("VM status: running\r\n" + PROMPT, run(otto, "info status"));
             assertTrue(run(otto, ".who").matches("(?s).*alice .* lock\r\n.*"));
             assertEndsWith("Error: VM 'vm1' is already locked by alice@127.0.0.1\r\n" + PROMPT, run(otto, ".lock"));
-            assertEndsWith("permission denied: '.lock force' needs role admin on VM 'vm1'\r\n" + PROMPT,
+            assertEndsWith(
+                    "permission denied: '.lock force' needs role admin on VM 'vm1'\r\n" + PROMPT,
                     run(otto, ".lock force"));
-            assertEndsWith("Error: VM 'vm1' is locked by alice@127.0.0.1, not by you\r\n" + PROMPT, run(otto, ".unlock"));
-            runUntilEvent(alice, "stop", "STOP");   // the holder keeps control
+            assertEndsWith(
+                    "Error: VM 'vm1' is locked by alice@127.0.0.1, not by you\r\n" + PROMPT, run(otto, ".unlock"));
+            runUntilEvent(alice, "stop", "STOP"); // the holder keeps control
             runUntilEvent(alice, "cont", "RESUME");
 
             // An admin forces the lock; the former holder is now the one refused.
-            assertEndsWith("Error: VM 'vm1' is already locked by alice@127.0.0.1; '.lock force' takes it over\r\n" + PROMPT,
+            assertEndsWith(
+                    "Error: VM 'vm1' is already locked by alice@127.0.0.1; '.lock force' takes it over\r\n" + PROMPT,
                     run(root, ".lock"));
             assertEndsWith("lock of VM 'vm1' taken over from alice@127.0.0.1\r\n" + PROMPT, run(root, ".lock force"));
-            alice.await("[monmux] root@127.0.0.1 took over the lock of VM 'vm1' from alice@127.0.0.1; only queries are allowed for others\r\n" + PROMPT);   // interactive: the prompt is redrawn below
+            alice.await(
+                    "[monmux] root@127.0.0.1 took over the lock of VM 'vm1' from alice@127.0.0.1; only queries are allowed for others\r\n"
+                            + PROMPT); // interactive: the prompt is redrawn below
             assertTrue(run(alice, "stop").contains("is locked by root@127.0.0.1"));
             assertEndsWith("VM 'vm1' unlocked\r\n" + PROMPT, run(root, ".unlock"));
             otto.await("[monmux] root@127.0.0.1 unlocked VM 'vm1'\r\n");
@@ -187,7 +216,8 @@ class OperatorsEndToEndTest {
 
             // .say reaches the others on the VM.
             assertEndsWith("said to 3 other operators on VM 'vm1'\r\n" + PROMPT, run(otto, ".say back in 5 minutes"));
-            alice.await("[otto@127.0.0.1 says] back in 5 minutes\r\n" + PROMPT);   // interactive: the prompt is redrawn below
+            alice.await(
+                    "[otto@127.0.0.1 says] back in 5 minutes\r\n" + PROMPT); // interactive: the prompt is redrawn below
             vera.await("[otto@127.0.0.1 says] back in 5 minutes\r\n");
             root.await("[otto@127.0.0.1 says] back in 5 minutes\r\n");
             assertEndsWith("Error: usage: .say TEXT\r\n" + PROMPT, run(otto, ".say"));
@@ -195,7 +225,8 @@ class OperatorsEndToEndTest {
             // A lock ends when its holder leaves.
             run(otto, ".lock");
             otto.close();
-            alice.await("[monmux] otto@127.0.0.1 left; VM 'vm1' is unlocked\r\n" + PROMPT);   // interactive: the prompt is redrawn below
+            alice.await("[monmux] otto@127.0.0.1 left; VM 'vm1' is unlocked\r\n"
+                    + PROMPT); // interactive: the prompt is redrawn below
             runUntilEvent(alice, "stop", "STOP");
             runUntilEvent(alice, "cont", "RESUME");
             assertTrue(qemu.isAlive());
@@ -205,9 +236,9 @@ class OperatorsEndToEndTest {
     @Test
     void grantsLimitWhichVmsAUserSees() throws Exception {
         try (QemuProcess qemu = QemuProcess.start();
-             MonmuxFixture mx = MonmuxFixture.start("listeners: {telnet: {port: 0}}\n"
-                     + "vms:\n  - {name: vm1, qmp: 'unix:" + qemu.qmpSocket() + "', telnet: {port: 0}}\n"
-                     + "  - {name: db-1, qmp: 'unix:" + qemu.dir().resolve("none.sock") + "'}\n" + USERS)) {
+                MonmuxFixture mx = MonmuxFixture.start("listeners: {telnet: {port: 0}}\n"
+                        + "vms:\n  - {name: vm1, qmp: 'unix:" + qemu.qmpSocket() + "', telnet: {port: 0}}\n"
+                        + "  - {name: db-1, qmp: 'unix:" + qemu.dir().resolve("none.sock") + "'}\n" + USERS)) {
             TelnetTestClient dave = TelnetTestClient.raw(mx.telnetPort());
             dave.await("login: ");
             dave.line("dave");
@@ -235,8 +266,7 @@ class OperatorsEndToEndTest {
                 d.line("dave");
                 d.await("Password: ");
                 d.line("dave-pw");
-                assertEquals("permission denied: user 'dave' has no access to VM 'vm1'\r\n",
-                        d.await("'vm1'\r\n"));
+                assertEquals("permission denied: user 'dave' has no access to VM 'vm1'\r\n", d.await("'vm1'\r\n"));
                 assertTrue(d.awaitClosed(5_000));
             }
         }
@@ -245,9 +275,10 @@ class OperatorsEndToEndTest {
     @Test
     void theConfirmationQuestionGuardsDangerousCommandsOnATerminal() throws Exception {
         try (QemuProcess qemu = QemuProcess.start();
-             MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), USERS).awaitUp();
-             TelnetTestClient root = login(mx, true, "root", "root-pw");
-             TelnetTestClient otto = login(mx, false, "otto", "otto-pw")) {
+                MonmuxFixture mx =
+                        MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), USERS).awaitUp();
+                TelnetTestClient root = login(mx, true, "root", "root-pw");
+                TelnetTestClient otto = login(mx, false, "otto", "otto-pw")) {
             root.line("quit");
             assertEquals("quit\r\nReally quit VM 'vm1'? (yes/no) ", root.await("(yes/no) "));
             assertEquals("no\r\n'quit' was not run\r\n" + PROMPT, run(root, "no"));

@@ -3,17 +3,15 @@ package dev.monmux.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Test;
-
 import dev.monmux.qmp.VmLink;
 import dev.monmux.testing.MonmuxFixture;
 import dev.monmux.testing.QemuProcess;
 import dev.monmux.testing.TelnetTestClient;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 
 /**
  * QEMU dies with commands in flight while twenty operators are attached: nobody hangs, nobody is
@@ -30,10 +28,12 @@ class QemuCrashEndToEndTest {
         QemuProcess qemu = QemuProcess.start(List.of("-S"));
         Path socket = qemu.qmpSocket();
         List<TelnetTestClient> clients = new ArrayList<>();
-        try (MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + socket,
-                "qmp: {reconnectInitial: 50ms, reconnectMax: 300ms}\n").awaitUp()) {
+        try (MonmuxFixture mx = MonmuxFixture.oneVm(
+                        "unix:" + socket, "qmp: {reconnectInitial: 50ms, reconnectMax: 300ms}\n")
+                .awaitUp()) {
             for (int i = 0; i < CLIENTS; i++) {
-                TelnetTestClient c = i % 2 == 0 ? TelnetTestClient.raw(mx.telnetPort())
+                TelnetTestClient c = i % 2 == 0
+                        ? TelnetTestClient.raw(mx.telnetPort())
                         : TelnetTestClient.interactive(mx.telnetPort());
                 c.await("(qemu) ");
                 clients.add(c);
@@ -61,7 +61,9 @@ class QemuCrashEndToEndTest {
                 for (int k = lost + down; k < LINES_EACH; k++) {
                     rest += c.await(DOWN);
                 }
-                assertEquals(LINES_EACH, 1 + count(rest, LOST) + count(rest, DOWN),
+                assertEquals(
+                        LINES_EACH,
+                        1 + count(rest, LOST) + count(rest, DOWN),
                         "every line answered once: " + TelnetTestClient.show(rest));
                 if (i % 2 == 0) {
                     assertEquals(LINES_EACH, 1 + count(rest, LOST), "raw lines were all in flight");
@@ -94,11 +96,12 @@ class QemuCrashEndToEndTest {
     @Test
     void hungQemuTimesOutCommandsRecyclesTheLinkAndTimesOutTheHandshake() throws Exception {
         try (QemuProcess qemu = QemuProcess.start(List.of("-S"));
-             MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), """
+                MonmuxFixture mx =
+                        MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), """
                      qmp: {commandTimeout: 300ms, handshakeTimeout: 400ms, maxConsecutiveTimeouts: 3,
                            reconnectInitial: 50ms, reconnectMax: 200ms}
                      """).awaitUp();
-             TelnetTestClient c = TelnetTestClient.raw(mx.telnetPort())) {
+                TelnetTestClient c = TelnetTestClient.raw(mx.telnetPort())) {
             c.await("(qemu) ");
             VmLink link = (VmLink) mx.monmux().vms().get("vm1").orElseThrow().link();
             qemu.freeze();

@@ -3,19 +3,17 @@ package dev.monmux.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.monmux.testing.MonmuxFixture;
+import dev.monmux.testing.QemuProcess;
+import dev.monmux.testing.QmpLineClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-
-import dev.monmux.testing.MonmuxFixture;
-import dev.monmux.testing.QemuProcess;
-import dev.monmux.testing.QmpLineClient;
 
 /**
  * The same scripted QMP sessions run straight against one QEMU and through monmux's QMP front end
@@ -25,8 +23,7 @@ import dev.monmux.testing.QmpLineClient;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class QmpConformanceTest {
     /** A chunk of bytes to send; with {@code sync}, a marker command follows and the replies up to its are read. */
-    private record Step(byte[] bytes, boolean sync) {
-    }
+    private record Step(byte[] bytes, boolean sync) {}
 
     private static Step s(String text) {
         return new Step(text.getBytes(StandardCharsets.UTF_8), true);
@@ -47,7 +44,8 @@ class QmpConformanceTest {
             s("{\"execute\": \"qmp_capabilities\", \"arguments\": {\"enable\": [\"bogus\"]}, \"id\": 2}\n"),
             s("{\"execute\": \"qmp_capabilities\", \"arguments\": {\"enable\": \"oob\", \"x\": 1}, \"id\": 3}\n"),
             s("[1]\n{\"execute\": }\ngarbage\n{\"exec-oob\": \"query-status\", \"id\": 4}\n"),
-            s("{\"execute\": \"qmp_capabilities\", \"id\": {\"b\": [1, \"x\"], \"a\": null, \"zz\": {\"q\": 1, \"id\": 2}}}\n"),
+            s(
+                    "{\"execute\": \"qmp_capabilities\", \"id\": {\"b\": [1, \"x\"], \"a\": null, \"zz\": {\"q\": 1, \"id\": 2}}}\n"),
             s("{\"execute\": \"qmp_capabilities\", \"id\": 5}\n"),
             // good commands, ids of all types
             s("{\"execute\": \"query-status\", \"id\": \"s\"}\n"),
@@ -67,7 +65,8 @@ class QmpConformanceTest {
             s("{\"execute\": \"query-status\", \"id\": \"\\u00e9\\u20ac\\ud83d\\ude00\\t\\/\\\"'\"}"
                     + "{'execute': 'query-status', 'id': 'single \\' \"quoted\"'}\n"),
             s("{\"execute\": \"query-status\", \"id\": \"caf\u00e9 \u20ac\"}\n"),
-            s("{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": \"info status\"}, \"id\": 6}\n"),
+            s(
+                    "{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": \"info status\"}, \"id\": 6}\n"),
             s("{\"execute\": \"query-commands\", \"id\": 7}\n"),
             s("{\"execute\": \"query-qmp-schema\", \"id\": 8}\n"),
             // errors of several classes
@@ -83,15 +82,19 @@ class QmpConformanceTest {
             s("{\"execute\": \"query-status\", \"id\": 01}\n"),
             s("{\"id\": 14}\n{\"execute\": \"query-status\", \"foo\": 1, \"bar\": 2, \"id\": 15}\n"),
             s("{\"execute\": \"query-status\", \"arguments\": [], \"id\": 16}{\"execute\": 5, \"id\": 17}\n"),
-            s("{\"exec-oob\": \"query-status\", \"id\": 18}{\"execute\": \"query-status\", \"exec-oob\": \"x\", \"id\": 19}\n"),
-            s("{\"execute\": \"query-status\", \"id\": \"\\ud800\"}\n{\"execute\": \"query-status\", \"id\": \"\\q\"}\n"),
+            s(
+                    "{\"exec-oob\": \"query-status\", \"id\": 18}{\"execute\": \"query-status\", \"exec-oob\": \"x\", \"id\": 19}\n"),
+            s(
+                    "{\"execute\": \"query-status\", \"id\": \"\\ud800\"}\n{\"execute\": \"query-status\", \"id\": \"\\q\"}\n"),
             s("{\"a\" \"b\"}\n{\"a\": 1 \"b\": 2}\n[1 2]\n{1: 2}\n"),
-            s("{\"execute\": \"query-name\", \"id\": \"\\u12zz\"}\n{\"execute\": \"query-name\", \"id\": \"\\u\"}\n"
-                    + "{\"execute\": \"query-name\", \"id\": \"\\u12\"}\n{\"execute\": \"query-name\", \"id\": \"\\U0041\"}\n"
-                    + "{\"execute\": \"query-name\", \"id\": \"\\u0000\"}\n{\"execute\": \"query-name\", \"id\": \"\\ud83d\"}\n"
-                    + "{\"execute\": \"query-name\", \"id\": \"\\ude00\"}\n{\"execute\": \"query-name\", \"id\": \"\\ud83d\\u0041\"}\n"),
-            bytes("{\"execute\": \"query-name\", \"id\": \"a\tb\"}\n\u00fe{\"execute\": \"query-name\", \"id\": 1}\n"
-                    + "{\"execute\": \"query-name\", \"id\": \"a\u00c3(b\"}\n{\"execute\": \"query-name\", \"id\": \"\u00c3\u00a9\"}\n"),
+            s(
+                    "{\"execute\": \"query-name\", \"id\": \"\\u12zz\"}\n{\"execute\": \"query-name\", \"id\": \"\\u\"}\n"
+                            + "{\"execute\": \"query-name\", \"id\": \"\\u12\"}\n{\"execute\": \"query-name\", \"id\": \"\\U0041\"}\n"
+                            + "{\"execute\": \"query-name\", \"id\": \"\\u0000\"}\n{\"execute\": \"query-name\", \"id\": \"\\ud83d\"}\n"
+                            + "{\"execute\": \"query-name\", \"id\": \"\\ude00\"}\n{\"execute\": \"query-name\", \"id\": \"\\ud83d\\u0041\"}\n"),
+            bytes(
+                    "{\"execute\": \"query-name\", \"id\": \"a\tb\"}\n\u00fe{\"execute\": \"query-name\", \"id\": 1}\n"
+                            + "{\"execute\": \"query-name\", \"id\": \"a\u00c3(b\"}\n{\"execute\": \"query-name\", \"id\": \"\u00c3\u00a9\"}\n"),
             s("-x\n1.e5\n1e\n{\"execute\": \"query-name\", \"id\": 0e5}\n{\"execute\": \"query-name\", \"id\": 1E+2}\n"
                     + "Ab{\"execute\": \"query-name\", \"id\": 2}\n{\"execute\": \"query-name\", \"id\": -0.0e-7}\n"),
             // split objects, several per line
@@ -120,11 +123,12 @@ class QmpConformanceTest {
     @Test
     void monmuxAnswersExactlyAsQemuDoes() throws Exception {
         try (QemuProcess direct = QemuProcess.start();
-             QemuProcess behind = QemuProcess.start()) {
+                QemuProcess behind = QemuProcess.start()) {
             Path front = behind.dir().resolve("front.qmp");
             try (MonmuxFixture mx = MonmuxFixture.start("listeners: {telnet: {port: 0}}\nvms:\n  - name: vm1\n"
-                    + "    qmp: 'unix:" + behind.qmpSocket() + "'\n"
-                    + "    qmpListen: {unix: '" + front + "', role: admin}\n").awaitUp()) {
+                            + "    qmp: 'unix:" + behind.qmpSocket() + "'\n"
+                            + "    qmpListen: {unix: '" + front + "', role: admin}\n")
+                    .awaitUp()) {
                 for (List<Step> script : List.of(MAIN, OOB)) {
                     List<String> want;
                     try (QmpLineClient q = QmpLineClient.unix(direct.qmpSocket())) {
@@ -138,9 +142,12 @@ class QmpConformanceTest {
                     for (int i = 0; i < Math.min(want.size(), got.size()); i++) {
                         int from = Math.max(0, i - 4);
                         int at = i;
-                        assertEquals(want.get(i), got.get(i), () -> "line " + at + " differs; QEMU said "
-                                + want.subList(from, Math.min(want.size(), at + 3)) + ", monmux said "
-                                + got.subList(from, Math.min(got.size(), at + 3)));
+                        assertEquals(
+                                want.get(i),
+                                got.get(i),
+                                () -> "line " + at + " differs; QEMU said "
+                                        + want.subList(from, Math.min(want.size(), at + 3)) + ", monmux said "
+                                        + got.subList(from, Math.min(got.size(), at + 3)));
                     }
                     assertEquals(want.size(), got.size(), "number of lines");
                 }
@@ -161,8 +168,8 @@ class QmpConformanceTest {
             String marker = "\"id\": \"sync-" + (++n) + "\"";
             q.send("{\"execute\": \"query-name\", \"id\": \"sync-" + n + "\"}\n");
             for (String l : q.readUntil(l -> l.contains(marker))) {
-                lines.add(l.replaceAll("\"timestamp\": \\{\"seconds\": \\d+, \"microseconds\": \\d+}",
-                        "\"timestamp\": T"));
+                lines.add(l.replaceAll(
+                        "\"timestamp\": \\{\"seconds\": \\d+, \"microseconds\": \\d+}", "\"timestamp\": T"));
             }
         }
         return lines;

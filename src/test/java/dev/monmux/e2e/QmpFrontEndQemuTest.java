@@ -4,20 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.monmux.testing.MonmuxFixture;
+import dev.monmux.testing.QemuProcess;
+import dev.monmux.testing.QmpLineClient;
+import dev.monmux.testing.TelnetTestClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-
-import dev.monmux.testing.MonmuxFixture;
-import dev.monmux.testing.QemuProcess;
-import dev.monmux.testing.QmpLineClient;
-import dev.monmux.testing.TelnetTestClient;
 
 /** QMP clients and telnet operators sharing one real QEMU through monmux's QMP front end. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -33,16 +31,18 @@ class QmpFrontEndQemuTest {
     @Test
     void twoQmpClientsAndATelnetClientShareOneQemu() throws Exception {
         try (QemuProcess qemu = QemuProcess.start();
-             QmpLineClient direct = QmpLineClient.unix(qemu.qmpSocket())) {
+                QmpLineClient direct = QmpLineClient.unix(qemu.qmpSocket())) {
             // QEMU serves one client: take its greeting now, then hand the socket to monmux.
             String qemuGreeting = direct.readLine();
             direct.close();
             Path front = qemu.dir().resolve("front.qmp");
-            try (MonmuxFixture mx = MonmuxFixture.start("listeners: {telnet: {port: 0}}\n"
-                    + config(qemu.qmpSocket(), front)).awaitUp();
-                 QmpLineClient a = QmpLineClient.unix(front);
-                 QmpLineClient b = QmpLineClient.tcp(mx.monmux().qmpListeners().bound().get(1).port());
-                 TelnetTestClient t = TelnetTestClient.raw(mx.telnetPort())) {
+            try (MonmuxFixture mx = MonmuxFixture.start(
+                                    "listeners: {telnet: {port: 0}}\n" + config(qemu.qmpSocket(), front))
+                            .awaitUp();
+                    QmpLineClient a = QmpLineClient.unix(front);
+                    QmpLineClient b = QmpLineClient.tcp(
+                            mx.monmux().qmpListeners().bound().get(1).port());
+                    TelnetTestClient t = TelnetTestClient.raw(mx.telnetPort())) {
                 assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(front)));
                 assertEquals(qemuGreeting, a.readLine(), "the greeting is QEMU's, byte for byte");
                 assertEquals(qemuGreeting, b.readLine());
@@ -57,7 +57,8 @@ class QmpFrontEndQemuTest {
                 StringBuilder bs = new StringBuilder();
                 for (int i = 0; i < 40; i++) {
                     as.append("{\"execute\": \"query-status\", \"id\": 1}");
-                    bs.append("{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": \"info version\"}, \"id\": 1}");
+                    bs.append(
+                            "{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": \"info version\"}, \"id\": 1}");
                     if (i % 2 == 0) {
                         as.append("{\"execute\": \"query-name\", \"id\": 1}\n");
                         bs.append("{\"execute\": \"no-such-command\", \"id\": 1}\n");
@@ -70,11 +71,13 @@ class QmpFrontEndQemuTest {
                 List<String> wantA = new ArrayList<>();
                 List<String> wantB = new ArrayList<>();
                 for (int i = 0; i < 40; i++) {
-                    wantA.add("{\"return\": {\"status\": \"running\", \"singlestep\": false, \"running\": true}, \"id\": 1}\r");
+                    wantA.add(
+                            "{\"return\": {\"status\": \"running\", \"singlestep\": false, \"running\": true}, \"id\": 1}\r");
                     wantB.add("{\"return\": \"7.2.22Debian 1:7.2+dfsg-7+deb12u18+b3\\r\\n\", \"id\": 1}\r");
                     if (i % 2 == 0) {
                         wantA.add("{\"return\": {}, \"id\": 1}\r");
-                        wantB.add("{\"id\": 1, \"error\": {\"class\": \"CommandNotFound\", \"desc\": \"The command no-such-command has not been found\"}}\r");
+                        wantB.add(
+                                "{\"id\": 1, \"error\": {\"class\": \"CommandNotFound\", \"desc\": \"The command no-such-command has not been found\"}}\r");
                     }
                 }
                 assertEquals(wantA, ar);
@@ -83,14 +86,19 @@ class QmpFrontEndQemuTest {
                 // stop from A: STOP reaches A (before its reply, as from QEMU), B and the telnet operator.
                 a.send("{\"execute\": \"stop\", \"id\": \"halt\"}\n");
                 List<String> aStop = a.readLines(2);
-                assertTrue(aStop.get(0).matches("\\{\"timestamp\": \\{\"seconds\": \\d+, \"microseconds\": \\d+}, \"event\": \"STOP\"}\r"),
+                assertTrue(
+                        aStop.get(0)
+                                .matches(
+                                        "\\{\"timestamp\": \\{\"seconds\": \\d+, \"microseconds\": \\d+}, \"event\": \"STOP\"}\r"),
                         aStop.toString());
                 assertEquals("{\"return\": {}, \"id\": \"halt\"}\r", aStop.get(1));
                 assertEquals(aStop.get(0), b.readLine(), "the same event, timestamp included");
                 // The telnet operator is told who stopped the VM, then sees the event.
                 assertTrue(t.await("event STOP").contains("[qmp@unix] stop (QMP)\r\n"));
                 b.send("{\"execute\": \"query-status\"}\n");
-                assertEquals("{\"return\": {\"status\": \"paused\", \"singlestep\": false, \"running\": false}}\r", b.readLine());
+                assertEquals(
+                        "{\"return\": {\"status\": \"paused\", \"singlestep\": false, \"running\": false}}\r",
+                        b.readLine());
                 t.line("cont");
                 assertTrue(a.readLine().contains("\"event\": \"RESUME\""));
                 assertTrue(b.readLine().contains("\"event\": \"RESUME\""));
@@ -98,11 +106,15 @@ class QmpFrontEndQemuTest {
                 // A script on TCP: send, half-close, read the answers, see the end (on a unix
                 // socket: aUnixClientThatHalfClosesGetsEveryAnswerAsFromQemu).
                 {
-                    try (QmpLineClient script = QmpLineClient.tcp(mx.monmux().qmpListeners().bound().get(1).port())) {
+                    try (QmpLineClient script = QmpLineClient.tcp(
+                            mx.monmux().qmpListeners().bound().get(1).port())) {
                         script.send(CAPS + "{\"execute\": \"query-status\"}\n");
                         script.shutdownOutput();
-                        assertEquals(List.of(qemuGreeting, "{\"return\": {}}\r",
-                                "{\"return\": {\"status\": \"running\", \"singlestep\": false, \"running\": true}}\r"),
+                        assertEquals(
+                                List.of(
+                                        qemuGreeting,
+                                        "{\"return\": {}}\r",
+                                        "{\"return\": {\"status\": \"running\", \"singlestep\": false, \"running\": true}}\r"),
                                 script.readLines(3));
                         assertTrue(script.isClosedByPeer());
                     }
@@ -122,14 +134,15 @@ class QmpFrontEndQemuTest {
         try (QemuProcess qemu = QemuProcess.startWithDirectMonitor(dev.monmux.testing.QemuBuild.v72(), List.of())) {
             Path front = qemu.dir().resolve("half.qmp");
             try (MonmuxFixture mx = MonmuxFixture.start("listeners: {telnet: {port: 0}}\n"
-                    + "vms:\n  - name: vm1\n    qmp: 'unix:" + qemu.qmpSocket() + "'\n"
-                    + "    qmpListen: {unix: '" + front + "', role: admin}\n").awaitUp()) {
+                            + "vms:\n  - name: vm1\n    qmp: 'unix:" + qemu.qmpSocket() + "'\n"
+                            + "    qmpListen: {unix: '" + front + "', role: admin}\n")
+                    .awaitUp()) {
                 String script = CAPS + "{\"execute\": \"query-status\"}\n{\"execute\": \"query-name\", \"id\": 2}\n"
                         + "{\"execute\": \"query-kvm\"}\n";
                 List<List<String>> got = new ArrayList<>();
                 for (Path socket : List.of(qemu.directSocket(), front)) {
                     try (QmpLineClient c = QmpLineClient.unix(socket)) {
-                        c.readLine();   // the greeting (QEMU's own on both)
+                        c.readLine(); // the greeting (QEMU's own on both)
                         c.send(script);
                         c.shutdownOutput();
                         got.add(c.readLines(4));
@@ -151,9 +164,10 @@ class QmpFrontEndQemuTest {
         try (QemuProcess qemu = QemuProcess.start()) {
             Path front = qemu.dir().resolve("order.qmp");
             try (MonmuxFixture mx = MonmuxFixture.start("listeners: {telnet: {port: 0}}\n"
-                    + "vms:\n  - name: vm1\n    qmp: 'unix:" + qemu.qmpSocket() + "'\n"
-                    + "    qmpListen: {unix: '" + front + "', role: admin}\n").awaitUp();
-                 QmpLineClient a = QmpLineClient.unix(front)) {
+                                    + "vms:\n  - name: vm1\n    qmp: 'unix:" + qemu.qmpSocket() + "'\n"
+                                    + "    qmpListen: {unix: '" + front + "', role: admin}\n")
+                            .awaitUp();
+                    QmpLineClient a = QmpLineClient.unix(front)) {
                 a.readLine();
                 a.send(CAPS);
                 a.readLine();
@@ -161,7 +175,8 @@ class QmpFrontEndQemuTest {
                     String cmd = i % 2 == 0 ? "stop" : "cont";
                     a.send("{\"execute\": \"" + cmd + "\", \"id\": " + i + "}\n");
                     List<String> two = a.readLines(2);
-                    assertTrue(two.get(0).contains("\"event\": \"" + (i % 2 == 0 ? "STOP" : "RESUME") + "\""),
+                    assertTrue(
+                            two.get(0).contains("\"event\": \"" + (i % 2 == 0 ? "STOP" : "RESUME") + "\""),
                             "round " + i + ": " + two);
                     assertEquals("{\"return\": {}, \"id\": " + i + "}\r", two.get(1));
                 }
@@ -179,15 +194,17 @@ class QmpFrontEndQemuTest {
             }
             assertTrue(Files.exists(front));
             try (MonmuxFixture mx = MonmuxFixture.start("listeners: {telnet: {port: 0}}\n"
-                    + "vms:\n  - name: vm1\n    qmp: 'unix:" + qemu.qmpSocket() + "'\n"
-                    + "    qmpListen: {unix: '" + front + "', role: viewer}\n").awaitUp();
-                 QmpLineClient a = QmpLineClient.unix(front)) {
+                                    + "vms:\n  - name: vm1\n    qmp: 'unix:" + qemu.qmpSocket() + "'\n"
+                                    + "    qmpListen: {unix: '" + front + "', role: viewer}\n")
+                            .awaitUp();
+                    QmpLineClient a = QmpLineClient.unix(front)) {
                 assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(front)));
                 assertTrue(a.readLine().startsWith("{\"QMP\": "));
                 a.send(CAPS);
                 assertEquals("{\"return\": {}}\r", a.readLine());
                 qemu.kill9();
-                assertTrue(a.isClosedByPeer(), "QEMU went away: the client's connection ends, as with QEMU's own socket");
+                assertTrue(
+                        a.isClosedByPeer(), "QEMU went away: the client's connection ends, as with QEMU's own socket");
             }
         }
     }

@@ -2,22 +2,20 @@ package dev.monmux.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.monmux.testing.MonmuxFixture;
+import dev.monmux.testing.QemuBuild;
+import dev.monmux.testing.QemuProcess;
+import dev.monmux.testing.QmpLineClient;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-
-import dev.monmux.testing.MonmuxFixture;
-import dev.monmux.testing.QemuBuild;
-import dev.monmux.testing.QemuProcess;
-import dev.monmux.testing.QmpLineClient;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The QMP front end reads bytes as QEMU's JSON parser does: every input below gets, byte for
@@ -57,15 +55,37 @@ class QmpInputQemuTest {
 
     private static List<byte[]> inputs() {
         List<byte[]> in = new ArrayList<>();
-        for (String escape : List.of("\\uffff", "\\ufffe", "\\ufdd0", "\\ufdef", "\\ud800", "\\udfff",
-                "\\udbff\\udfff", "\\ud83d\\ude00", "\\u0000", "\\u00e9", "\\u12", "\\uzzzz", "\\x41")) {
+        for (String escape : List.of(
+                "\\uffff",
+                "\\ufffe",
+                "\\ufdd0",
+                "\\ufdef",
+                "\\ud800",
+                "\\udfff",
+                "\\udbff\\udfff",
+                "\\ud83d\\ude00",
+                "\\u0000",
+                "\\u00e9",
+                "\\u12",
+                "\\uzzzz",
+                "\\x41")) {
             in.add(withId(escape));
         }
-        for (int[] raw : List.of(new int[] {0xEF, 0xBF, 0xBF}, new int[] {0xEF, 0xB7, 0x90},
-                new int[] {0xED, 0xA0, 0x80}, new int[] {0xC0, 0x80}, new int[] {0xC1, 0xBF},
-                new int[] {0xE0, 0x80, 0xAF}, new int[] {0xF4, 0x8F, 0xBF, 0xBF}, new int[] {0xF4, 0x90, 0x80, 0x80},
-                new int[] {0xF0, 0x9F, 0x98, 0x80}, new int[] {0xF8, 0x88, 0x80, 0x80, 0x80},
-                new int[] {0xC3, 0xA9}, new int[] {0xC3}, new int[] {0x80}, new int[] {0xE2, 0x82})) {
+        for (int[] raw : List.of(
+                new int[] {0xEF, 0xBF, 0xBF},
+                new int[] {0xEF, 0xB7, 0x90},
+                new int[] {0xED, 0xA0, 0x80},
+                new int[] {0xC0, 0x80},
+                new int[] {0xC1, 0xBF},
+                new int[] {0xE0, 0x80, 0xAF},
+                new int[] {0xF4, 0x8F, 0xBF, 0xBF},
+                new int[] {0xF4, 0x90, 0x80, 0x80},
+                new int[] {0xF0, 0x9F, 0x98, 0x80},
+                new int[] {0xF8, 0x88, 0x80, 0x80, 0x80},
+                new int[] {0xC3, 0xA9},
+                new int[] {0xC3},
+                new int[] {0x80},
+                new int[] {0xE2, 0x82})) {
             in.add(withId(raw));
         }
         in.add(bytes("{\"execute\": \"query-name\", \"arguments\": {\"", new int[] {0xEF, 0xBF, 0xBF}, "\": 1}}\n"));
@@ -82,10 +102,13 @@ class QmpInputQemuTest {
     void theFrontEndAnswersEveryInputAsQemuDoes(String version) throws Exception {
         QemuBuild build = version.equals("7.2") ? QemuBuild.v72() : QemuBuild.v100();
         try (QemuProcess qemu = QemuProcess.startWithDirectMonitor(build, List.of());
-             MonmuxFixture mx = MonmuxFixture.start("listeners: {telnet: {port: 0}}\nvms:\n  - name: vm1\n    qmp: 'unix:" + qemu.qmpSocket() + "'\n"
-                     + "    qmpListen: {unix: '" + dir.resolve("front.qmp") + "', role: admin}\n").awaitUp();
-             QmpLineClient direct = QmpLineClient.unix(qemu.directSocket());
-             QmpLineClient front = QmpLineClient.unix(dir.resolve("front.qmp"))) {
+                MonmuxFixture mx = MonmuxFixture.start(
+                                "listeners: {telnet: {port: 0}}\nvms:\n  - name: vm1\n    qmp: 'unix:"
+                                        + qemu.qmpSocket() + "'\n" + "    qmpListen: {unix: '"
+                                        + dir.resolve("front.qmp") + "', role: admin}\n")
+                        .awaitUp();
+                QmpLineClient direct = QmpLineClient.unix(qemu.directSocket());
+                QmpLineClient front = QmpLineClient.unix(dir.resolve("front.qmp"))) {
             for (QmpLineClient c : List.of(direct, front)) {
                 c.readLine();
                 c.send(CAPS);
@@ -98,7 +121,8 @@ class QmpInputQemuTest {
                 String qemus = direct.readLine();
                 String mine = front.readLine();
                 if (!qemus.equals(mine)) {
-                    differ.add(new String(input, StandardCharsets.ISO_8859_1).strip() + ": QEMU " + qemus + ", monmux " + mine);
+                    differ.add(new String(input, StandardCharsets.ISO_8859_1).strip() + ": QEMU " + qemus + ", monmux "
+                            + mine);
                 }
             }
             assertEquals(List.of(), differ, "QEMU " + version);

@@ -4,19 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import dev.monmux.auth.PasswordHash;
 import dev.monmux.testing.HttpGet;
 import dev.monmux.testing.MonmuxFixture;
 import dev.monmux.testing.QemuProcess;
 import dev.monmux.testing.QmpLineClient;
 import dev.monmux.testing.TelnetTestClient;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Reloading the config file with operators and QMP clients connected, against real QEMUs: a VM
@@ -71,19 +69,21 @@ class ReloadEndToEndTest {
         Path file = dir.resolve("monmux.yaml");
         Path front = dir.resolve("vm1-qmp.sock");
         try (QemuProcess a = QemuProcess.start()) {
-            String vm = "  - name: vm1\n    qmp: 'unix:" + a.qmpSocket() + "'\n"
-                    + "    qmpListen: {unix: '" + front + "', role: admin}\n";
+            String vm = "  - name: vm1\n    qmp: 'unix:" + a.qmpSocket() + "'\n" + "    qmpListen: {unix: '" + front
+                    + "', role: admin}\n";
             Files.writeString(file, config(dir, vm, "viewer", ""));
             try (MonmuxFixture mx = MonmuxFixture.startFile(file).awaitUp();
-                 TelnetTestClient root = login(mx.telnetPort(), "root", "root-pw");
-                 QmpLineClient qmp = QmpLineClient.unix(front)) {
+                    TelnetTestClient root = login(mx.telnetPort(), "root", "root-pw");
+                    QmpLineClient qmp = QmpLineClient.unix(front)) {
                 assertTrue(qmp.readLine().contains("\"QMP\""));
                 assertTrue(run(root, ".lock").contains("VM 'vm1' locked"));
                 Files.writeString(file, config(dir, vm + "    commandTimeout: 20s\n", "viewer", ""));
                 dev.monmux.Reloader.Result r = mx.reload();
                 assertTrue(r.ok(), r.detail());
-                assertEquals("VMs reconnected with new settings: vm1; listeners added: QMP unix:" + front
-                        + " (VM 'vm1'); listeners removed: QMP unix:" + front + " (VM 'vm1')", r.detail());
+                assertEquals(
+                        "VMs reconnected with new settings: vm1; listeners added: QMP unix:" + front
+                                + " (VM 'vm1'); listeners removed: QMP unix:" + front + " (VM 'vm1')",
+                        r.detail());
                 root.await("[monmux] VM 'vm1' was changed in the configuration; reattached");
                 assertTrue(qmp.isClosedByPeer(), "QMP clients reconnect to the new link");
                 mx.awaitUp();
@@ -103,7 +103,8 @@ class ReloadEndToEndTest {
         Path file = dir.resolve("monmux.yaml");
         Path vm2Qmp = dir.resolve("vm2-qmp.sock");
         int newPort = freePort();
-        try (QemuProcess a = QemuProcess.start(); QemuProcess b = QemuProcess.start()) {
+        try (QemuProcess a = QemuProcess.start();
+                QemuProcess b = QemuProcess.start()) {
             String vm1 = "  - {name: vm1, qmp: 'unix:" + a.qmpSocket() + "'}\n";
             String vm2 = "  - name: vm2\n    qmp: 'unix:" + b.qmpSocket() + "'\n    telnet: {port: 0, mode: raw}\n"
                     + "    qmpListen: {unix: '" + vm2Qmp + "', role: viewer}\n";
@@ -111,36 +112,46 @@ class ReloadEndToEndTest {
             String vm3 = "  - {name: vm3, qmp: 'unix:" + b.qmpSocket() + "'}\n";
             Files.writeString(file, config(dir, vm1 + vm2, "viewer", ""));
             try (MonmuxFixture mx = MonmuxFixture.startFile(file).awaitUp();
-                 TelnetTestClient vera = login(mx.telnetPort(), "vera", "vera-pw");
-                 TelnetTestClient rootOnVm2 = login(mx.telnetPort(), "root", "root-pw");
-                 TelnetTestClient admin = login(mx.telnetPort(), "root", "root-pw");
-                 TelnetTestClient dedicated = login(mx.monmux().telnetPort(1), "root", "root-pw");
-                 QmpLineClient qmp = QmpLineClient.unix(vm2Qmp)) {
+                    TelnetTestClient vera = login(mx.telnetPort(), "vera", "vera-pw");
+                    TelnetTestClient rootOnVm2 = login(mx.telnetPort(), "root", "root-pw");
+                    TelnetTestClient admin = login(mx.telnetPort(), "root", "root-pw");
+                    TelnetTestClient dedicated = login(mx.monmux().telnetPort(1), "root", "root-pw");
+                    QmpLineClient qmp = QmpLineClient.unix(vm2Qmp)) {
                 assertTrue(qmp.readLine().contains("\"QMP\""));
                 assertTrue(run(vera, ".attach vm1").contains("attached to VM 'vm1'"));
                 assertTrue(run(rootOnVm2, ".attach vm2").contains("attached to VM 'vm2'"));
                 assertTrue(run(admin, ".attach vm1").contains("attached to VM 'vm1'"));
                 assertTrue(run(dedicated, "info status").contains("VM status: running"));
-                assertEquals("permission denied: 'stop' needs role operator on VM 'vm1'\r\n" + PROMPT, run(vera, "stop"));
+                assertEquals(
+                        "permission denied: 'stop' needs role operator on VM 'vm1'\r\n" + PROMPT, run(vera, "stop"));
                 assertTrue(run(vera, ".reload").contains("permission denied: '.reload' needs role admin"));
                 try (TelnetTestClient dave = login(mx.telnetPort(), "dave", "dave-pw")) {
-                    assertEquals("permission denied: '.reload' needs role admin on every VM (not on vm2)\r\n" + PROMPT,
-                            run(dave, ".reload"), "an admin of one VM may not change the others");
+                    assertEquals(
+                            "permission denied: '.reload' needs role admin on every VM (not on vm2)\r\n" + PROMPT,
+                            run(dave, ".reload"),
+                            "an admin of one VM may not change the others");
                 }
 
-                Files.writeString(file, config(dir, vm1 + vm3, "operator", "    - {port: " + newPort + ", mode: raw}\n"));
+                Files.writeString(
+                        file, config(dir, vm1 + vm3, "operator", "    - {port: " + newPort + ", mode: raw}\n"));
                 String reloaded = run(admin, ".reload");
-                assertTrue(reloaded.startsWith("configuration reloaded: VMs added: vm3; VMs removed: vm2; "
-                        + "listeners added: telnet 127.0.0.1:" + newPort + "; listeners removed: telnet 127.0.0.1:0 "
-                        + "(VM 'vm2'), QMP unix:" + vm2Qmp + " (VM 'vm2'); users updated"), reloaded);
+                assertTrue(
+                        reloaded.startsWith("configuration reloaded: VMs added: vm3; VMs removed: vm2; "
+                                + "listeners added: telnet 127.0.0.1:" + newPort
+                                + "; listeners removed: telnet 127.0.0.1:0 "
+                                + "(VM 'vm2'), QMP unix:" + vm2Qmp + " (VM 'vm2'); users updated"),
+                        reloaded);
 
-                // The operator on the shared port is detached, not dropped; the dedicated port and the QMP client close.
-                rootOnVm2.await("[monmux] VM 'vm2' was removed from the configuration; detached ('.vms' lists the others)\r\n");
+                // The operator on the shared port is detached, not dropped; the dedicated port and the QMP client
+                // close.
+                rootOnVm2.await(
+                        "[monmux] VM 'vm2' was removed from the configuration; detached ('.vms' lists the others)\r\n");
                 dedicated.await("[monmux] VM 'vm2' was removed from the configuration; disconnecting");
                 assertTrue(dedicated.awaitClosed(10_000), "the session on vm2's own port is closed");
                 assertTrue(qmp.isClosedByPeer(), "vm2's QMP client is disconnected");
                 assertFalse(Files.exists(vm2Qmp), "vm2's QMP socket file is gone");
-                assertEquals("Error: no VM attached; type '.attach NAME' ('.vms' lists them)\r\n" + PROMPT,
+                assertEquals(
+                        "Error: no VM attached; type '.attach NAME' ('.vms' lists them)\r\n" + PROMPT,
                         run(rootOnVm2, "info status"));
                 String vms = run(rootOnVm2, ".vms");
                 assertTrue(vms.contains(" vm1 ") && vms.contains(" vm3 ") && !vms.contains(" vm2 "), vms);
@@ -175,7 +186,9 @@ class ReloadEndToEndTest {
                 assertEquals(1.0, HttpGet.sample(metrics, "monmux_config_reloads_total{outcome=\"ok\"}"), metrics);
                 assertEquals(1.0, HttpGet.sample(metrics, "monmux_config_reloads_total{outcome=\"fail\"}"), metrics);
                 assertEquals(1.0, HttpGet.sample(metrics, "monmux_qmp_link_up{vm=\"vm3\"}"), metrics);
-                assertTrue(Double.isNaN(HttpGet.sample(metrics, "monmux_qmp_link_up{vm=\"vm2\"}")), "a removed VM has no link gauge");
+                assertTrue(
+                        Double.isNaN(HttpGet.sample(metrics, "monmux_qmp_link_up{vm=\"vm2\"}")),
+                        "a removed VM has no link gauge");
                 for (TelnetTestClient c : java.util.List.of(vera, rootOnVm2, admin)) {
                     assertFalse(c.isClosed(), "no other client was dropped");
                 }

@@ -4,20 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import dev.monmux.testing.MonmuxProcess;
 import dev.monmux.testing.OpensslClient;
 import dev.monmux.testing.QemuProcess;
 import dev.monmux.testing.TelnetTestClient;
 import dev.monmux.testing.TestPki;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code kill -HUP} to a monmux process re-reads its config file: a listener is added while an
@@ -36,10 +34,10 @@ class ReloadSignalTest {
         int added = MonmuxProcess.freePort();
         try (QemuProcess qemu = QemuProcess.start()) {
             String vms = "vms:\n  - {name: vm1, qmp: 'unix:" + qemu.qmpSocket() + "'}\nmetrics: {enabled: false}\n";
-            String listeners = "listeners:\n  telnet:\n    - {port: " + port + ", mode: raw}\n"
-                    + "    - {port: " + tlsPort + ", mode: raw, tls: {cert: tls/server.crt, key: tls/server.key}}\n";
+            String listeners = "listeners:\n  telnet:\n    - {port: " + port + ", mode: raw}\n" + "    - {port: "
+                    + tlsPort + ", mode: raw, tls: {cert: tls/server.crt, key: tls/server.key}}\n";
             try (MonmuxProcess child = MonmuxProcess.start(dir, port, listeners + vms);
-                 TelnetTestClient operator = TelnetTestClient.raw(port)) {
+                    TelnetTestClient operator = TelnetTestClient.raw(port)) {
                 operator.await(PROMPT);
                 MonmuxProcess.awaitVmUp(operator);
                 try (OpensslClient s = OpensslClient.connect(tlsPort, first, null)) {
@@ -49,8 +47,8 @@ class ReloadSignalTest {
                 // New certificates from another CA, and one more listener; then SIGHUP.
                 TestPki second = TestPki.create(Files.createDirectories(dir.resolve("pki2")));
                 copy(second, tls);
-                Files.writeString(dir.resolve("monmux.yaml"),
-                        listeners + "    - {port: " + added + ", mode: raw}\n" + vms);
+                Files.writeString(
+                        dir.resolve("monmux.yaml"), listeners + "    - {port: " + added + ", mode: raw}\n" + vms);
                 child.signal("HUP");
                 awaitListening(added, child);
 
@@ -71,7 +69,8 @@ class ReloadSignalTest {
                 operator.line("info status");
                 assertEquals("VM status: running\r\n" + PROMPT, operator.await(PROMPT));
                 assertTrue(child.process().isAlive());
-                assertTrue(child.log().contains("configuration reloaded: listeners added: telnet 127.0.0.1:" + added),
+                assertTrue(
+                        child.log().contains("configuration reloaded: listeners added: telnet 127.0.0.1:" + added),
                         child.log());
             }
         }
@@ -82,14 +81,19 @@ class ReloadSignalTest {
         TestPki pki = TestPki.create(dir);
         Path file = dir.resolve("monmux.yaml");
         // No QEMU needed: the VM's link stays down, the listener serves all the same.
-        Files.writeString(file, "listeners: {telnet: {port: 0, mode: raw, tls: {cert: server.crt, key: server.key}}}\n"
-                + "metrics: {enabled: false}\nvms: [{name: vm1, qmp: 'unix:" + dir.resolve("absent.sock") + "'}]\n");
+        Files.writeString(
+                file,
+                "listeners: {telnet: {port: 0, mode: raw, tls: {cert: server.crt, key: server.key}}}\n"
+                        + "metrics: {enabled: false}\nvms: [{name: vm1, qmp: 'unix:" + dir.resolve("absent.sock")
+                        + "'}]\n");
         try (dev.monmux.testing.MonmuxFixture mx = dev.monmux.testing.MonmuxFixture.startFile(file)) {
             Files.move(dir.resolve("server.key"), dir.resolve("server.key.old"));
             dev.monmux.Reloader.Result r = mx.reload();
             assertFalse(r.ok());
-            assertEquals(file + ": listeners.telnet[0].tls.key: cannot read " + dir.resolve("server.key")
-                    + " (no such file)", r.detail());
+            assertEquals(
+                    file + ": listeners.telnet[0].tls.key: cannot read " + dir.resolve("server.key")
+                            + " (no such file)",
+                    r.detail());
             try (OpensslClient s = OpensslClient.connect(mx.telnetPort(), pki, null)) {
                 s.await("(VM is down, reconnecting)");
                 s.await(PROMPT);

@@ -3,18 +3,16 @@ package dev.monmux.e2e;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.monmux.testing.MonmuxProcess;
+import dev.monmux.testing.QemuProcess;
+import dev.monmux.testing.TelnetTestClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-
-import dev.monmux.testing.MonmuxProcess;
-import dev.monmux.testing.QemuProcess;
-import dev.monmux.testing.TelnetTestClient;
 
 /**
  * Secrets are shown to no one: an admin types a secret in every form QEMU takes it (and once by
@@ -56,15 +54,17 @@ class SecretsEndToEndTest {
                 "drive_add 0 if=none,id=d9,file.password-secret=" + SECRET);
         try (QemuProcess qemu = QemuProcess.start()) {
             int port = MonmuxProcess.freePort();
-            try (MonmuxProcess child = MonmuxProcess.start(dir, port,
-                    "listeners: {telnet: {port: " + port + ", mode: raw}}\n"
-                    + "vms:\n  - {name: vm1, qmp: 'unix:" + qemu.qmpSocket() + "'}\n"
-                    + "audit: {path: '" + audit + "'}\n"
-                    + "metrics: {enabled: false}\n"
-                    + "log: {level: trace}\n" + OperatorsEndToEndTest.USERS);
-                 TelnetTestClient root = rawLogin(port, "root", "root-pw");
-                 TelnetTestClient otto = rawLogin(port, "otto", "otto-pw");
-                 TelnetTestClient vera = rawLogin(port, "vera", "vera-pw")) {
+            try (MonmuxProcess child = MonmuxProcess.start(
+                            dir,
+                            port,
+                            "listeners: {telnet: {port: " + port + ", mode: raw}}\n"
+                                    + "vms:\n  - {name: vm1, qmp: 'unix:" + qemu.qmpSocket() + "'}\n"
+                                    + "audit: {path: '" + audit + "'}\n"
+                                    + "metrics: {enabled: false}\n"
+                                    + "log: {level: trace}\n" + OperatorsEndToEndTest.USERS);
+                    TelnetTestClient root = rawLogin(port, "root", "root-pw");
+                    TelnetTestClient otto = rawLogin(port, "otto", "otto-pw");
+                    TelnetTestClient vera = rawLogin(port, "vera", "vera-pw")) {
                 MonmuxProcess.awaitVmUp(root);
                 for (String line : lines) {
                     root.line(line);
@@ -75,14 +75,23 @@ class SecretsEndToEndTest {
                 vera.await("[root@127.0.0.1 says] done", 20_000);
                 String seen = otto.all() + vera.all();
                 assertFalse(seen.contains(SECRET), "another operator saw the secret: " + TelnetTestClient.show(seen));
-                for (String shown : List.of("object_add secret,id=s1,data=[redacted]",
+                for (String shown : List.of(
+                        "object_add secret,id=s1,data=[redacted]",
                         "object_add qom-type=secret,id=s2,data=[redacted]",
                         "object_add {\"qom-type\":\"secret\",\"id\":\"s3\",\"data\":\"[redacted]\"}",
-                        "object-add (QMP)", "human-monitor-command (QMP)", "set_password vnc [redacted]",
-                        "set_password \"vnc\" [redacted]", "set_password [redacted] [redacted]",
-                        "change vnc passwd [redacted]", "change vnc password [redacted]", "change vnc -f passwd [redacted]",
-                        "qom-set /objects/s1 data [redacted]", "ringbuf_write nosuch [redacted]")) {
-                    assertTrue(otto.all().contains("[root@127.0.0.1] " + shown), shown + " in " + TelnetTestClient.show(otto.all()));
+                        "object-add (QMP)",
+                        "human-monitor-command (QMP)",
+                        "set_password vnc [redacted]",
+                        "set_password \"vnc\" [redacted]",
+                        "set_password [redacted] [redacted]",
+                        "change vnc passwd [redacted]",
+                        "change vnc password [redacted]",
+                        "change vnc -f passwd [redacted]",
+                        "qom-set /objects/s1 data [redacted]",
+                        "ringbuf_write nosuch [redacted]")) {
+                    assertTrue(
+                            otto.all().contains("[root@127.0.0.1] " + shown),
+                            shown + " in " + TelnetTestClient.show(otto.all()));
                     assertTrue(vera.all().contains("[root@127.0.0.1] " + shown), "viewers too: " + shown);
                 }
                 assertFalse(otto.all().contains("[root@127.0.0.1] [redacted]"));
@@ -95,8 +104,10 @@ class SecretsEndToEndTest {
             }
         }
         String records = Files.readString(audit);
-        assertFalse(records.contains(SECRET), "the audit log has the secret: "
-                + records.lines().filter(l -> l.contains(SECRET)).toList());
+        assertFalse(
+                records.contains(SECRET),
+                "the audit log has the secret: "
+                        + records.lines().filter(l -> l.contains(SECRET)).toList());
         assertTrue(records.contains("\"line\":\"object_add secret,id=s1,data=[redacted]\""), records);
         assertTrue(records.contains("\"line\":\"[not recorded: not a command monmux knows]\""), records);
         assertTrue(records.contains("\"command-line\":\"object_add secret,id=s5,data=[redacted]\""), records);

@@ -3,6 +3,8 @@ package dev.monmux.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.monmux.testing.QemuProcess;
+import dev.monmux.testing.TelnetTestClient;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,13 +20,9 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-
-import dev.monmux.testing.QemuProcess;
-import dev.monmux.testing.TelnetTestClient;
 
 /**
  * A rebuild of the jars under a running monmux (as {@code make build} while {@code make run}
@@ -43,13 +41,26 @@ class ShutdownAfterRebuildTest {
         try (QemuProcess qemu = QemuProcess.start()) {
             int port = dev.monmux.testing.MonmuxProcess.freePort();
             Path config = dir.resolve("monmux.yaml");
-            Files.writeString(config, "listeners: {telnet: {port: " + port + ", mode: raw}}\n"
-                    + "vms:\n  - {name: vm1, qmp: 'unix:" + qemu.qmpSocket() + "'}\n"
-                    + "metrics: {enabled: false}\nshutdownGrace: 2s\n");
+            Files.writeString(
+                    config,
+                    "listeners: {telnet: {port: " + port + ", mode: raw}}\n"
+                            + "vms:\n  - {name: vm1, qmp: 'unix:" + qemu.qmpSocket() + "'}\n"
+                            + "metrics: {enabled: false}\nshutdownGrace: 2s\n");
             Path log = dir.resolve("monmux.log");
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                    String.join(File.pathSeparator, jars.stream().map(Path::toString).toList()), "dev.monmux.Main", "run",
-                    "--config", config.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process p = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-cp",
+                            String.join(
+                                    File.pathSeparator,
+                                    jars.stream().map(Path::toString).toList()),
+                            "dev.monmux.Main",
+                            "run",
+                            "--config",
+                            config.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             try {
                 awaitPort(port, p, log);
                 try (TelnetTestClient c = TelnetTestClient.raw(port)) {
@@ -59,7 +70,9 @@ class ShutdownAfterRebuildTest {
                         rewriteInPlace(jar);
                     }
                     long t0 = System.nanoTime();
-                    Process kill = new ProcessBuilder("bash", "-c", "kill -TERM " + p.pid()).inheritIO().start();
+                    Process kill = new ProcessBuilder("bash", "-c", "kill -TERM " + p.pid())
+                            .inheritIO()
+                            .start();
                     assertEquals(0, kill.waitFor());
                     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "monmux did not exit: " + Files.readString(log));
                     long s = (System.nanoTime() - t0) / 1_000_000_000L;
@@ -96,9 +109,11 @@ class ShutdownAfterRebuildTest {
             Path src = Path.of(entry);
             Path dst = lib.resolve((n++) + "-" + src.getFileName() + (Files.isDirectory(src) ? ".jar" : ""));
             if (Files.isDirectory(src)) {
-                try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(dst)); Stream<Path> files = Files.walk(src)) {
+                try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(dst));
+                        Stream<Path> files = Files.walk(src)) {
                     for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                        jar.putNextEntry(new JarEntry(src.relativize(f).toString().replace(File.separatorChar, '/')));
+                        jar.putNextEntry(
+                                new JarEntry(src.relativize(f).toString().replace(File.separatorChar, '/')));
                         Files.copy(f, jar);
                         jar.closeEntry();
                     }
@@ -126,8 +141,9 @@ class ShutdownAfterRebuildTest {
                 }
             }
         }
-        try (OutputStream os = Files.newOutputStream(jar, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-             JarOutputStream out = new JarOutputStream(os)) {
+        try (OutputStream os =
+                        Files.newOutputStream(jar, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                JarOutputStream out = new JarOutputStream(os)) {
             out.putNextEntry(new JarEntry("rebuilt-" + System.nanoTime()));
             out.write(new byte[8192]);
             out.closeEntry();

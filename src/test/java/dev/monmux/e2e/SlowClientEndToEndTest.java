@@ -3,6 +3,10 @@ package dev.monmux.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.monmux.testing.FakeQmpServer;
+import dev.monmux.testing.MonmuxFixture;
+import dev.monmux.testing.ReceivedText;
+import dev.monmux.testing.TelnetTestClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -16,13 +20,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
-
-import dev.monmux.testing.FakeQmpServer;
-import dev.monmux.testing.MonmuxFixture;
-import dev.monmux.testing.ReceivedText;
-import dev.monmux.testing.TelnetTestClient;
 
 /**
  * A client that stops reading must cost the others nothing: its events are dropped and counted
@@ -32,15 +30,20 @@ import dev.monmux.testing.TelnetTestClient;
 class SlowClientEndToEndTest {
     /** ~250 bytes per event line: 40,000 events are ~10 MB, past any socket buffer on loopback. */
     private static final String PAD = "x".repeat(160);
+
     private static final int BLAST = 40_000;
 
     private static FakeQmpServer fakeVm() throws IOException {
-        FakeQmpServer fake = new FakeQmpServer(Files.createTempDirectory("monmux-slow").resolve("qmp.sock"));
-        fake.responder((c, req) -> List.of(switch (req.path("execute").asText()) {
-            case "query-status" -> FakeQmpServer.okReply(req, "{\"status\": \"running\", \"singlestep\": false, \"running\": true}");
-            case "human-monitor-command" -> FakeQmpServer.okReply(req, "\"VM status: running\\r\\n\"");
-            default -> FakeQmpServer.okReply(req, "{}");
-        }));
+        FakeQmpServer fake =
+                new FakeQmpServer(Files.createTempDirectory("monmux-slow").resolve("qmp.sock"));
+        fake.responder((c, req) -> List.of(
+                switch (req.path("execute").asText()) {
+                    case "query-status" ->
+                        FakeQmpServer.okReply(
+                                req, "{\"status\": \"running\", \"singlestep\": false, \"running\": true}");
+                    case "human-monitor-command" -> FakeQmpServer.okReply(req, "\"VM status: running\\r\\n\"");
+                    default -> FakeQmpServer.okReply(req, "{}");
+                }));
         return fake;
     }
 
@@ -140,25 +143,34 @@ class SlowClientEndToEndTest {
 
     @Test
     void eventsForAClientThatStopsReadingAreDroppedAndItIsToldHowMany() throws Exception {
-        try (FakeQmpServer fake = fakeVm(); MonmuxFixture mx = monmux(fake, "60s");
-             Socket slow = stalledClient(mx.telnetPort());
-             Drainer reader = new Drainer(mx.telnetPort())) {
+        try (FakeQmpServer fake = fakeVm();
+                MonmuxFixture mx = monmux(fake, "60s");
+                Socket slow = stalledClient(mx.telnetPort());
+                Drainer reader = new Drainer(mx.telnetPort())) {
             blastEvents(fake, BLAST);
             // Replies are never dropped and come after the events QEMU sent before them.
             reader.send("info status");
             String seen = reader.await("VM status: running\r\n", 60_000);
-            long readerGot = Pattern.compile("event BLOCK_IO_ERROR").matcher(seen).results().count();
+            long readerGot = Pattern.compile("event BLOCK_IO_ERROR")
+                    .matcher(seen)
+                    .results()
+                    .count();
 
             // The stalled client catches up: it sees what was buffered, then how much it missed,
             // and its session works.
             slow.getOutputStream().write("info status\n".getBytes(StandardCharsets.UTF_8));
             String caughtUp = readUntil(slow, "VM status: running\r\n", 60_000);
-            Matcher m = Pattern.compile("\\[monmux\\] (\\d+) events dropped \\(this client was not reading fast enough\\)")
+            Matcher m = Pattern.compile(
+                            "\\[monmux\\] (\\d+) events dropped \\(this client was not reading fast enough\\)")
                     .matcher(caughtUp);
             assertTrue(m.find(), "the slow client is told it missed events");
             long dropped = Long.parseLong(m.group(1));
-            long delivered = Pattern.compile("event BLOCK_IO_ERROR").matcher(caughtUp).results().count();
-            System.out.printf("slow client: %d events delivered, %d dropped, of %d; a reading client got %d%n",
+            long delivered = Pattern.compile("event BLOCK_IO_ERROR")
+                    .matcher(caughtUp)
+                    .results()
+                    .count();
+            System.out.printf(
+                    "slow client: %d events delivered, %d dropped, of %d; a reading client got %d%n",
                     delivered, dropped, BLAST, readerGot);
             assertTrue(dropped > 0 && delivered + dropped <= BLAST, "dropped " + dropped + " delivered " + delivered);
             assertEquals(2, mx.monmux().sessions().all().size(), "nobody was disconnected");
@@ -167,9 +179,10 @@ class SlowClientEndToEndTest {
 
     @Test
     void aClientStuckPastTheLimitIsDisconnectedAndTheOthersCarryOn() throws Exception {
-        try (FakeQmpServer fake = fakeVm(); MonmuxFixture mx = monmux(fake, "1s");
-             Socket slow = stalledClient(mx.telnetPort());
-             Drainer reader = new Drainer(mx.telnetPort())) {
+        try (FakeQmpServer fake = fakeVm();
+                MonmuxFixture mx = monmux(fake, "1s");
+                Socket slow = stalledClient(mx.telnetPort());
+                Drainer reader = new Drainer(mx.telnetPort())) {
             blastEvents(fake, BLAST);
             long deadline = System.currentTimeMillis() + 30_000;
             while (mx.monmux().sessions().all().size() > 1) {
@@ -182,7 +195,9 @@ class SlowClientEndToEndTest {
             reader.await("VM status: running\r\n", 30_000);
             // Recorded as what it was: the close reason reaches the metrics (and the audit log).
             String metrics = dev.monmux.testing.HttpGet.body("http://127.0.0.1:" + mx.metricsPort() + "/metrics");
-            assertEquals(1.0, dev.monmux.testing.HttpGet.sum(metrics, "monmux_sessions_closed_total{reason=\"stuck\""),
+            assertEquals(
+                    1.0,
+                    dev.monmux.testing.HttpGet.sum(metrics, "monmux_sessions_closed_total{reason=\"stuck\""),
                     metrics);
         }
     }
@@ -197,17 +212,23 @@ class SlowClientEndToEndTest {
      */
     @Test
     void aStalledClientDoesNotHoldUpAnotherClientsCommands() throws Exception {
-        try (FakeQmpServer fake = fakeVm(); MonmuxFixture mx = monmux(fake, "60s")) {
+        try (FakeQmpServer fake = fakeVm();
+                MonmuxFixture mx = monmux(fake, "60s")) {
             measureWhileEventsFlow(mx, fake, false); // warm-up: JIT, connection setup
             long[] baseline = measureWhileEventsFlow(mx, fake, false);
             long[] stalled = measureWhileEventsFlow(mx, fake, true);
-            assertEquals(300, stalled.length);   // each one answered "VM status: running" (awaited above)
-            assertTrue(stalled[stalled.length - 1] < java.util.concurrent.TimeUnit.SECONDS.toNanos(5),
-                    "the slowest command with a stalled client took " + stalled[stalled.length - 1] / 1_000_000 + " ms");
-            System.out.printf("latency of another client's 'info status' while events stream (us): "
+            assertEquals(300, stalled.length); // each one answered "VM status: running" (awaited above)
+            assertTrue(
+                    stalled[stalled.length - 1] < java.util.concurrent.TimeUnit.SECONDS.toNanos(5),
+                    "the slowest command with a stalled client took " + stalled[stalled.length - 1] / 1_000_000
+                            + " ms");
+            System.out.printf(
+                    "latency of another client's 'info status' while events stream (us): "
                             + "baseline p50 %d p99 %d; with a stalled client p50 %d p99 %d%n",
-                    percentile(baseline, 50) / 1000, percentile(baseline, 99) / 1000,
-                    percentile(stalled, 50) / 1000, percentile(stalled, 99) / 1000);
+                    percentile(baseline, 50) / 1000,
+                    percentile(baseline, 99) / 1000,
+                    percentile(stalled, 50) / 1000,
+                    percentile(stalled, 99) / 1000);
         }
     }
 
@@ -215,18 +236,20 @@ class SlowClientEndToEndTest {
             throws Exception {
         List<Socket> stalled = new ArrayList<>();
         AtomicBoolean stop = new AtomicBoolean();
-        Thread events = new Thread(() -> {
-            try {
-                for (int i = 0; i < 200_000 && !stop.get(); i++) {
-                    blastEvents(fake, 1);
-                    if (i % 50 == 0) {
-                        Thread.sleep(1);
+        Thread events = new Thread(
+                () -> {
+                    try {
+                        for (int i = 0; i < 200_000 && !stop.get(); i++) {
+                            blastEvents(fake, 1);
+                            if (i % 50 == 0) {
+                                Thread.sleep(1);
+                            }
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // the test ends
                     }
-                }
-            } catch (IOException | InterruptedException e) {
-                // the test ends
-            }
-        }, "event-source");
+                },
+                "event-source");
         try (TelnetTestClient c = TelnetTestClient.raw(mx.telnetPort())) {
             c.await("(qemu) ");
             if (withStalled) {

@@ -4,20 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.monmux.Version;
+import dev.monmux.testing.DirectQmpClient;
+import dev.monmux.testing.MonmuxFixture;
+import dev.monmux.testing.QemuProcess;
+import dev.monmux.testing.TelnetTestClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
-
-import dev.monmux.Version;
-import dev.monmux.testing.DirectQmpClient;
-import dev.monmux.testing.MonmuxFixture;
-import dev.monmux.testing.QemuProcess;
-import dev.monmux.testing.TelnetTestClient;
 
 /** Operators on telnet sharing one real QEMU through monmux. */
 class TelnetQemuEndToEndTest {
@@ -26,12 +24,15 @@ class TelnetQemuEndToEndTest {
     @Test
     void twoOperatorsSeeEachOthersStopAndContAsEvents() throws Exception {
         try (QemuProcess qemu = QemuProcess.start();
-             MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), "").awaitUp();
-             TelnetTestClient a = TelnetTestClient.interactive(mx.telnetPort());
-             TelnetTestClient b = TelnetTestClient.interactive(mx.telnetPort())) {
+                MonmuxFixture mx =
+                        MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), "").awaitUp();
+                TelnetTestClient a = TelnetTestClient.interactive(mx.telnetPort());
+                TelnetTestClient b = TelnetTestClient.interactive(mx.telnetPort())) {
             String banner = a.await("(qemu) ");
-            assertTrue(banner.startsWith("monmux " + Version.get() + " \u2014 QEMU 7.2.22 monitor on VM 'vm1"
-                    + BANNER_END), TelnetTestClient.show(banner));
+            assertTrue(
+                    banner.startsWith(
+                            "monmux " + Version.get() + " \u2014 QEMU 7.2.22 monitor on VM 'vm1" + BANNER_END),
+                    TelnetTestClient.show(banner));
             b.await("(qemu) ");
 
             a.line("info status");
@@ -42,19 +43,25 @@ class TelnetQemuEndToEndTest {
             b.await("info sta");
             a.line("stop");
             String aSees = a.await("(qemu) ");
-            assertTrue(aSees.matches("(?s)stop\r\n\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}] event STOP\r\n\\(qemu\\) "),
+            assertTrue(
+                    aSees.matches(
+                            "(?s)stop\r\n\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}] event STOP\r\n\\(qemu\\) "),
                     TelnetTestClient.show(aSees));
             String bSees = b.await("(qemu) info sta");
             // First who stopped it (a notice, like an event), then QEMU's event.
-            assertTrue(bSees.matches("\r\033\\[K\\[127\\.0\\.0\\.1:\\d+] stop\r\n\\(qemu\\) info sta"), TelnetTestClient.show(bSees));
+            assertTrue(
+                    bSees.matches("\r\033\\[K\\[127\\.0\\.0\\.1:\\d+] stop\r\n\\(qemu\\) info sta"),
+                    TelnetTestClient.show(bSees));
             bSees = b.await("(qemu) info sta");
-            assertTrue(bSees.matches("\r\033\\[K\\[[-0-9 :.]+] event STOP\r\n\\(qemu\\) info sta"), TelnetTestClient.show(bSees));
+            assertTrue(
+                    bSees.matches("\r\033\\[K\\[[-0-9 :.]+] event STOP\r\n\\(qemu\\) info sta"),
+                    TelnetTestClient.show(bSees));
             b.line("tus");
             assertEquals("tus\r\nVM status: paused\r\n(qemu) ", b.await("(qemu) "));
             a.line("info status");
             assertTrue(a.await("(qemu) ").contains("VM status: paused\r\n"));
 
-            b.line("c");   // the alias of cont
+            b.line("c"); // the alias of cont
             assertTrue(b.await("event RESUME").contains("event RESUME"));
             assertTrue(a.await("event RESUME").contains("event RESUME"));
             a.line("info status");
@@ -67,7 +74,8 @@ class TelnetQemuEndToEndTest {
         int clients = 8;
         int perClient = 25;
         try (QemuProcess qemu = QemuProcess.start();
-             MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), "").awaitUp()) {
+                MonmuxFixture mx =
+                        MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), "").awaitUp()) {
             ExecutorService pool = Executors.newFixedThreadPool(clients);
             try {
                 List<Future<String>> results = new ArrayList<>();
@@ -90,11 +98,13 @@ class TelnetQemuEndToEndTest {
             t.await("(qemu) ");
             StringBuilder burst = new StringBuilder();
             for (int j = 0; j < count; j++) {
-                burst.append(switch (j % 3) {
-                    case 0 -> "{\"execute\": \"query-status\", \"id\": \"c" + id + "-" + j + "\"}";
-                    case 1 -> "info version";
-                    default -> "info status";
-                }).append('\n');
+                burst.append(
+                                switch (j % 3) {
+                                    case 0 -> "{\"execute\": \"query-status\", \"id\": \"c" + id + "-" + j + "\"}";
+                                    case 1 -> "info version";
+                                    default -> "info status";
+                                })
+                        .append('\n');
             }
             t.type(burst.toString());
             for (int j = 0; j < count; j++) {
@@ -105,7 +115,8 @@ class TelnetQemuEndToEndTest {
                     default -> "VM status: running\r\n";
                 };
                 if (!out.contains(expected)) {
-                    return "client " + id + " reply " + j + ": expected " + expected + " in " + TelnetTestClient.show(out);
+                    return "client " + id + " reply " + j + ": expected " + expected + " in "
+                            + TelnetTestClient.show(out);
                 }
                 if (out.contains("\"id\": \"c") && !out.contains("\"c" + id + "-")) {
                     return "client " + id + " got another client's reply: " + out;
@@ -118,8 +129,9 @@ class TelnetQemuEndToEndTest {
     @Test
     void scriptThroughNcGetsEveryAnswerBeforeTheConnectionCloses() throws Exception {
         try (QemuProcess qemu = QemuProcess.start(List.of("-S"));
-             MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), "").awaitUp();
-             TelnetTestClient t = TelnetTestClient.raw(mx.telnetPort())) {
+                MonmuxFixture mx =
+                        MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), "").awaitUp();
+                TelnetTestClient t = TelnetTestClient.raw(mx.telnetPort())) {
             t.type("info status\ninfo nonsense\n{\"execute\": \"nope\"}\n");
             t.shutdownOutput();
             assertTrue(t.awaitClosed(10_000), "monmux closes after answering");
@@ -134,8 +146,9 @@ class TelnetQemuEndToEndTest {
     @Test
     void selectedCpuIsRememberedAcrossCommands() throws Exception {
         try (QemuProcess qemu = QemuProcess.start(List.of("-smp", "2", "-S"));
-             MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), "").awaitUp();
-             TelnetTestClient t = TelnetTestClient.raw(mx.telnetPort())) {
+                MonmuxFixture mx =
+                        MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), "").awaitUp();
+                TelnetTestClient t = TelnetTestClient.raw(mx.telnetPort())) {
             t.await("(qemu) ");
             t.line("info registers");
             assertTrue(t.await("(qemu) ").contains("CPU#0"));
@@ -157,8 +170,18 @@ class TelnetQemuEndToEndTest {
             try (DirectQmpClient c = DirectQmpClient.connectRaw(qemu.qmpSocket())) {
                 direct = c.greeting().toString();
             }
-            try (MonmuxFixture mx = MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), "").awaitUp()) {
-                assertEquals(direct, mx.monmux().vms().get("vm1").orElseThrow().link().greeting().raw().toString());
+            try (MonmuxFixture mx =
+                    MonmuxFixture.oneVm("unix:" + qemu.qmpSocket(), "").awaitUp()) {
+                assertEquals(
+                        direct,
+                        mx.monmux()
+                                .vms()
+                                .get("vm1")
+                                .orElseThrow()
+                                .link()
+                                .greeting()
+                                .raw()
+                                .toString());
             }
         }
     }

@@ -4,6 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.monmux.auth.PasswordHash;
+import dev.monmux.testing.MonmuxFixture;
+import dev.monmux.testing.OpensslClient;
+import dev.monmux.testing.QemuProcess;
+import dev.monmux.testing.TelnetTestClient;
+import dev.monmux.testing.TestPki;
+import dev.monmux.testing.Tools;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,20 +21,10 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import dev.monmux.auth.PasswordHash;
-import dev.monmux.testing.MonmuxFixture;
-import dev.monmux.testing.OpensslClient;
-import dev.monmux.testing.QemuProcess;
-import dev.monmux.testing.TelnetTestClient;
-import dev.monmux.testing.TestPki;
-import dev.monmux.testing.Tools;
 
 /**
  * TLS with real tools against a real QEMU: {@code openssl s_client} on a telnet port and a QMP
@@ -53,10 +50,12 @@ class TlsEndToEndTest {
         Tools.require("socat", "socat");
         TestPki pki = TestPki.create(dir);
         try (QemuProcess qemu = QemuProcess.start();
-             MonmuxFixture mx = start(dir, "listeners: {telnet: {port: 0, tls: " + SERVER_TLS + "}}\n"
-                     + "metrics: {port: 0, tls: " + SERVER_TLS + "}\n"
-                     + "vms: [{name: vm1, qmp: 'unix:" + qemu.qmpSocket() + "'}]\n");
-             OpensslClient s = OpensslClient.connect(mx.telnetPort(), pki, null)) {
+                MonmuxFixture mx = start(
+                        dir,
+                        "listeners: {telnet: {port: 0, tls: " + SERVER_TLS + "}}\n"
+                                + "metrics: {port: 0, tls: " + SERVER_TLS + "}\n"
+                                + "vms: [{name: vm1, qmp: 'unix:" + qemu.qmpSocket() + "'}]\n");
+                OpensslClient s = OpensslClient.connect(mx.telnetPort(), pki, null)) {
             s.await("monitor on VM 'vm1'");
             s.await(PROMPT);
             s.line("info status");
@@ -69,8 +68,11 @@ class TlsEndToEndTest {
             s.await("VM status: running");
 
             // A script: printf 'info status\n' | socat - OPENSSL:... gets its answer, then monmux closes.
-            Process script = new ProcessBuilder("socat", "-", "OPENSSL:127.0.0.1:" + mx.telnetPort() + ",cafile="
-                    + pki.file("ca.crt")).redirectErrorStream(true).redirectOutput(dir.resolve("script.out").toFile()).start();
+            Process script = new ProcessBuilder(
+                            "socat", "-", "OPENSSL:127.0.0.1:" + mx.telnetPort() + ",cafile=" + pki.file("ca.crt"))
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("script.out").toFile())
+                    .start();
             script.getOutputStream().write("info status\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             script.getOutputStream().close();
             assertTrue(script.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "monmux closes after the answer");
@@ -80,9 +82,13 @@ class TlsEndToEndTest {
 
             // Interactive telnet through a local socat forwarder: character mode and echo, as without TLS.
             int forward = dev.monmux.testing.MonmuxProcess.freePort();
-            Process forwarder = new ProcessBuilder("socat", "TCP-LISTEN:" + forward + ",bind=127.0.0.1,reuseaddr",
-                    "OPENSSL:127.0.0.1:" + mx.telnetPort() + ",cafile=" + pki.file("ca.crt"))
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("forwarder.out").toFile()).start();
+            Process forwarder = new ProcessBuilder(
+                            "socat",
+                            "TCP-LISTEN:" + forward + ",bind=127.0.0.1,reuseaddr",
+                            "OPENSSL:127.0.0.1:" + mx.telnetPort() + ",cafile=" + pki.file("ca.crt"))
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("forwarder.out").toFile())
+                    .start();
             try {
                 TelnetTestClient t = null;
                 for (int i = 0; i < 500 && t == null; i++) {
@@ -112,15 +118,19 @@ class TlsEndToEndTest {
                 assertFalse(plain.all().contains("VM status"), plain.all());
             }
 
-            HttpClient https = HttpClient.newBuilder().sslContext(trusting(pki.file("ca.crt")))
-                    .connectTimeout(Duration.ofSeconds(5)).build();
-            HttpResponse<String> r = https.send(HttpRequest.newBuilder(
-                    URI.create("https://127.0.0.1:" + mx.metricsPort() + "/metrics")).build(),
+            HttpClient https = HttpClient.newBuilder()
+                    .sslContext(trusting(pki.file("ca.crt")))
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
+            HttpResponse<String> r = https.send(
+                    HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + mx.metricsPort() + "/metrics"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode());
             assertTrue(r.body().contains("monmux_qmp_link_up{vm=\"vm1\"} 1.0"), r.body());
-            HttpResponse<String> h = https.send(HttpRequest.newBuilder(
-                    URI.create("https://127.0.0.1:" + mx.metricsPort() + "/healthz")).build(),
+            HttpResponse<String> h = https.send(
+                    HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + mx.metricsPort() + "/healthz"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, h.statusCode(), h.body());
         }
@@ -133,12 +143,14 @@ class TlsEndToEndTest {
         String mallory = pki.client("mallory");
         String stranger = pki.strangerClient("alice");
         try (QemuProcess qemu = QemuProcess.start();
-             MonmuxFixture mx = start(dir, "listeners: {telnet: {port: 0, mode: raw, tls: {cert: server.crt, "
-                     + "key: server.key, clientCa: ca.crt, clientAuth: optional}}}\n"
-                     + "users:\n"
-                     + "  - {name: alice, password: '" + hash("alice-pw") + "', role: operator}\n"
-                     + "  - {name: vera, password: '" + hash("vera-pw") + "', role: viewer}\n"
-                     + "vms: [{name: vm1, qmp: 'unix:" + qemu.qmpSocket() + "'}]\n")) {
+                MonmuxFixture mx = start(
+                        dir,
+                        "listeners: {telnet: {port: 0, mode: raw, tls: {cert: server.crt, "
+                                + "key: server.key, clientCa: ca.crt, clientAuth: optional}}}\n"
+                                + "users:\n"
+                                + "  - {name: alice, password: '" + hash("alice-pw") + "', role: operator}\n"
+                                + "  - {name: vera, password: '" + hash("vera-pw") + "', role: viewer}\n"
+                                + "vms: [{name: vm1, qmp: 'unix:" + qemu.qmpSocket() + "'}]\n")) {
             try (OpensslClient a = OpensslClient.connect(mx.telnetPort(), pki, alice)) {
                 String banner = a.await(PROMPT);
                 assertFalse(banner.contains("login:"), banner);
@@ -182,13 +194,15 @@ class TlsEndToEndTest {
         String alice = pki.client("alice");
         String vera = pki.client("vera");
         try (QemuProcess qemu = QemuProcess.start();
-             MonmuxFixture mx = start(dir, "listeners: {telnet: {port: 0}}\n"
-                     + "users:\n"
-                     + "  - {name: alice, password: '" + hash("alice-pw") + "', role: operator}\n"
-                     + "  - {name: vera, password: '" + hash("vera-pw") + "', role: viewer}\n"
-                     + "vms:\n  - name: vm1\n    qmp: 'unix:" + qemu.qmpSocket() + "'\n"
-                     + "    qmpListen: {tcp: '127.0.0.1:0', role: operator, tls: {cert: server.crt, key: server.key, "
-                     + "clientCa: ca.crt, clientAuth: require}}\n")) {
+                MonmuxFixture mx = start(
+                        dir,
+                        "listeners: {telnet: {port: 0}}\n"
+                                + "users:\n"
+                                + "  - {name: alice, password: '" + hash("alice-pw") + "', role: operator}\n"
+                                + "  - {name: vera, password: '" + hash("vera-pw") + "', role: viewer}\n"
+                                + "vms:\n  - name: vm1\n    qmp: 'unix:" + qemu.qmpSocket() + "'\n"
+                                + "    qmpListen: {tcp: '127.0.0.1:0', role: operator, tls: {cert: server.crt, key: server.key, "
+                                + "clientCa: ca.crt, clientAuth: require}}\n")) {
             int port = mx.monmux().qmpListeners().bound().get(0).port();
             try (OpensslClient a = OpensslClient.connect(port, pki, alice)) {
                 // s_client reports the server's verified chain first (on stderr, collected too).
@@ -216,11 +230,20 @@ class TlsEndToEndTest {
                 assertTrue(v.await("\"id\": \"q\"}").contains("\"status\": \"running\""));
             }
             // socat, as the README shows it: a QMP script over TLS.
-            Process socat = new ProcessBuilder("socat", "-t", "2", "-", "OPENSSL:127.0.0.1:" + port + ",cafile="
-                    + pki.file("ca.crt") + ",cert=" + pki.file(alice + ".crt") + ",key=" + pki.file(alice + ".key"))
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("socat.out").toFile()).start();
-            socat.getOutputStream().write(("{\"execute\": \"qmp_capabilities\"}\n"
-                    + "{\"execute\": \"query-status\", \"id\": \"s\"}\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Process socat = new ProcessBuilder(
+                            "socat",
+                            "-t",
+                            "2",
+                            "-",
+                            "OPENSSL:127.0.0.1:" + port + ",cafile=" + pki.file("ca.crt") + ",cert="
+                                    + pki.file(alice + ".crt") + ",key=" + pki.file(alice + ".key"))
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("socat.out").toFile())
+                    .start();
+            socat.getOutputStream()
+                    .write(("{\"execute\": \"qmp_capabilities\"}\n"
+                                    + "{\"execute\": \"query-status\", \"id\": \"s\"}\n")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             socat.getOutputStream().close();
             if (!socat.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
                 socat.destroy();

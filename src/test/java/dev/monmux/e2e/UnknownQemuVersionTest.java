@@ -3,16 +3,7 @@ package dev.monmux.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.monmux.hmp.HmpEngine;
 import dev.monmux.hmp.HmpTable;
 import dev.monmux.qmp.QemuVersion;
@@ -20,6 +11,12 @@ import dev.monmux.qmp.QmpJson;
 import dev.monmux.testing.FakeQmpServer;
 import dev.monmux.testing.MonmuxProcess;
 import dev.monmux.testing.TelnetTestClient;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A VM whose QEMU version has no table (a fake QMP server says it is 11.1, which no real QEMU
@@ -58,29 +55,43 @@ class UnknownQemuVersionTest {
                     return List.of(FakeQmpServer.errorReply(req, "CommandNotFound", "not in this fake"));
                 }
                 String line = req.path("arguments").path("command-line").asText();
-                String text = line.equals("help") ? help : line.equals("help info") ? helpInfo : "ran: " + line + "\r\n";
+                String text =
+                        line.equals("help") ? help : line.equals("help info") ? helpInfo : "ran: " + line + "\r\n";
                 ObjectNode reply = QmpJson.object().put("return", text);
                 reply.set("id", req.get("id"));
                 return List.of(QmpJson.compact(reply));
             });
             int port = MonmuxProcess.freePort();
-            try (MonmuxProcess child = MonmuxProcess.start(dir, port, "listeners: {telnet: {port: " + port
-                    + ", mode: telnet}}\nvms:\n  - {name: vm1, qmp: '" + vm.address() + "'}\nmetrics: {enabled: false}\n"
-                    + OperatorsEndToEndTest.USERS)) {
+            try (MonmuxProcess child = MonmuxProcess.start(
+                    dir,
+                    port,
+                    "listeners: {telnet: {port: " + port
+                            + ", mode: telnet}}\nvms:\n  - {name: vm1, qmp: '" + vm.address()
+                            + "'}\nmetrics: {enabled: false}\n"
+                            + OperatorsEndToEndTest.USERS)) {
                 awaitLog(child, "HMP command set read from QEMU 11.1.0");
-                assertTrue(child.log().contains("VM 'vm1' runs QEMU 11.1.0, for which monmux has no HMP table: using "
-                        + "QEMU 10.0's, corrected from the VM's own help"), child.log());
+                assertTrue(
+                        child.log()
+                                .contains("VM 'vm1' runs QEMU 11.1.0, for which monmux has no HMP table: using "
+                                        + "QEMU 10.0's, corrected from the VM's own help"),
+                        child.log());
                 try (TelnetTestClient alice = login(port, "alice", "alice-pw");
-                     TelnetTestClient root = login(port, "root", "root-pw")) {
-                    assertEquals("nmi\r\nunknown command: 'nmi'\r\n" + PROMPT, run(alice, "nmi"),
+                        TelnetTestClient root = login(port, "root", "root-pw")) {
+                    assertEquals(
+                            "nmi\r\nunknown command: 'nmi'\r\n" + PROMPT,
+                            run(alice, "nmi"),
                             "the VM does not list it: answered as QEMU answers an unknown command");
-                    assertEquals("frobnicate\r\npermission denied: 'frobnicate' needs role admin on VM 'vm1': it is not "
-                            + "known to monmux\r\n" + PROMPT, run(alice, "frobnicate"));
+                    assertEquals(
+                            "frobnicate\r\npermission denied: 'frobnicate' needs role admin on VM 'vm1': it is not "
+                                    + "known to monmux\r\n" + PROMPT,
+                            run(alice, "frobnicate"));
                     drainRequests(vm);
-                    assertEquals("frobnicate now\r\nran: frobnicate now\r\n" + PROMPT, run(root, "frobnicate now"),
+                    assertEquals(
+                            "frobnicate now\r\nran: frobnicate now\r\n" + PROMPT,
+                            run(root, "frobnicate now"),
                             "known by name, sent to QEMU for an admin");
                     assertEquals("frobnicate now", nextLine(vm));
-                    alice.await("[root@127.0.0.1] frobnicate now\r\n" + PROMPT, 5_000);   // the notice of it
+                    alice.await("[root@127.0.0.1] frobnicate now\r\n" + PROMPT, 5_000); // the notice of it
                     assertEquals("info status\r\nran: info status\r\n" + PROMPT, run(alice, "info status"));
                     assertEquals("info status", nextLine(vm), "no native mapping on a version nothing certified");
                     assertEquals("nicate ", alice.complete("frob"));

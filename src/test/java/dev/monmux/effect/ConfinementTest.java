@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +20,8 @@ class ConfinementTest {
 
     @Test
     void withoutMediaPathsNoMediumIsAllowed() {
-        assertEquals("opens a host file or block-layer URL as a medium",
+        assertEquals(
+                "opens a host file or block-layer URL as a medium",
                 Confinement.NONE.mediaRefusal("/srv/iso/a.iso", null, null));
     }
 
@@ -35,21 +35,27 @@ class ConfinementTest {
         assertNull(c.mediaRefusal(iso + "/debian.iso", "raw", null));
         assertNull(c.mediaRefusal(iso + "/debian.iso", "raw", "read-only"));
         assertNull(c.mediaRefusal(iso + "/debian.iso", "raw", "retain"));
-        assertTrue(c.mediaRefusal(iso + "/debian.iso", null, null).contains("QEMU guessing its format"),
+        assertTrue(
+                c.mediaRefusal(iso + "/debian.iso", null, null).contains("QEMU guessing its format"),
                 "a qcow2 header could name any backing file");
         assertTrue(c.mediaRefusal(iso + "/missing.iso", "raw", null).contains("does not exist"));
-        assertTrue(c.mediaRefusal(iso + "/later.iso", "raw", null).contains("a link to nothing"),
+        assertTrue(
+                c.mediaRefusal(iso + "/later.iso", "raw", null).contains("a link to nothing"),
                 "it could be pointed elsewhere later");
         assertTrue(c.mediaRefusal("/etc/passwd", "raw", null).contains("'/etc/passwd' does not match"));
         assertTrue(c.mediaRefusal(iso + "/../../etc/x.iso", "raw", null).contains("is not a plain path"));
-        assertTrue(c.mediaRefusal("json:{\"file.filename\":\"/etc/passwd\"}", "raw", null).contains("is not an absolute path"));
+        assertTrue(c.mediaRefusal("json:{\"file.filename\":\"/etc/passwd\"}", "raw", null)
+                .contains("is not an absolute path"));
         assertTrue(c.mediaRefusal("nbd:127.0.0.1:10809", "raw", null).contains("is not an absolute path"));
         assertTrue(c.mediaRefusal("debian.iso", "raw", null).contains("is not an absolute path"));
-        assertTrue(c.mediaRefusal(iso + "/evil.iso", "raw", null).contains("leads to '/etc/passwd'"),
+        assertTrue(
+                c.mediaRefusal(iso + "/evil.iso", "raw", null).contains("leads to '/etc/passwd'"),
                 "a symbolic link out of the allowed paths");
         assertTrue(c.mediaRefusal(iso + "/debian.iso", "qcow2", null).contains("raw images only"));
         assertTrue(c.mediaRefusal(iso + "/debian.iso", "raw", "read-write").contains("read-write"));
-        assertTrue(c.mediaRefusal(iso + "/sub/debian.iso", "raw", null).contains("does not match"), "* stays in one directory");
+        assertTrue(
+                c.mediaRefusal(iso + "/sub/debian.iso", "raw", null).contains("does not match"),
+                "* stays in one directory");
     }
 
     @Test

@@ -3,12 +3,10 @@ package dev.monmux.effect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class QmpEffectsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -19,8 +17,11 @@ class QmpEffectsTest {
     }
 
     private Effect of(QmpEffects e, String command, String json) throws Exception {
-        return e.classify(command, args(json), line -> new Classification(line.startsWith("q") ? Effect.DANGEROUS
-                : Effect.QUERY, "hmp")).effect();
+        return e.classify(
+                        command,
+                        args(json),
+                        line -> new Classification(line.startsWith("q") ? Effect.DANGEROUS : Effect.QUERY, "hmp"))
+                .effect();
     }
 
     @Test
@@ -31,10 +32,15 @@ class QmpEffectsTest {
         String iso = "{\"device\": \"cd0\", \"filename\": \"" + a + "\", \"format\": \"raw\"}";
         assertEquals(Effect.HOST, of(plain, "blockdev-change-medium", iso));
         assertEquals(Effect.CONTROL, of(media, "blockdev-change-medium", iso));
-        assertEquals(Effect.HOST, of(media, "blockdev-change-medium", iso.replace(", \"format\": \"raw\"", "")),
+        assertEquals(
+                Effect.HOST,
+                of(media, "blockdev-change-medium", iso.replace(", \"format\": \"raw\"", "")),
                 "as sent, QEMU would probe the format (the planner offers operators the raw form)");
-        assertEquals(Effect.HOST, of(media, "blockdev-change-medium", "{\"id\": \"cd0\", \"filename\": \"/etc/shadow\"}"));
-        assertEquals(Effect.HOST, of(media, "blockdev-change-medium", iso.replace("}", ", \"read-only-mode\": \"read-write\"}")));
+        assertEquals(
+                Effect.HOST, of(media, "blockdev-change-medium", "{\"id\": \"cd0\", \"filename\": \"/etc/shadow\"}"));
+        assertEquals(
+                Effect.HOST,
+                of(media, "blockdev-change-medium", iso.replace("}", ", \"read-only-mode\": \"read-write\"}")));
         assertEquals(Effect.HOST, of(media, "blockdev-change-medium", iso.replace("raw", "qcow2")));
         assertEquals(Effect.HOST, of(media, "blockdev-change-medium", "{\"device\": \"cd0\"}"), "no file: no guess");
     }
@@ -49,10 +55,19 @@ class QmpEffectsTest {
     @Test
     void aTransactionIsItsMostPowerfulAction() throws Exception {
         assertEquals(Effect.QUERY, of(plain, "transaction", "{\"actions\": [{\"type\": \"abort\", \"data\": {}}]}"));
-        assertEquals(Effect.DANGEROUS, of(plain, "transaction", "{\"actions\": [{\"type\": \"blockdev-snapshot-internal-sync\","
-                + " \"data\": {\"device\": \"d\", \"name\": \"n\"}}]}"));
-        Classification c = plain.classify("transaction", args("{\"actions\": [{\"type\": \"abort\", \"data\": {}},"
-                + " {\"type\": \"drive-backup\", \"data\": {\"device\": \"d\", \"target\": \"/tmp/x\", \"sync\": \"full\"}}]}"), null);
+        assertEquals(
+                Effect.DANGEROUS,
+                of(
+                        plain,
+                        "transaction",
+                        "{\"actions\": [{\"type\": \"blockdev-snapshot-internal-sync\","
+                                + " \"data\": {\"device\": \"d\", \"name\": \"n\"}}]}"));
+        Classification c = plain.classify(
+                "transaction",
+                args(
+                        "{\"actions\": [{\"type\": \"abort\", \"data\": {}},"
+                                + " {\"type\": \"drive-backup\", \"data\": {\"device\": \"d\", \"target\": \"/tmp/x\", \"sync\": \"full\"}}]}"),
+                null);
         assertEquals(Effect.HOST, c.effect());
         assertTrue(c.why().contains("drive-backup"), c.why());
         assertEquals(Effect.DANGEROUS, of(plain, "transaction", "{\"actions\": [{\"type\": \"something-new\"}]}"));

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.monmux.qmp.QmpEvent;
 import dev.monmux.qmp.QmpGreeting;
 import dev.monmux.qmp.QmpMessageDecoder;
@@ -32,10 +31,15 @@ class QmpLinkDecoderFuzzTest {
                 try {
                     ch.writeInbound(Unpooled.wrappedBuffer(chunk));
                 } catch (DecoderException e) {
-                    Throwable c = e instanceof CorruptedFrameException || e instanceof TooLongFrameException ? e : e.getCause();
-                    assertTrue(e instanceof CorruptedFrameException || e instanceof TooLongFrameException
-                            || c instanceof CorruptedFrameException, "unexpected decoder failure: " + e);
-                    return;   // VmLink closes the connection here
+                    Throwable c = e instanceof CorruptedFrameException || e instanceof TooLongFrameException
+                            ? e
+                            : e.getCause();
+                    assertTrue(
+                            e instanceof CorruptedFrameException
+                                    || e instanceof TooLongFrameException
+                                    || c instanceof CorruptedFrameException,
+                            "unexpected decoder failure: " + e);
+                    return; // VmLink closes the connection here
                 }
                 Object m;
                 while ((m = ch.readInbound()) != null) {

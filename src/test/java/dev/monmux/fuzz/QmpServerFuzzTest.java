@@ -2,14 +2,12 @@ package dev.monmux.fuzz;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.monmux.qmp.QmpJson;
 import dev.monmux.testing.EmbeddedQmp;
+import java.util.List;
 
 /**
  * Fuzzes a whole QMP client connection — QEMU's JSON lexer, streamer and parser, the request
@@ -21,8 +19,13 @@ import dev.monmux.testing.EmbeddedQmp;
 class QmpServerFuzzTest {
     @FuzzTest(maxDuration = "30s")
     void arbitraryBytesNeverBreakTheSession(FuzzedDataProvider data) {
-        EmbeddedQmp q = new EmbeddedQmp(new dev.monmux.testing.ScriptedVm("vm1"), dev.monmux.command.CommandGate.OPEN,
-                dev.monmux.command.CommandObserver.NONE, dev.monmux.command.ActivityListener.NONE, "admin", 512);
+        EmbeddedQmp q = new EmbeddedQmp(
+                new dev.monmux.testing.ScriptedVm("vm1"),
+                dev.monmux.command.CommandGate.OPEN,
+                dev.monmux.command.CommandObserver.NONE,
+                dev.monmux.command.ActivityListener.NONE,
+                "admin",
+                512);
         try {
             if (data.consumeBoolean()) {
                 q.send("{\"execute\": \"qmp_capabilities\"}");
@@ -41,8 +44,13 @@ class QmpServerFuzzTest {
             q.send("{\"execute\": \"query-status\", \"id\": \"fuzz-check\"}\n");
             List<String> out = q.lines();
             checkLines(out);
-            assertTrue(!out.isEmpty() && out.get(out.size() - 1).matches("\\{\"return\": \\{\"status\": \"(running|paused)\", "
-                    + "\"singlestep\": false, \"running\": (true|false)}, \"id\": \"fuzz-check\"}"), () -> "no answer: " + out);
+            assertTrue(
+                    !out.isEmpty()
+                            && out.get(out.size() - 1)
+                                    .matches(
+                                            "\\{\"return\": \\{\"status\": \"(running|paused)\", "
+                                                    + "\"singlestep\": false, \"running\": (true|false)}, \"id\": \"fuzz-check\"}"),
+                    () -> "no answer: " + out);
         } finally {
             q.close();
         }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-
 import dev.monmux.config.LimitsConfig;
 import dev.monmux.config.TelnetMode;
 import dev.monmux.testing.EmbeddedTelnet;
@@ -16,8 +15,8 @@ import dev.monmux.testing.EmbeddedTelnet;
  * connection), and afterwards the session still answers {@code info status}.
  */
 class TelnetPipelineFuzzTest {
-    private static final LimitsConfig LIMITS = new LimitsConfig(256, 4, 64, 32, 1024, 10, null, null, null, null,
-            null, null, null);
+    private static final LimitsConfig LIMITS =
+            new LimitsConfig(256, 4, 64, 32, 1024, 10, null, null, null, null, null, null, null);
 
     @FuzzTest(maxDuration = "30s")
     void arbitraryInputNeverBreaksTheSession(FuzzedDataProvider data) {
@@ -44,7 +43,8 @@ class TelnetPipelineFuzzTest {
             // a half-typed one, and the line editor may have assembled one from the noise);
             // nothing else may.
             if (!t.isOpen()) {
-                assertTrue(t.quitBySession() || all.indexOf("\u0004") >= 0,
+                assertTrue(
+                        t.quitBySession() || all.indexOf("\u0004") >= 0,
                         () -> "the connection closed without Ctrl-D or .quit: " + EmbeddedTelnet.show(all.toString()));
                 return;
             }
@@ -53,9 +53,11 @@ class TelnetPipelineFuzzTest {
             t.send(".attach vm1\r\ninfo status\r\n");
             String out = t.output();
             // (running or paused: the input may have stopped the VM)
-            assertTrue(out.contains("VM status: "), () -> "no answer in mode " + mode + " after "
-                    + EmbeddedTelnet.show(all.toString()) + "; cleanup printed " + EmbeddedTelnet.show(cl)
-                    + "; info status printed " + EmbeddedTelnet.show(out));
+            assertTrue(
+                    out.contains("VM status: "),
+                    () -> "no answer in mode " + mode + " after "
+                            + EmbeddedTelnet.show(all.toString()) + "; cleanup printed " + EmbeddedTelnet.show(cl)
+                            + "; info status printed " + EmbeddedTelnet.show(out));
         } finally {
             t.close();
         }

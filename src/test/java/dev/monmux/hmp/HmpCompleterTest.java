@@ -3,7 +3,6 @@ package dev.monmux.hmp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 class HmpCompleterTest {
@@ -17,7 +16,8 @@ class HmpCompleterTest {
         assertEquals(List.of("status"), completer.complete("info statu"));
         assertEquals(List.of("block", "block-jobs", "blockstats"), completer.complete("info bl"));
         assertEquals(List.of("stop", "stopcapture"), completer.complete("help sto"));
-        assertEquals(List.of("migrate", "migrate_capabilities", "migrate_parameters"), completer.complete("help info mig"));
+        assertEquals(
+                List.of("migrate", "migrate_capabilities", "migrate_parameters"), completer.complete("help info mig"));
         assertEquals(List.of(), completer.complete("eject cd"));
         assertEquals(108 + 5, completer.complete("").size(), "every name and alias");
     }

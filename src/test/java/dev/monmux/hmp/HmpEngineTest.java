@@ -3,24 +3,21 @@ package dev.monmux.hmp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-
 import dev.monmux.command.CommandPlan;
 import dev.monmux.command.CommandResult;
-import dev.monmux.effect.Effect;
 import dev.monmux.command.Outcome;
 import dev.monmux.command.Route;
+import dev.monmux.effect.Effect;
 import dev.monmux.qmp.QmpCaller;
 import dev.monmux.qmp.QmpErrorException;
 import dev.monmux.qmp.QmpJson;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
 
 class HmpEngineTest {
     private final HmpEngine engine = new HmpEngine(HmpTable.qemu72(), true);
@@ -33,17 +30,41 @@ class HmpEngineTest {
         check(engine.plan("c", null), "cont", Effect.CONTROL, Route.NATIVE, "cont");
         check(engine.plan("sendkey ctrl-alt-f1", null), "sendkey", Effect.CONTROL, Route.NATIVE, "send-key");
         // quoted: QEMU reads "10 /tmp/x" as a division, and refuses the line
-        check(engine.plan("pmemsave 0 10 \"/tmp/x\"", null), "pmemsave", Effect.HOST, Route.FALLBACK,
+        check(
+                engine.plan("pmemsave 0 10 \"/tmp/x\"", null),
+                "pmemsave",
+                Effect.HOST,
+                Route.FALLBACK,
                 "human-monitor-command");
-        check(engine.plan("info registers", null), "info registers", Effect.QUERY, Route.FALLBACK,
+        check(
+                engine.plan("info registers", null),
+                "info registers",
+                Effect.QUERY,
+                Route.FALLBACK,
                 "human-monitor-command");
-        check(engine.plan("migrate tcp:127.0.0.1:4000", null), "migrate", Effect.HOST, Route.FALLBACK,
+        check(
+                engine.plan("migrate tcp:127.0.0.1:4000", null),
+                "migrate",
+                Effect.HOST,
+                Route.FALLBACK,
                 "human-monitor-command");
-        check(engine.plan("migrate \"exec:cat > /tmp/x\"", null), "migrate", Effect.HOST, Route.FALLBACK,
+        check(
+                engine.plan("migrate \"exec:cat > /tmp/x\"", null),
+                "migrate",
+                Effect.HOST,
+                Route.FALLBACK,
                 "human-monitor-command");
-        check(engine.plan("frobnicate now", null), "unknown", Effect.DANGEROUS, Route.FALLBACK,
+        check(
+                engine.plan("frobnicate now", null),
+                "unknown",
+                Effect.DANGEROUS,
+                Route.FALLBACK,
                 "human-monitor-command");
-        check(engine.plan("info frobnicate", null), "unknown", Effect.DANGEROUS, Route.FALLBACK,
+        check(
+                engine.plan("info frobnicate", null),
+                "unknown",
+                Effect.DANGEROUS,
+                Route.FALLBACK,
                 "human-monitor-command");
         check(engine.plan("help", null), "help", Effect.QUERY, Route.NATIVE, null);
     }
@@ -60,7 +81,8 @@ class HmpEngineTest {
             assertEquals(line, vm.sentArgs.get(0).path("command-line").asText(), "QEMU gets the line as typed");
             assertEquals(2, vm.sentArgs.get(0).path("cpu-index").asInt());
             // the audit log's copy: the line as others may see it (this one did not parse: not shown)
-            assertEquals(line.equals("eject") ? "eject [arguments not recorded]" : line,
+            assertEquals(
+                    line.equals("eject") ? "eject [arguments not recorded]" : line,
                     p.qmpArguments().path("command-line").asText());
         }
         assertEquals("quit", fallbackOnly.plan("q", null).name());
@@ -70,19 +92,29 @@ class HmpEngineTest {
 
     @Test
     void argumentsBecomeQmpArguments() {
-        assertEquals("{\"device\":\"cd0\",\"force\":true}", engine.plan("eject -f cd0", null).qmpArguments().toString());
-        assertEquals("{\"value\":33554432}", engine.plan("balloon 32", null).qmpArguments().toString());
+        assertEquals(
+                "{\"device\":\"cd0\",\"force\":true}",
+                engine.plan("eject -f cd0", null).qmpArguments().toString());
+        assertEquals(
+                "{\"value\":33554432}",
+                engine.plan("balloon 32", null).qmpArguments().toString());
         Recorder keys = new Recorder(null);
         CommandPlan sendkey = engine.plan("sendkey ctrl-0x1e-< 50", null);
         sendkey.run(keys).join();
-        assertEquals("{\"keys\":[{\"type\":\"qcode\",\"data\":\"ctrl\"},{\"type\":\"number\",\"data\":30},"
-                + "{\"type\":\"qcode\",\"data\":\"less\"}],\"hold-time\":50}", keys.sentArgs.get(0).toString());
-        assertEquals("{\"keys\":\"[redacted]\",\"hold-time\":50}", sendkey.qmpArguments().toString(),
+        assertEquals(
+                "{\"keys\":[{\"type\":\"qcode\",\"data\":\"ctrl\"},{\"type\":\"number\",\"data\":30},"
+                        + "{\"type\":\"qcode\",\"data\":\"less\"}],\"hold-time\":50}",
+                keys.sentArgs.get(0).toString());
+        assertEquals(
+                "{\"keys\":\"[redacted]\",\"hold-time\":50}",
+                sendkey.qmpArguments().toString(),
                 "keystrokes may be a password typed into the guest: the audit log does not keep them");
-        assertEquals("{\"device\":\"cd0\",\"filename\":\"/x.iso\",\"format\":\"raw\",\"force\":false,"
-                + "\"read-only-mode\":\"retain\"}",
+        assertEquals(
+                "{\"device\":\"cd0\",\"filename\":\"/x.iso\",\"format\":\"raw\",\"force\":false,"
+                        + "\"read-only-mode\":\"retain\"}",
                 engine.plan("change cd0 /x.iso raw retain", null).qmpArguments().toString());
-        assertEquals("{\"filename\":\"/s.png\",\"device\":\"vga\",\"head\":0,\"format\":\"png\"}",
+        assertEquals(
+                "{\"filename\":\"/s.png\",\"device\":\"vga\",\"head\":0,\"format\":\"png\"}",
                 engine.plan("screendump /s.png -f png vga", null).qmpArguments().toString());
     }
 
@@ -106,28 +138,36 @@ class HmpEngineTest {
         assertEquals("Error: Device 'x' not found\r\n", r.text());
         assertEquals(Outcome.ERROR, r.outcome());
         // hmp_stop passes no Error: QEMU shows nothing
-        assertEquals(CommandResult.ok(""), engine.plan("stop", null).run(failing).join());
+        assertEquals(
+                CommandResult.ok(""), engine.plan("stop", null).run(failing).join());
     }
 
     @Test
     void infoCpusMarksTheSessionsCpu() {
-        JsonNode cpus = QmpJson.MAPPER.createArrayNode()
+        JsonNode cpus = QmpJson.MAPPER
+                .createArrayNode()
                 .add(QmpJson.object().put("cpu-index", 0).put("thread-id", 11))
                 .add(QmpJson.object().put("cpu-index", 1).put("thread-id", 12));
-        assertEquals("* CPU #0: thread_id=11\r\n  CPU #1: thread_id=12\r\n",
+        assertEquals(
+                "* CPU #0: thread_id=11\r\n  CPU #1: thread_id=12\r\n",
                 engine.plan("info cpus", null).run(new Recorder(cpus)).join().text());
-        assertEquals("  CPU #0: thread_id=11\r\n* CPU #1: thread_id=12\r\n",
+        assertEquals(
+                "  CPU #0: thread_id=11\r\n* CPU #1: thread_id=12\r\n",
                 engine.plan("info cpus", 1).run(new Recorder(cpus)).join().text());
     }
 
     @Test
     void fallbackOutputIsJudgedButShownUnchanged() {
         String text = "unknown command: 'info nonsense'\r\n";
-        CommandResult r = engine.plan("info nonsense", null).run(new Recorder(TextNode.valueOf(text))).join();
+        CommandResult r = engine.plan("info nonsense", null)
+                .run(new Recorder(TextNode.valueOf(text)))
+                .join();
         assertEquals(text, r.text());
         assertEquals(Outcome.ERROR, r.outcome());
         assertEquals("unknown command: 'info nonsense'", r.errorText());
-        r = engine.plan("info registers", null).run(new Recorder(TextNode.valueOf("EAX=00000000\r\n"))).join();
+        r = engine.plan("info registers", null)
+                .run(new Recorder(TextNode.valueOf("EAX=00000000\r\n")))
+                .join();
         assertEquals(CommandResult.ok("EAX=00000000\r\n"), r);
     }
 
@@ -142,8 +182,12 @@ class HmpEngineTest {
 
     @Test
     void outcomeDetection() {
-        for (String e : List.of("unknown command: 'x'\r\n", "Error: boom\r\n", "Could not open '/x'\r\n",
-                "Parameter 'device' is missing\r\n", "eject: block device name expected\r\nTry \"help eject\" for more information\r\n",
+        for (String e : List.of(
+                "unknown command: 'x'\r\n",
+                "Error: boom\r\n",
+                "Could not open '/x'\r\n",
+                "Parameter 'device' is missing\r\n",
+                "eject: block device name expected\r\nTry \"help eject\" for more information\r\n",
                 "invalid char 'a' in expression\r\nTry \"help balloon\" for more information\r\n",
                 "invalid parameter: foo\r\n")) {
             assertEquals(Outcome.ERROR, HmpOutcome.judge(e).outcome(), e);
@@ -159,7 +203,8 @@ class HmpEngineTest {
     void anErrorThatRepeatsASecretIsRecordedWithoutIt() {
         // set_password with its arguments swapped: QEMU's error repeats the password
         CommandPlan p = engine.plan("set_password hunter2 vnc", null);
-        CommandResult r = p.run(new Recorder(TextNode.valueOf("Error: invalid parameter value: hunter2\r\n"))).join();
+        CommandResult r = p.run(new Recorder(TextNode.valueOf("Error: invalid parameter value: hunter2\r\n")))
+                .join();
         assertEquals("Error: invalid parameter value: hunter2\r\n", r.text(), "the typist sees QEMU's answer");
         assertEquals("invalid parameter value: [redacted]", r.errorText(), "the audit log does not");
     }
@@ -172,12 +217,17 @@ class HmpEngineTest {
             List<String> sent = new ArrayList<>();
             QmpCaller pending = (command, arguments) -> {
                 sent.add(command);
-                return new CompletableFuture<>();   // no reply yet
+                return new CompletableFuture<>(); // no reply yet
             };
             engine.plan(line, null).run(pending);
-            assertEquals(line.equals("info migrate") ? List.of("human-monitor-command", "query-migrate")
-                    : line.contains("-n") ? List.of("query-named-block-nodes")
-                    : List.of("query-block", "query-named-block-nodes"), sent, line);
+            assertEquals(
+                    line.equals("info migrate")
+                            ? List.of("human-monitor-command", "query-migrate")
+                            : line.contains("-n")
+                                    ? List.of("query-named-block-nodes")
+                                    : List.of("query-block", "query-named-block-nodes"),
+                    sent,
+                    line);
         }
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 class HmpTableTest {
@@ -15,8 +14,12 @@ class HmpTableTest {
     void qemu72X86Table() {
         assertEquals(108, table.commands().size());
         assertEquals(67, table.infoCommands().size());
-        assertEquals(List.of("cont|c", "help|?", "print|p", "quit|q", "stop|s"), table.commands().stream()
-                .map(HmpCommand::tableName).filter(n -> n.contains("|")).toList());
+        assertEquals(
+                List.of("cont|c", "help|?", "print|p", "quit|q", "stop|s"),
+                table.commands().stream()
+                        .map(HmpCommand::tableName)
+                        .filter(n -> n.contains("|"))
+                        .toList());
         HmpCommand eject = HmpTable.find(table.commands(), "eject").orElseThrow();
         assertEquals("force:-f,device:B", eject.argsType());
         assertEquals("[-f] device", eject.params());

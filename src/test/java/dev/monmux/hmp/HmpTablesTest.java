@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-import java.util.Set;
-
-import org.junit.jupiter.api.Test;
-
 import dev.monmux.command.CommandPlan;
 import dev.monmux.qmp.QemuVersion;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 /** The shipped tables, which one a VM gets, and a table corrected from a VM's own help. */
 class HmpTablesTest {
@@ -49,9 +47,18 @@ class HmpTablesTest {
     @Test
     void aCorrectedTableHasExactlyTheVmsCommands() {
         HmpTable base = HmpTable.of(V100);
-        String help = new HmpEngine(base, true).plan("help", null).run(null).join().text()
-                .replace("nmi  -- inject an NMI\r\n", "") + "zap [x] -- new in this version\r\n";
-        String helpInfo = new HmpEngine(base, true).plan("help info", null).run(null).join().text()
+        String help = new HmpEngine(base, true)
+                        .plan("help", null)
+                        .run(null)
+                        .join()
+                        .text()
+                        .replace("nmi  -- inject an NMI\r\n", "")
+                + "zap [x] -- new in this version\r\n";
+        String helpInfo = new HmpEngine(base, true)
+                .plan("help info", null)
+                .run(null)
+                .join()
+                .text()
                 .replace("info cryptodev  -- show the crypto devices\r\n", "");
         HelpListing listing = HelpListing.parse(help, helpInfo);
         assertEquals(110, listing.commands().size());
@@ -68,9 +75,21 @@ class HmpTablesTest {
         assertEquals("zap", zap.name());
         assertEquals("human-monitor-command", zap.qmpCommand(), "QEMU reads the arguments of a command only it knows");
         assertEquals("unknown", engine.plan("nmi", null).name());
-        assertEquals("unknown command: 'nmi'\r\n", engine.plan("nmi", null).restricted().run(null).join().text());
-        assertEquals(base.commands().size(), HelpListing.parse(new HmpEngine(base, true).plan("help", null).run(null)
-                .join().text(), "").commands().size(), "QEMU's own help lists every command once");
+        assertEquals(
+                "unknown command: 'nmi'\r\n",
+                engine.plan("nmi", null).restricted().run(null).join().text());
+        assertEquals(
+                base.commands().size(),
+                HelpListing.parse(
+                                new HmpEngine(base, true)
+                                        .plan("help", null)
+                                        .run(null)
+                                        .join()
+                                        .text(),
+                                "")
+                        .commands()
+                        .size(),
+                "QEMU's own help lists every command once");
     }
 
     @Test
@@ -79,7 +98,9 @@ class HmpTablesTest {
         assertEquals(Set.of(V72, V100), certs.versions());
         for (QemuVersion v : certs.versions()) {
             assertTrue(tables.has(v), v.toString());
-            assertTrue(HmpEngine.nativeMappingNames().containsAll(certs.forVersion(v)), certs.forVersion(v).toString());
+            assertTrue(
+                    HmpEngine.nativeMappingNames().containsAll(certs.forVersion(v)),
+                    certs.forVersion(v).toString());
         }
         assertEquals(HmpEngine.nativeMappingNames(), certs.forVersion(V100), "every mapping verified on 10.0");
     }

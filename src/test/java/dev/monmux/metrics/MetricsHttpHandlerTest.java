@@ -3,22 +3,22 @@ package dev.monmux.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-
-import org.junit.jupiter.api.Test;
-
 import dev.monmux.qmp.QmpJson;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 
 class MetricsHttpHandlerTest {
     private boolean healthy = true;
 
     private String request(String text) {
-        EmbeddedChannel ch = new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(65536),
+        EmbeddedChannel ch = new EmbeddedChannel(
+                new HttpServerCodec(),
+                new HttpObjectAggregator(65536),
                 new MetricsHttpHandler(() -> "monmux_x 1.0\n", () -> {
                     var body = QmpJson.object().put("status", healthy ? "ok" : "down");
                     body.putArray("down");

@@ -3,10 +3,6 @@ package dev.monmux.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Optional;
-
-import org.junit.jupiter.api.Test;
-
 import dev.monmux.command.CommandGate;
 import dev.monmux.config.LimitsConfig;
 import dev.monmux.config.TelnetMode;
@@ -14,6 +10,8 @@ import dev.monmux.testing.EmbeddedTelnet;
 import dev.monmux.testing.HttpGet;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
 
 /** The meters, driven through a whole (in-memory) telnet session. */
 class MonmuxMetricsTest {
@@ -21,8 +19,12 @@ class MonmuxMetricsTest {
 
     private EmbeddedTelnet session(CommandGate gate, MonmuxMetrics[] out) {
         MonmuxMetrics[] holder = new MonmuxMetrics[1];
-        EmbeddedTelnet t = new EmbeddedTelnet(TelnetMode.RAW, LimitsConfig.defaults(), gate,
-                new DeferredObserver(holder), new DeferredActivity(holder));
+        EmbeddedTelnet t = new EmbeddedTelnet(
+                TelnetMode.RAW,
+                LimitsConfig.defaults(),
+                gate,
+                new DeferredObserver(holder),
+                new DeferredActivity(holder));
         holder[0] = new MonmuxMetrics(registry, t.sessions());
         out[0] = holder[0];
         return t;
@@ -36,24 +38,42 @@ class MonmuxMetricsTest {
     @Test
     void commandsAreCountedByNamePathAndOutcomeAndDenialsSeparately() {
         MonmuxMetrics[] m = new MonmuxMetrics[1];
-        CommandGate gate = (actor, vm, plan) -> plan.name().equals("quit")
-                ? Optional.of("Error: role viewer may not run 'quit'") : Optional.empty();
+        CommandGate gate = (actor, vm, plan) ->
+                plan.name().equals("quit") ? Optional.of("Error: role viewer may not run 'quit'") : Optional.empty();
         EmbeddedTelnet t = session(gate, m);
         try {
             t.send("info status\r\ninfo status\r\nquit\r\n{\"execute\": \"nope\"}\r\n");
             String out = t.output();
             assertTrue(out.contains("Error: role viewer may not run 'quit'"), EmbeddedTelnet.show(out));
             String s = scrape(m[0]);
-            assertEquals(2.0, HttpGet.sample(s,
-                    "monmux_commands_total{command=\"info status\",outcome=\"ok\",path=\"fallback\",vm=\"vm1\"}"), s);
-            assertEquals(1.0, HttpGet.sample(s,
-                    "monmux_commands_total{command=\"quit\",outcome=\"denied\",path=\"fallback\",vm=\"vm1\"}"), s);
+            assertEquals(
+                    2.0,
+                    HttpGet.sample(
+                            s,
+                            "monmux_commands_total{command=\"info status\",outcome=\"ok\",path=\"fallback\",vm=\"vm1\"}"),
+                    s);
+            assertEquals(
+                    1.0,
+                    HttpGet.sample(
+                            s,
+                            "monmux_commands_total{command=\"quit\",outcome=\"denied\",path=\"fallback\",vm=\"vm1\"}"),
+                    s);
             assertEquals(1.0, HttpGet.sample(s, "monmux_acl_denied_total{vm=\"vm1\"}"), s);
-            assertEquals(1.0, HttpGet.sample(s,
-                    "monmux_commands_total{command=\"nope\",outcome=\"error\",path=\"qmp\",vm=\"vm1\"}"), s);
-            assertEquals(2.0, HttpGet.sample(s, "monmux_command_duration_seconds_count{command=\"info status\",vm=\"vm1\"}"), s);
-            assertEquals(2.0, HttpGet.sample(s,
-                    "monmux_command_duration_seconds_bucket{command=\"info status\",vm=\"vm1\",le=\"+Inf\"}"), s);
+            assertEquals(
+                    1.0,
+                    HttpGet.sample(
+                            s, "monmux_commands_total{command=\"nope\",outcome=\"error\",path=\"qmp\",vm=\"vm1\"}"),
+                    s);
+            assertEquals(
+                    2.0,
+                    HttpGet.sample(s, "monmux_command_duration_seconds_count{command=\"info status\",vm=\"vm1\"}"),
+                    s);
+            assertEquals(
+                    2.0,
+                    HttpGet.sample(
+                            s,
+                            "monmux_command_duration_seconds_bucket{command=\"info status\",vm=\"vm1\",le=\"+Inf\"}"),
+                    s);
             assertEquals(1.0, HttpGet.sample(s, "monmux_clients{listener=\"telnet\",vm=\"vm1\"}"), s);
         } finally {
             t.close();
@@ -120,8 +140,12 @@ class MonmuxMetricsTest {
     /** The metrics need the session registry, which the session pipeline creates first. */
     private record DeferredObserver(MonmuxMetrics[] m) implements dev.monmux.command.CommandObserver {
         @Override
-        public java.util.concurrent.CompletableFuture<Void> finished(dev.monmux.command.Actor actor, String vm,
-                dev.monmux.command.CommandPlan plan, dev.monmux.command.CommandResult result, java.time.Duration latency) {
+        public java.util.concurrent.CompletableFuture<Void> finished(
+                dev.monmux.command.Actor actor,
+                String vm,
+                dev.monmux.command.CommandPlan plan,
+                dev.monmux.command.CommandResult result,
+                java.time.Duration latency) {
             return m[0].finished(actor, vm, plan, result, latency);
         }
     }

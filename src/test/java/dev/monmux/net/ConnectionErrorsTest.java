@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 
@@ -15,7 +14,9 @@ import org.slf4j.Logger;
 class ConnectionErrorsTest {
     /** The format and the arguments of every warn call (varargs flattened), from a Logger at {@code debug} or not. */
     private static Logger recorder(boolean debug, List<List<Object>> warns) {
-        return (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
+        return (Logger) Proxy.newProxyInstance(
+                Logger.class.getClassLoader(),
+                new Class<?>[] {Logger.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "isDebugEnabled" -> debug;
                     case "warn" -> {
@@ -36,8 +37,13 @@ class ConnectionErrorsTest {
         List<List<Object>> warns = new ArrayList<>();
         ConnectionErrors.log(recorder(false, warns), "telnet client /10.0.0.5:4711", reset);
         assertEquals(1, warns.size());
-        assertEquals(List.of("{}: closing after error: {}", "telnet client /10.0.0.5:4711",
-                "java.io.IOException: Connection reset by peer"), warns.get(0), "no throwable: no trace");
+        assertEquals(
+                List.of(
+                        "{}: closing after error: {}",
+                        "telnet client /10.0.0.5:4711",
+                        "java.io.IOException: Connection reset by peer"),
+                warns.get(0),
+                "no throwable: no trace");
 
         warns.clear();
         ConnectionErrors.log(recorder(true, warns), "telnet client /10.0.0.5:4711", reset);

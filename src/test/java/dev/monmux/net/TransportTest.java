@@ -3,15 +3,13 @@ package dev.monmux.net;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import java.net.UnixDomainSocketAddress;
-import java.nio.file.Path;
-
-import org.junit.jupiter.api.Test;
-
 import dev.monmux.config.TransportKind;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 
 class TransportTest {
     @Test
@@ -28,7 +26,8 @@ class TransportTest {
     @Test
     void unixAddressesTakeTheFormOfTheTransport() {
         Path p = Path.of("/run/qemu/web1.qmp");
-        assertEquals(new DomainSocketAddress("/run/qemu/web1.qmp"), Transport.EPOLL.remote(UnixDomainSocketAddress.of(p)));
+        assertEquals(
+                new DomainSocketAddress("/run/qemu/web1.qmp"), Transport.EPOLL.remote(UnixDomainSocketAddress.of(p)));
         assertEquals(UnixDomainSocketAddress.of(p), Transport.NIO.remote(UnixDomainSocketAddress.of(p)));
     }
 }

@@ -15,10 +15,12 @@ class QmpShellJsonTest {
 
     @Test
     void nestedObjectsAndArraysAreIndentedByFourSpaces() throws Exception {
-        assertEquals("{\n    \"return\": {\n        \"running\": true,\n        \"singlestep\": false,\n"
+        assertEquals(
+                "{\n    \"return\": {\n        \"running\": true,\n        \"singlestep\": false,\n"
                         + "        \"status\": \"running\"\n    }\n}",
                 pretty("{\"return\": {\"status\": \"running\", \"singlestep\": false, \"running\": true}}"));
-        assertEquals("{\n    \"id\": \"x\",\n    \"return\": [\n        {\n            \"a\": 1,\n            \"b\": [\n"
+        assertEquals(
+                "{\n    \"id\": \"x\",\n    \"return\": [\n        {\n            \"a\": 1,\n            \"b\": [\n"
                         + "                1,\n                2,\n                []\n            ],\n            \"c\": {}\n        }\n"
                         + "    ]\n}",
                 pretty("{\"return\": [{\"a\": 1, \"b\": [1, 2, []], \"c\": {}}], \"id\": \"x\"}"));
@@ -33,7 +35,8 @@ class QmpShellJsonTest {
 
     @Test
     void everythingOutsidePrintableAsciiIsEscaped() throws Exception {
-        assertEquals("{\n    \"error\": {\n        \"class\": \"GenericError\",\n"
+        assertEquals(
+                "{\n    \"error\": {\n        \"class\": \"GenericError\",\n"
                         + "        \"desc\": \"caf\\u00e9 \\ud83d\\ude00 \\u007f tab\\there \\\"q\\\" back\\\\slash nl\\n\"\n"
                         + "    }\n}",
                 pretty("{\"error\": {\"class\": \"GenericError\", "
@@ -42,7 +45,8 @@ class QmpShellJsonTest {
 
     @Test
     void numbersAreWrittenAsPythonWritesThem() throws Exception {
-        assertEquals("{\n    \"return\": {\n        \"big\": 18446744073709551615,\n        \"mbps\": 0.0,\n"
+        assertEquals(
+                "{\n    \"return\": {\n        \"big\": 18446744073709551615,\n        \"mbps\": 0.0,\n"
                         + "        \"t\": 0.0001,\n        \"u\": 1e+22,\n        \"v\": -2.5,\n        \"w\": 0.1,\n"
                         + "        \"x\": 1e-05,\n        \"y\": 12345678.0,\n        \"z\": 1.5e+16\n    }\n}",
                 pretty("{\"return\": {\"mbps\": 0.0, \"x\": 1e-05, \"y\": 12345678.0, \"z\": 1.5e16, \"w\": 0.1,"

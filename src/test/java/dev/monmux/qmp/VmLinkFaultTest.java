@@ -5,6 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.monmux.config.QmpAddress;
+import dev.monmux.config.QmpLinkConfig;
+import dev.monmux.testing.FakeQmpServer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,20 +23,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.monmux.config.QmpAddress;
-import dev.monmux.config.QmpLinkConfig;
-import dev.monmux.testing.FakeQmpServer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 
 /** VmLink against a fault-injecting fake QMP server. */
 class VmLinkFaultTest {
@@ -78,8 +75,16 @@ class VmLinkFaultTest {
     }
 
     private static QmpLinkConfig cfg(Duration timeout, int maxConsecutiveTimeouts) {
-        return new QmpLinkConfig(timeout, null, null, Duration.ofSeconds(1), Duration.ofMillis(20),
-                Duration.ofMillis(200), null, null, maxConsecutiveTimeouts);
+        return new QmpLinkConfig(
+                timeout,
+                null,
+                null,
+                Duration.ofSeconds(1),
+                Duration.ofMillis(20),
+                Duration.ofMillis(200),
+                null,
+                null,
+                maxConsecutiveTimeouts);
     }
 
     private static Throwable failure(CompletableFuture<?> f) throws Exception {
@@ -109,8 +114,12 @@ class VmLinkFaultTest {
         }
         assertEquals(null, server.nextRequest(200), "nothing reached QEMU");
         server.responder((c, req) -> List.of(FakeQmpServer.okReply(req, "\"fine\"")));
-        assertEquals("fine", link.call("human-monitor-command", QmpJson.object().put("command-line", "ok \uD83D\uDE00"))
-                .get(5, TimeUnit.SECONDS).asText(), "a surrogate pair is an ordinary character");
+        assertEquals(
+                "fine",
+                link.call("human-monitor-command", QmpJson.object().put("command-line", "ok \uD83D\uDE00"))
+                        .get(5, TimeUnit.SECONDS)
+                        .asText(),
+                "a surrogate pair is an ordinary character");
     }
 
     @Test
@@ -147,7 +156,8 @@ class VmLinkFaultTest {
         msg.putObject("id").putArray("x").add(1).add(2);
         ObjectNode reply = link.execute(msg).get(5, TimeUnit.SECONDS);
         assertEquals("{\"x\":[1,2]}", QmpJson.compact(reply.get("id")));
-        ObjectNode noId = link.execute(QmpJson.object().put("execute", "query-status")).get(5, TimeUnit.SECONDS);
+        ObjectNode noId =
+                link.execute(QmpJson.object().put("execute", "query-status")).get(5, TimeUnit.SECONDS);
         assertTrue(!noId.has("id"), "a request without id gets a reply without id: " + noId);
     }
 
@@ -185,7 +195,8 @@ class VmLinkFaultTest {
         startLink(cfg(Duration.ofMillis(200), 3));
         VmLinkException e = assertInstanceOf(VmLinkException.class, failure(link.call("query-status", null)));
         assertEquals(VmLinkException.Reason.TIMEOUT, e.reason());
-        assertEquals("no reply from VM 'vm1' to 'query-status' within 200 ms; the command may or may not have run",
+        assertEquals(
+                "no reply from VM 'vm1' to 'query-status' within 200 ms; the command may or may not have run",
                 e.getMessage());
         assertEquals(QmpEndpoint.State.UP, link.state(), "one timeout does not recycle the link");
     }
@@ -232,7 +243,8 @@ class VmLinkFaultTest {
             inFlight.add(link.call("query-status", null));
         }
         for (int i = 0; i < 20; i++) {
-            assertEquals("query-status", server.nextRequest(5000).path("execute").asText());
+            assertEquals(
+                    "query-status", server.nextRequest(5000).path("execute").asText());
         }
         server.dropConnections();
         for (CompletableFuture<JsonNode> f : inFlight) {
@@ -274,9 +286,21 @@ class VmLinkFaultTest {
     @Test
     void missingGreetingTimesOutTheHandshake() throws Exception {
         server.sendGreeting(false);
-        link = new VmLink("vm1", QmpAddress.parse(server.address()),
-                new QmpLinkConfig(null, null, null, Duration.ofMillis(150), Duration.ofMillis(20),
-                        Duration.ofMillis(50), null, null, null), null, group.next());
+        link = new VmLink(
+                "vm1",
+                QmpAddress.parse(server.address()),
+                new QmpLinkConfig(
+                        null,
+                        null,
+                        null,
+                        Duration.ofMillis(150),
+                        Duration.ofMillis(20),
+                        Duration.ofMillis(50),
+                        null,
+                        null,
+                        null),
+                null,
+                group.next());
         link.start();
         for (int i = 0; i < 500 && server.acceptedCount() < 3; i++) {
             Thread.sleep(10);
@@ -297,13 +321,18 @@ class VmLinkFaultTest {
             big.append("\", \"id\": ").append(req.get("id")).append('}');
             return List.of(big.toString());
         });
-        link = new VmLink("vm1", QmpAddress.parse(server.address()),
-                new QmpLinkConfig(null, null, null, null, Duration.ofMillis(20), Duration.ofMillis(50),
-                        4096, null, null), null, group.next());
+        link = new VmLink(
+                "vm1",
+                QmpAddress.parse(server.address()),
+                new QmpLinkConfig(
+                        null, null, null, null, Duration.ofMillis(20), Duration.ofMillis(50), 4096, null, null),
+                null,
+                group.next());
         link.start();
         awaitUp();
         VmLinkException e = assertInstanceOf(VmLinkException.class, failure(link.call("query-status", null)));
         assertEquals(VmLinkException.Reason.LOST, e.reason());
-        assertTrue(link.lastError() == null || link.lastError().contains("4096") || link.state() == QmpEndpoint.State.UP);
+        assertTrue(
+                link.lastError() == null || link.lastError().contains("4096") || link.state() == QmpEndpoint.State.UP);
     }
 }

@@ -3,16 +3,6 @@ package dev.monmux.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
-import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import dev.monmux.acl.AccessControl;
 import dev.monmux.acl.VmLocks;
 import dev.monmux.auth.Authenticator;
@@ -30,6 +20,14 @@ import dev.monmux.command.QmpRequestPlanner;
 import dev.monmux.config.LoginConfig;
 import dev.monmux.testing.ScriptedVm;
 import io.netty.channel.DefaultEventLoop;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * What sessions report to the audit log and metrics ({@link ActivityListener}): logins that
@@ -96,8 +94,7 @@ class OperatorActivityTest {
         }
 
         @Override
-        public void pauseInput(boolean paused) {
-        }
+        public void pauseInput(boolean paused) {}
 
         @Override
         public synchronized void close() {
@@ -115,30 +112,49 @@ class OperatorActivityTest {
         UserDirectory users = new UserDirectory(List.of(
                 new User("alice", Role.OPERATOR, List.of(VmGlob.of("vm*")), alicePw),
                 new User("otto", Role.ADMIN, List.of(VmGlob.of("*")), ottoPw)));
-        auth = new Authenticator(users, new LoginThrottle(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMillis(100)));
+        auth = new Authenticator(
+                users, new LoginThrottle(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMillis(100)));
         VmLocks locks = new VmLocks();
         VmDirectory vms = new VmDirectory();
         vms.add(new SharedVm(new ScriptedVm("vm1"), new EventFormatter(ZoneId.of("UTC"))));
-        return new SessionContext(vms, new SessionRegistry(), new BuiltinCommands(),
+        return new SessionContext(
+                vms,
+                new SessionRegistry(),
+                new BuiltinCommands(),
                 dev.monmux.command.HmpPlanners.fixed(new FallbackHmpPlanner()),
-                new QmpRequestPlanner(new FallbackHmpPlanner()), new AccessControl(users, locks, ZoneId.of("UTC")),
-                CommandObserver.NONE, recorder, 8, 100,
-                new Access(auth, new LoginConfig(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMillis(100), 3, Duration.ofSeconds(30)),
-                        locks, true), dev.monmux.Version.get());
+                new QmpRequestPlanner(new FallbackHmpPlanner()),
+                new AccessControl(users, locks, ZoneId.of("UTC")),
+                CommandObserver.NONE,
+                recorder,
+                8,
+                100,
+                new Access(
+                        auth,
+                        new LoginConfig(
+                                Duration.ofMillis(50),
+                                Duration.ofMillis(200),
+                                Duration.ofMillis(100),
+                                3,
+                                Duration.ofSeconds(30)),
+                        locks,
+                        true),
+                dev.monmux.Version.get());
     }
 
     private OperatorSession session(SessionContext ctx, String id, RecordingConsole console) throws Exception {
-        OperatorSession s = new OperatorSession(id, "10.0.0.7:4000" + id.length(), "telnet:test", ctx, null, console, loop);
+        OperatorSession s =
+                new OperatorSession(id, "10.0.0.7:4000" + id.length(), "telnet:test", ctx, null, console, loop);
         loop.submit(s::start).get(5, TimeUnit.SECONDS);
         return s;
     }
 
     private void lines(OperatorSession s, String... lines) throws Exception {
         loop.submit(() -> {
-            for (String l : lines) {
-                s.onLine(l);
-            }
-        }).get(5, TimeUnit.SECONDS);
+                    for (String l : lines) {
+                        s.onLine(l);
+                    }
+                })
+                .get(5, TimeUnit.SECONDS);
     }
 
     private static void await(Supplier<Boolean> condition, Supplier<String> what) throws InterruptedException {
@@ -170,7 +186,9 @@ class OperatorActivityTest {
         assertEquals(List.of("login-failed alice 10.0.0.7:40002 telnet:test wrong password"), activity());
         lines(alice, "mallory", "x");
         await(() -> activity().size() == 2, () -> activity().toString());
-        assertEquals("login-failed unknown 10.0.0.7:40002 telnet:test unknown user", activity().get(1));
+        assertEquals(
+                "login-failed unknown 10.0.0.7:40002 telnet:test unknown user",
+                activity().get(1));
         // The third try waits out the throttle (scheduled, not slept) and succeeds.
         lines(alice, "alice", "alice-pw");
         await(() -> a.text().endsWith("(qemu) "), a::text);
@@ -185,10 +203,12 @@ class OperatorActivityTest {
         assertTrue(o.text().contains("VM 'vm1' locked: others can only run queries"), o.text());
         // what others are told reaches them on their own event loop: it may come a little later
         await(() -> a.text().contains("[otto@10.0.0.7 says] coffee?\n"), a::text);
-        assertTrue(a.text().contains("[monmux] otto@10.0.0.7 locked VM 'vm1'; only queries are allowed for others\n"),
+        assertTrue(
+                a.text().contains("[monmux] otto@10.0.0.7 locked VM 'vm1'; only queries are allowed for others\n"),
                 a.text());
         assertTrue(a.text().contains("[otto@10.0.0.7 says] coffee?\n"), a.text());
-        assertEquals(List.of("login otto admin 10.0.0.7:40003", "lock otto vm1 lock null", "said otto vm1 coffee?"),
+        assertEquals(
+                List.of("login otto admin 10.0.0.7:40003", "lock otto vm1 lock null", "said otto vm1 coffee?"),
                 activity().subList(3, 6));
 
         // The holder leaves: the lock is released and reported as such.
@@ -211,9 +231,12 @@ class OperatorActivityTest {
         assertTrue(c.text().endsWith("too many failed logins; disconnecting\r\n"), c.text());
         assertTrue(!c.text().contains("locked") && !c.text().contains("said"), c.text());
         assertTrue(ctx.access().locks().holder("vm1").isEmpty());
-        assertEquals(List.of("login-failed alice 10.0.0.7:40002 telnet:test wrong password",
-                // what was typed at login: is not recorded unless it names a user (it may be a password)
-                "login-failed unknown 10.0.0.7:40002 telnet:test unknown user",
-                "login-failed unknown 10.0.0.7:40002 telnet:test unknown user"), activity());
+        assertEquals(
+                List.of(
+                        "login-failed alice 10.0.0.7:40002 telnet:test wrong password",
+                        // what was typed at login: is not recorded unless it names a user (it may be a password)
+                        "login-failed unknown 10.0.0.7:40002 telnet:test unknown user",
+                        "login-failed unknown 10.0.0.7:40002 telnet:test unknown user"),
+                activity());
     }
 }

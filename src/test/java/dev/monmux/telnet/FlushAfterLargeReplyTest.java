@@ -2,15 +2,13 @@ package dev.monmux.telnet;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.concurrent.atomic.AtomicBoolean;
-
-import org.junit.jupiter.api.Test;
-
 import dev.monmux.config.LimitsConfig;
 import dev.monmux.config.TelnetMode;
 import dev.monmux.testing.EmbeddedTelnet;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
 
 /**
  * The client pipeline's flush consolidation must not defer a flush made outside a read: a large

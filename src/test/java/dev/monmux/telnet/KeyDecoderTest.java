@@ -2,13 +2,11 @@ package dev.monmux.telnet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.monmux.telnet.Key.Type;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
-
-import dev.monmux.telnet.Key.Type;
 
 class KeyDecoderTest {
     private final List<Key> keys = new ArrayList<>();
@@ -26,8 +24,18 @@ class KeyDecoderTest {
 
     @Test
     void everyEnterFormIsOneEnter() {
-        assertEquals(List.of(Key.ch('a'), k(Type.ENTER), Key.ch('b'), k(Type.ENTER), Key.ch('c'), k(Type.ENTER),
-                Key.ch('d'), k(Type.ENTER), Key.ch('e')), feed("a\r\nb\r\0c\rd\ne"));
+        assertEquals(
+                List.of(
+                        Key.ch('a'),
+                        k(Type.ENTER),
+                        Key.ch('b'),
+                        k(Type.ENTER),
+                        Key.ch('c'),
+                        k(Type.ENTER),
+                        Key.ch('d'),
+                        k(Type.ENTER),
+                        Key.ch('e')),
+                feed("a\r\nb\r\0c\rd\ne"));
     }
 
     @Test
@@ -44,8 +52,21 @@ class KeyDecoderTest {
 
     @Test
     void cursorKeysInBothEncodings() {
-        assertEquals(List.of(k(Type.UP), k(Type.DOWN), k(Type.RIGHT), k(Type.LEFT), k(Type.HOME), k(Type.END),
-                        k(Type.UP), k(Type.LEFT), k(Type.HOME), k(Type.END), k(Type.HOME), k(Type.END), k(Type.DELETE)),
+        assertEquals(
+                List.of(
+                        k(Type.UP),
+                        k(Type.DOWN),
+                        k(Type.RIGHT),
+                        k(Type.LEFT),
+                        k(Type.HOME),
+                        k(Type.END),
+                        k(Type.UP),
+                        k(Type.LEFT),
+                        k(Type.HOME),
+                        k(Type.END),
+                        k(Type.HOME),
+                        k(Type.END),
+                        k(Type.DELETE)),
                 feed("\033[A\033[B\033[C\033[D\033[H\033[F\033OA\033OD\033[1~\033[4~\033[7~\033[8~\033[3~"));
     }
 
@@ -59,8 +80,19 @@ class KeyDecoderTest {
 
     @Test
     void controlKeys() {
-        assertEquals(List.of(k(Type.HOME), k(Type.END), k(Type.CTRL_K), k(Type.CTRL_U), k(Type.CTRL_W), k(Type.CTRL_C),
-                        k(Type.CTRL_D), k(Type.TAB), k(Type.BACKSPACE), k(Type.BACKSPACE), k(Type.CTRL_L)),
+        assertEquals(
+                List.of(
+                        k(Type.HOME),
+                        k(Type.END),
+                        k(Type.CTRL_K),
+                        k(Type.CTRL_U),
+                        k(Type.CTRL_W),
+                        k(Type.CTRL_C),
+                        k(Type.CTRL_D),
+                        k(Type.TAB),
+                        k(Type.BACKSPACE),
+                        k(Type.BACKSPACE),
+                        k(Type.CTRL_L)),
                 feed("\001\005\013\025\027\003\004\t\177\010\014"));
     }
 
@@ -88,8 +120,8 @@ class KeyDecoderTest {
     @Test
     void aControlByteEndsABrokenSequenceAndStillCounts() {
         // Found by the fuzzer: an unterminated sequence swallowed Enter, Ctrl-C and the next key.
-        assertEquals(List.of(k(Type.CTRL_C), k(Type.ENTER), Key.ch('i')),
-                feed("\033[" + "2".repeat(40) + "+22\003\r\ni"));
+        assertEquals(
+                List.of(k(Type.CTRL_C), k(Type.ENTER), Key.ch('i')), feed("\033[" + "2".repeat(40) + "+22\003\r\ni"));
         keys.clear();
         assertEquals(List.of(k(Type.ENTER), Key.ch('x')), feed("\033[12\rx"));
     }

@@ -3,16 +3,18 @@ package dev.monmux.telnet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import dev.monmux.telnet.Key.Type;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
-import dev.monmux.telnet.Key.Type;
-
 class LineEditorTest {
-    private final LineEditor ed = new LineEditor("(qemu) ", 32, 10,
+    private final LineEditor ed = new LineEditor(
+            "(qemu) ",
+            32,
+            10,
             before -> List.of("info", "info-x", "stop", "system_powerdown", "system_reset").stream()
-                    .filter(w -> w.startsWith(before.substring(before.lastIndexOf(' ') + 1))).toList());
+                    .filter(w -> w.startsWith(before.substring(before.lastIndexOf(' ') + 1)))
+                    .toList());
     private final StringBuilder out = new StringBuilder();
 
     private LineEditor.Result type(String s) {
@@ -53,7 +55,7 @@ class LineEditorTest {
         key(Type.LEFT);
         key(Type.LEFT);
         take();
-        key(Type.BACKSPACE);             // removes 's'... no: cursor after "st", removes 't'
+        key(Type.BACKSPACE); // removes 's'... no: cursor after "st", removes 't'
         assertEquals("sop", ed.text());
         assertEquals("\033[1Dop\033[K\033[2D", take());
     }
@@ -215,7 +217,7 @@ class LineEditorTest {
         out.append("[event]\r\n");
         ed.drawPromptAndLine(out);
         assertEquals("\r\033[K[event]\r\n(qemu) info\033[1D", take());
-        ed.setWidth(10);   // "(qemu) inf" fills a row: the cursor is on the second row
+        ed.setWidth(10); // "(qemu) inf" fills a row: the cursor is on the second row
         ed.erasePromptAndLine(out);
         assertEquals("\033[1A\r\033[J", take());
     }

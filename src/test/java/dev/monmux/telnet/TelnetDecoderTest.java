@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.io.ByteArrayOutputStream;
-import java.util.ArrayList;
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class TelnetDecoderTest {
     private static final int IAC = 255;
@@ -70,8 +68,17 @@ class TelnetDecoderTest {
 
     @Test
     void sequencesSplitAcrossReadsAreReassembled() {
-        List<Object> out = decode(new TelnetDecoder(64), "ab".getBytes(), b(IAC), b(251), b(31), "cd".getBytes(),
-                b(IAC, 250, 31, 0), b(80, 0, 24, IAC), b(240), "e".getBytes());
+        List<Object> out = decode(
+                new TelnetDecoder(64),
+                "ab".getBytes(),
+                b(IAC),
+                b(251),
+                b(31),
+                "cd".getBytes(),
+                b(IAC, 250, 31, 0),
+                b(80, 0, 24, IAC),
+                b(240),
+                "e".getBytes());
         assertEquals(5, out.size(), out.toString());
         assertEquals("ab", out.get(0));
         assertEquals(new TelnetFrame.Negotiation(251, 31), out.get(1));
@@ -86,7 +93,7 @@ class TelnetDecoderTest {
     void doubledIacIsALiteralByteInDataAndInSubnegotiation() {
         List<Object> out = decode(new TelnetDecoder(64), b('a', IAC, IAC, 'b', IAC, 250, 24, IAC, IAC, 1, IAC, 240));
         assertEquals(2, out.size(), out.toString());
-        assertEquals("a\uFFFDb", out.get(0));   // data bytes are 'a', 0xFF, 'b' (shown via String decoding)
+        assertEquals("a\uFFFDb", out.get(0)); // data bytes are 'a', 0xFF, 'b' (shown via String decoding)
         TelnetFrame.Subnegotiation sb = assertInstanceOf(TelnetFrame.Subnegotiation.class, out.get(1));
         assertArrayEquals(b(IAC, 1), sb.data());
     }

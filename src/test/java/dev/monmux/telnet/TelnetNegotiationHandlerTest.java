@@ -5,23 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Test;
-
 import dev.monmux.config.TelnetMode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 
 class TelnetNegotiationHandlerTest {
-    private static final byte[] QEMU_OFFERS = {(byte) 255, (byte) 251, 1, (byte) 255, (byte) 251, 3,
-        (byte) 255, (byte) 251, 0, (byte) 255, (byte) 253, 0};
+    private static final byte[] QEMU_OFFERS = {
+        (byte) 255, (byte) 251, 1, (byte) 255, (byte) 251, 3, (byte) 255, (byte) 251, 0, (byte) 255, (byte) 253, 0
+    };
 
     /** Records user events and data reaching the next handler. */
     private static final class Sink extends ChannelInboundHandlerAdapter {
@@ -54,7 +53,8 @@ class TelnetNegotiationHandlerTest {
     }
 
     private static EmbeddedChannel channel(TelnetMode mode, Sink sink) {
-        return new EmbeddedChannel(new TelnetDecoder(64), new TelnetNegotiationHandler(mode, Duration.ofMillis(300)), sink);
+        return new EmbeddedChannel(
+                new TelnetDecoder(64), new TelnetNegotiationHandler(mode, Duration.ofMillis(300)), sink);
     }
 
     private static byte[] b(int... v) {
@@ -101,11 +101,11 @@ class TelnetNegotiationHandlerTest {
         Sink sink = new Sink();
         EmbeddedChannel ch = channel(TelnetMode.TELNET, sink);
         written(ch);
-        ch.writeInbound(Unpooled.wrappedBuffer(b(255, 253, 24)));   // DO TTYPE (we can't)
+        ch.writeInbound(Unpooled.wrappedBuffer(b(255, 253, 24))); // DO TTYPE (we can't)
         assertArrayEquals(b(255, 252, 24), written(ch));
-        ch.writeInbound(Unpooled.wrappedBuffer(b(255, 251, 24)));   // WILL TTYPE (we don't want it)
+        ch.writeInbound(Unpooled.wrappedBuffer(b(255, 251, 24))); // WILL TTYPE (we don't want it)
         assertArrayEquals(b(255, 254, 24), written(ch));
-        ch.writeInbound(Unpooled.wrappedBuffer(b(255, 252, 24)));   // WONT TTYPE: already off
+        ch.writeInbound(Unpooled.wrappedBuffer(b(255, 252, 24))); // WONT TTYPE: already off
         assertEquals(0, written(ch).length);
     }
 
@@ -114,7 +114,7 @@ class TelnetNegotiationHandlerTest {
         Sink sink = new Sink();
         EmbeddedChannel ch = channel(TelnetMode.TELNET, sink);
         written(ch);
-        ch.writeInbound(Unpooled.wrappedBuffer(b(255, 254, 1)));    // DONT ECHO answering our WILL
+        ch.writeInbound(Unpooled.wrappedBuffer(b(255, 254, 1))); // DONT ECHO answering our WILL
         assertEquals(0, written(ch).length, "a refusal of our offer needs no answer");
         assertTrue(sink.events.contains(TelnetNegotiationHandler.EchoChange.OFF));
     }
@@ -124,12 +124,12 @@ class TelnetNegotiationHandlerTest {
         Sink sink = new Sink();
         EmbeddedChannel ch = channel(TelnetMode.TELNET, sink);
         written(ch);
-        ch.writeInbound(Unpooled.wrappedBuffer(b(255, 254, 1)));    // DONT ECHO: the client echoes locally
+        ch.writeInbound(Unpooled.wrappedBuffer(b(255, 254, 1))); // DONT ECHO: the client echoes locally
         ch.pipeline().fireUserEventTriggered(TelnetNegotiationHandler.HIDE_INPUT);
         assertArrayEquals(b(255, 251, 1), written(ch), "WILL ECHO again");
         ch.pipeline().fireUserEventTriggered(TelnetNegotiationHandler.HIDE_INPUT);
         assertEquals(0, written(ch).length, "asked once while the answer is pending");
-        ch.writeInbound(Unpooled.wrappedBuffer(b(255, 253, 1)));    // DO ECHO: it stops echoing
+        ch.writeInbound(Unpooled.wrappedBuffer(b(255, 253, 1))); // DO ECHO: it stops echoing
         assertEquals(0, written(ch).length);
         assertEquals(TelnetNegotiationHandler.EchoChange.ON, sink.events.get(sink.events.size() - 1));
         ch.pipeline().fireUserEventTriggered(TelnetNegotiationHandler.HIDE_INPUT);

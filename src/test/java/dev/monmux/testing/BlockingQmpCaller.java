@@ -1,14 +1,12 @@
 package dev.monmux.testing;
 
-import java.io.IOException;
-import java.util.concurrent.CompletableFuture;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.monmux.qmp.QmpCaller;
 import dev.monmux.qmp.QmpErrorException;
 import dev.monmux.qmp.VmLinkException;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A {@link QmpCaller} over a {@link DirectQmpClient}: each call is made synchronously on the
@@ -34,8 +32,8 @@ public final class BlockingQmpCaller implements QmpCaller {
             JsonNode reply = client.execute(command, arguments);
             if (reply.has("error")) {
                 JsonNode e = reply.get("error");
-                return CompletableFuture.failedFuture(new QmpErrorException(e.path("class").asText(),
-                        e.path("desc").asText()));
+                return CompletableFuture.failedFuture(new QmpErrorException(
+                        e.path("class").asText(), e.path("desc").asText()));
             }
             return CompletableFuture.completedFuture(reply.get("return"));
         } catch (IOException e) {

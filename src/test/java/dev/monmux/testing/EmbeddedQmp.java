@@ -1,11 +1,5 @@
 package dev.monmux.testing;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-
 import dev.monmux.command.ActivityListener;
 import dev.monmux.command.CommandGate;
 import dev.monmux.command.CommandObserver;
@@ -18,6 +12,11 @@ import dev.monmux.qmpserver.QmpServerContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The whole pipeline of a monmux QMP client connection on an {@link EmbeddedChannel}, against a
@@ -28,16 +27,33 @@ public final class EmbeddedQmp {
     private final ScriptedVm vm;
     private final StringBuilder pending = new StringBuilder();
 
-    public EmbeddedQmp(ScriptedVm vm, CommandGate gate, CommandObserver observer, ActivityListener activity,
-                       String role, int maxMessageBytes) {
+    public EmbeddedQmp(
+            ScriptedVm vm,
+            CommandGate gate,
+            CommandObserver observer,
+            ActivityListener activity,
+            String role,
+            int maxMessageBytes) {
         this.vm = vm;
         LimitsConfig limits = new LimitsConfig(null, 4, 64, null, null, null, null, null, null, null, null, null, null);
         AtomicLong ids = new AtomicLong();
-        QmpServerContext ctx = new QmpServerContext(new QmpRequestPlanner(new FallbackHmpPlanner()), gate, observer,
-                activity, limits.commandsInFlight(), limits.maxQueuedLines(), Duration.ofSeconds(10), maxMessageBytes,
-                () -> "q" + ids.incrementAndGet(), QmpServerContext.Announcer.NONE);
-        channel = new EmbeddedChannel(new QmpChannelInitializer(vm, ctx, limits,
-                new ConnectionLimiter(limits.maxClients(), limits.maxClientsPerAddress(), () -> { }), role));
+        QmpServerContext ctx = new QmpServerContext(
+                new QmpRequestPlanner(new FallbackHmpPlanner()),
+                gate,
+                observer,
+                activity,
+                limits.commandsInFlight(),
+                limits.maxQueuedLines(),
+                Duration.ofSeconds(10),
+                maxMessageBytes,
+                () -> "q" + ids.incrementAndGet(),
+                QmpServerContext.Announcer.NONE);
+        channel = new EmbeddedChannel(new QmpChannelInitializer(
+                vm,
+                ctx,
+                limits,
+                new ConnectionLimiter(limits.maxClients(), limits.maxClientsPerAddress(), () -> {}),
+                role));
         channel.runPendingTasks();
     }
 

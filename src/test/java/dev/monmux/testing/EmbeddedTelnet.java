@@ -1,9 +1,10 @@
 package dev.monmux.testing;
 
-import java.nio.charset.StandardCharsets;
-import java.time.ZoneId;
-import java.util.List;
-
+import dev.monmux.command.ActivityListener;
+import dev.monmux.command.CommandGate;
+import dev.monmux.command.CommandObserver;
+import dev.monmux.command.FallbackHmpPlanner;
+import dev.monmux.command.QmpRequestPlanner;
 import dev.monmux.config.LimitsConfig;
 import dev.monmux.config.TelnetMode;
 import dev.monmux.net.ConnectionLimiter;
@@ -11,11 +12,6 @@ import dev.monmux.session.BuiltinCommands;
 import dev.monmux.session.Console;
 import dev.monmux.session.EventFormatter;
 import dev.monmux.session.OperatorSession;
-import dev.monmux.command.ActivityListener;
-import dev.monmux.command.CommandGate;
-import dev.monmux.command.CommandObserver;
-import dev.monmux.command.FallbackHmpPlanner;
-import dev.monmux.command.QmpRequestPlanner;
 import dev.monmux.session.SessionContext;
 import dev.monmux.session.SessionRegistry;
 import dev.monmux.session.SharedVm;
@@ -25,6 +21,9 @@ import dev.monmux.telnet.TelnetSessionHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
+import java.util.List;
 
 /**
  * The whole telnet pipeline of a monmux connection on an {@link EmbeddedChannel}, with one
@@ -41,24 +40,38 @@ public final class EmbeddedTelnet {
     }
 
     /** With the given gate and observers (ACL, audit and metrics tests). */
-    public EmbeddedTelnet(TelnetMode mode, LimitsConfig limits, CommandGate gate, CommandObserver observer,
-                          ActivityListener activity) {
+    public EmbeddedTelnet(
+            TelnetMode mode,
+            LimitsConfig limits,
+            CommandGate gate,
+            CommandObserver observer,
+            ActivityListener activity) {
         this.vm = new ScriptedVm("vm1");
         VmDirectory vms = new VmDirectory();
         vms.add(new SharedVm(vm, new EventFormatter(ZoneId.of("UTC")), activity));
-        SessionContext ctx = new SessionContext(vms, sessions, new BuiltinCommands(),
+        SessionContext ctx = new SessionContext(
+                vms,
+                sessions,
+                new BuiltinCommands(),
                 dev.monmux.command.HmpPlanners.fixed(new FallbackHmpPlanner()),
-                new QmpRequestPlanner(new FallbackHmpPlanner()), gate, observer, activity,
-                limits.commandsInFlight(), limits.maxQueuedLines(), dev.monmux.session.Access.open(),
+                new QmpRequestPlanner(new FallbackHmpPlanner()),
+                gate,
+                observer,
+                activity,
+                limits.commandsInFlight(),
+                limits.maxQueuedLines(),
+                dev.monmux.session.Access.open(),
                 dev.monmux.Version.get());
-        TelnetSessionHandler.SessionFactory factory = (ch, console) ->
-                new OperatorSession(sessions.nextId(), "embedded", "telnet:embedded", ctx, null,
-                        new QuitRecorder(console), ch.eventLoop());
-        var consoleSettings = new TelnetSessionHandler.ConsoleSettings(limits.lineBytes(), limits.historySize(),
-                limits.typeAheadKeys(), (session, before) -> List.of());
-        channel = new EmbeddedChannel(new TelnetChannelInitializer(mode, limits,
-                new ConnectionLimiter(limits.maxClients(), limits.maxClientsPerAddress(), () -> { }),
-                factory, consoleSettings));
+        TelnetSessionHandler.SessionFactory factory = (ch, console) -> new OperatorSession(
+                sessions.nextId(), "embedded", "telnet:embedded", ctx, null, new QuitRecorder(console), ch.eventLoop());
+        var consoleSettings = new TelnetSessionHandler.ConsoleSettings(
+                limits.lineBytes(), limits.historySize(), limits.typeAheadKeys(), (session, before) -> List.of());
+        channel = new EmbeddedChannel(new TelnetChannelInitializer(
+                mode,
+                limits,
+                new ConnectionLimiter(limits.maxClients(), limits.maxClientsPerAddress(), () -> {}),
+                factory,
+                consoleSettings));
         channel.runPendingTasks();
     }
 

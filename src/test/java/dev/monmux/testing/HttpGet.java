@@ -9,14 +9,16 @@ import java.time.Duration;
 
 /** Plain HTTP requests for the metrics endpoint and Prometheus's API. */
 public final class HttpGet {
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private HttpGet() {
-    }
+    private HttpGet() {}
 
     public static HttpResponse<String> send(String method, String url) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(20))
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .build();
         return CLIENT.send(req, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -40,7 +42,8 @@ public final class HttpGet {
     public static double sample(String exposition, String series) {
         for (String line : exposition.split("\n")) {
             if (line.startsWith(series + " ")) {
-                return Double.parseDouble(line.substring(series.length() + 1).trim().split(" ")[0]);
+                return Double.parseDouble(
+                        line.substring(series.length() + 1).trim().split(" ")[0]);
             }
         }
         return Double.NaN;

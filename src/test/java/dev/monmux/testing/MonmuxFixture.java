@@ -1,10 +1,9 @@
 package dev.monmux.testing;
 
-import java.util.List;
-
 import dev.monmux.Monmux;
 import dev.monmux.config.ConfigLoader;
 import dev.monmux.config.MonmuxConfig;
+import java.util.List;
 
 /** Starts monmux in-process from YAML text (use port 0 for listeners) and stops it. */
 public final class MonmuxFixture implements AutoCloseable {
@@ -19,11 +18,11 @@ public final class MonmuxFixture implements AutoCloseable {
     }
 
     /** As {@link #start(String)}, with every command's observer (audit, metrics) wrapped. */
-    public static MonmuxFixture start(String yaml,
-                                      java.util.function.UnaryOperator<dev.monmux.command.CommandObserver> observers)
+    public static MonmuxFixture start(
+            String yaml, java.util.function.UnaryOperator<dev.monmux.command.CommandObserver> observers)
             throws Exception {
         if (!yaml.contains("metrics:")) {
-            yaml += "\nmetrics: {port: 0}\n";   // never the default 9464: tests run side by side
+            yaml += "\nmetrics: {port: 0}\n"; // never the default 9464: tests run side by side
         }
         MonmuxConfig c = requireNoDefaultPorts(new ConfigLoader().parse(yaml, "test.yaml"));
         return new MonmuxFixture(Monmux.start(c, null, observers));
@@ -69,8 +68,8 @@ public final class MonmuxFixture implements AutoCloseable {
 
     /** One VM named {@code vm1} at {@code qmpAddress}, one shared telnet listener on a free port. */
     public static MonmuxFixture oneVm(String qmpAddress, String extraYaml) throws Exception {
-        return start("listeners: {telnet: {port: 0}}\n"
-                + "vms:\n  - {name: vm1, qmp: '" + qmpAddress + "'}\n" + extraYaml);
+        return start(
+                "listeners: {telnet: {port: 0}}\n" + "vms:\n  - {name: vm1, qmp: '" + qmpAddress + "'}\n" + extraYaml);
     }
 
     public Monmux monmux() {
@@ -92,7 +91,8 @@ public final class MonmuxFixture implements AutoCloseable {
         for (var vm : monmux.vms().all()) {
             while (vm.link().state() != dev.monmux.qmp.QmpEndpoint.State.UP) {
                 if (System.currentTimeMillis() > deadline) {
-                    throw new AssertionError("VM '" + vm.name() + "' did not come up: " + vm.link().lastError());
+                    throw new AssertionError("VM '" + vm.name() + "' did not come up: "
+                            + vm.link().lastError());
                 }
                 Thread.sleep(10);
             }

@@ -38,9 +38,17 @@ public final class MonmuxProcess implements AutoCloseable {
         Path config = dir.resolve("monmux.yaml");
         Files.writeString(config, yaml);
         Path log = dir.resolve("monmux.log");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.monmux.Main", "run", "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "dev.monmux.Main",
+                        "run",
+                        "--config",
+                        config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         MonmuxProcess m = new MonmuxProcess(p, log, port);
         m.awaitListening();
         return m;
@@ -87,7 +95,9 @@ public final class MonmuxProcess implements AutoCloseable {
     /** Sends a signal by name ({@code TERM}, {@code HUP}, {@code KILL}). */
     public void signal(String name) throws IOException, InterruptedException {
         // bash's builtin kill: /usr/bin/kill (procps) is not on every minimal system.
-        Process kill = new ProcessBuilder("bash", "-c", "kill -" + name + " " + process.pid()).inheritIO().start();
+        Process kill = new ProcessBuilder("bash", "-c", "kill -" + name + " " + process.pid())
+                .inheritIO()
+                .start();
         if (kill.waitFor() != 0) {
             throw new IOException("kill -" + name + " " + process.pid() + " failed");
         }

@@ -32,15 +32,29 @@ public final class OpensslClient implements AutoCloseable {
     /** @param clientBase base name of a client certificate in {@code pki} ({@code .crt}/{@code .key}), or null */
     public static OpensslClient connect(int port, TestPki pki, String clientBase) throws IOException {
         TestPki.requireOpenssl();
-        List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-quiet", "-verify_return_error",
-                "-connect", "127.0.0.1:" + port, "-servername", "localhost", "-verify_hostname", "localhost",
-                "-CAfile", pki.file("ca.crt").toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                "openssl",
+                "s_client",
+                "-quiet",
+                "-verify_return_error",
+                "-connect",
+                "127.0.0.1:" + port,
+                "-servername",
+                "localhost",
+                "-verify_hostname",
+                "localhost",
+                "-CAfile",
+                pki.file("ca.crt").toString()));
         if (clientBase != null) {
             Path dir = pki.dir();
-            cmd.addAll(List.of("-cert", dir.resolve(clientBase + ".crt").toString(),
-                    "-key", dir.resolve(clientBase + ".key").toString()));
+            cmd.addAll(List.of(
+                    "-cert",
+                    dir.resolve(clientBase + ".crt").toString(),
+                    "-key",
+                    dir.resolve(clientBase + ".key").toString()));
         }
-        return new OpensslClient(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+        return new OpensslClient(
+                new ProcessBuilder(cmd).redirectErrorStream(true).start());
     }
 
     private void readLoop() {

@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -31,11 +30,16 @@ public record QemuBuild(String version, Path binary, List<Path> dataDirs, java.u
     /** QEMU 10.0, unpacked beside the system's. */
     public static QemuBuild v100() {
         String env = System.getenv("MONMUX_QEMU10_DIR");
-        Path dir = env != null && !env.isBlank() ? Path.of(env)
+        Path dir = env != null && !env.isBlank()
+                ? Path.of(env)
                 : Path.of(System.getenv().getOrDefault("MONMUX_TEST_TARGET", "target"), "qemu", "10.0");
-        return new QemuBuild("10.0", dir.resolve("usr/bin/qemu-system-x86_64"),
+        return new QemuBuild(
+                "10.0",
+                dir.resolve("usr/bin/qemu-system-x86_64"),
                 List.of(dir.resolve("usr/share/qemu"), Path.of("/usr/share/seabios")),
-                java.util.Map.of("QEMU_MODULE_DIR", dir.resolve("usr/lib/x86_64-linux-gnu/qemu").toString()));
+                java.util.Map.of(
+                        "QEMU_MODULE_DIR",
+                        dir.resolve("usr/lib/x86_64-linux-gnu/qemu").toString()));
     }
 
     /** Every build the tests cover, oldest first. */
@@ -66,13 +70,15 @@ public record QemuBuild(String version, Path binary, List<Path> dataDirs, java.u
         if (isInstalled()) {
             return;
         }
-        String how = version.equals("7.2") ? "apt-get install -y qemu-system-x86"
+        String how = version.equals("7.2")
+                ? "apt-get install -y qemu-system-x86"
                 : "scripts/test-deps.sh (as root: it fetches bookworm-backports' QEMU 10.0 into target/qemu/10.0)";
         if ("1".equals(System.getenv("MONMUX_REQUIRE_QEMU"))) {
-            throw new AssertionError("QEMU " + version + " is not installed but MONMUX_REQUIRE_QEMU=1 (install it with: "
-                    + how + ")");
+            throw new AssertionError(
+                    "QEMU " + version + " is not installed but MONMUX_REQUIRE_QEMU=1 (install it with: " + how + ")");
         }
-        Assumptions.abort("QEMU " + version + " not installed (" + how + "); set MONMUX_REQUIRE_QEMU=1 to make this a failure");
+        Assumptions.abort(
+                "QEMU " + version + " not installed (" + how + "); set MONMUX_REQUIRE_QEMU=1 to make this a failure");
     }
 
     @Override

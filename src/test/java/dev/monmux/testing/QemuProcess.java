@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -78,8 +77,16 @@ public final class QemuProcess implements AutoCloseable {
         Files.deleteIfExists(socket);
         Path directSocket = direct ? dir.resolve("direct.qmp") : null;
         List<String> cmd = new ArrayList<>(build.command());
-        cmd.addAll(List.of("-M", "pc", "-m", "64", "-nodefaults",
-                "-display", "none", "-qmp", "unix:" + socket + ",server=on,wait=off"));
+        cmd.addAll(List.of(
+                "-M",
+                "pc",
+                "-m",
+                "64",
+                "-nodefaults",
+                "-display",
+                "none",
+                "-qmp",
+                "unix:" + socket + ",server=on,wait=off"));
         if (directSocket != null) {
             Files.deleteIfExists(directSocket);
             cmd.addAll(List.of("-qmp", "unix:" + directSocket + ",server=on,wait=off"));
@@ -151,7 +158,8 @@ public final class QemuProcess implements AutoCloseable {
     /** Output QEMU wrote to stdout/stderr so far, for failure messages. */
     public String log() {
         try {
-            return Files.readString(log) + (process.isAlive() ? "" : "(QEMU exited with status " + process.exitValue() + ")");
+            return Files.readString(log)
+                    + (process.isAlive() ? "" : "(QEMU exited with status " + process.exitValue() + ")");
         } catch (IOException e) {
             return "(no log: " + e + ")";
         }
@@ -208,7 +216,9 @@ public final class QemuProcess implements AutoCloseable {
 
     private void signal(String name) throws IOException, InterruptedException {
         // bash's builtin kill: /usr/bin/kill (procps) is not on every minimal system.
-        Process kill = new ProcessBuilder("bash", "-c", "kill -" + name + " " + process.pid()).inheritIO().start();
+        Process kill = new ProcessBuilder("bash", "-c", "kill -" + name + " " + process.pid())
+                .inheritIO()
+                .start();
         if (kill.waitFor() != 0) {
             throw new IOException("kill -" + name + " " + process.pid() + " failed");
         }

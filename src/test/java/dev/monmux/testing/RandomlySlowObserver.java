@@ -1,16 +1,15 @@
 package dev.monmux.testing;
 
+import dev.monmux.command.Actor;
+import dev.monmux.command.CommandObserver;
+import dev.monmux.command.CommandPlan;
+import dev.monmux.command.CommandResult;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-
-import dev.monmux.command.Actor;
-import dev.monmux.command.CommandObserver;
-import dev.monmux.command.CommandPlan;
-import dev.monmux.command.CommandResult;
 
 /**
  * The audit log (or any observer) made slow at random: half the start records complete as the
@@ -47,8 +46,8 @@ public final class RandomlySlowObserver implements CommandObserver, AutoCloseabl
     }
 
     @Override
-    public CompletableFuture<Void> finished(Actor actor, String vm, CommandPlan plan, CommandResult result,
-                                            Duration latency) {
+    public CompletableFuture<Void> finished(
+            Actor actor, String vm, CommandPlan plan, CommandResult result, Duration latency) {
         return inner.finished(actor, vm, plan, result, latency);
     }
 

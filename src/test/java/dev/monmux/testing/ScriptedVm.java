@@ -1,13 +1,8 @@
 package dev.monmux.testing;
 
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-
 import dev.monmux.config.QmpAddress;
 import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.qmp.QmpErrorException;
@@ -15,6 +10,9 @@ import dev.monmux.qmp.QmpEvent;
 import dev.monmux.qmp.QmpGreeting;
 import dev.monmux.qmp.QmpJson;
 import dev.monmux.qmp.VmLinkListener;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * An in-memory VM that answers at once, for fast session-level tests and fuzzing (no sockets,
@@ -141,7 +139,8 @@ public final class ScriptedVm implements QmpEndpoint {
         return execute(QmpJson.object().put("execute", command).set("arguments", arguments))
                 .thenApply(r -> {
                     if (r.has("error")) {
-                        throw new QmpErrorException(r.path("error").path("class").asText(),
+                        throw new QmpErrorException(
+                                r.path("error").path("class").asText(),
                                 r.path("error").path("desc").asText());
                     }
                     return r.get("return");
@@ -163,14 +162,24 @@ public final class ScriptedVm implements QmpEndpoint {
                 reply.putObject("return");
             }
             case "human-monitor-command" -> {
-                String line = request.path("arguments").path("command-line").asText().strip();
-                reply.set("return", TextNode.valueOf(line.equals("info status") ? "VM status: running\r\n"
-                        : line.isEmpty() ? "" : "unknown command: '" + line + "'\r\n"));
+                String line =
+                        request.path("arguments").path("command-line").asText().strip();
+                reply.set(
+                        "return",
+                        TextNode.valueOf(
+                                line.equals("info status")
+                                        ? "VM status: running\r\n"
+                                        : line.isEmpty() ? "" : "unknown command: '" + line + "'\r\n"));
             }
-            case "query-status" -> reply.putObject("return").put("status", running ? "running" : "paused")
-                    .put("singlestep", false).put("running", running);
-            default -> reply.putObject("error").put("class", "CommandNotFound")
-                    .put("desc", "The command " + cmd + " has not been found");
+            case "query-status" ->
+                reply.putObject("return")
+                        .put("status", running ? "running" : "paused")
+                        .put("singlestep", false)
+                        .put("running", running);
+            default ->
+                reply.putObject("error")
+                        .put("class", "CommandNotFound")
+                        .put("desc", "The command " + cmd + " has not been found");
         }
         if (request.has("id")) {
             reply.set("id", request.get("id"));

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -21,8 +20,10 @@ public final class SmallDisk implements AutoCloseable {
 
     public static SmallDisk mount(Path dir, int kib) throws IOException, InterruptedException {
         Files.createDirectories(dir);
-        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + kib + "k,mode=0755", "tmpfs",
-                dir.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "mount", "-t", "tmpfs", "-o", "size=" + kib + "k,mode=0755", "tmpfs", dir.toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes()).strip();
         if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
             String why = "cannot mount a small tmpfs (needs root): " + out;

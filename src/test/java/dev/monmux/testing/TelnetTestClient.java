@@ -103,9 +103,9 @@ public final class TelnetTestClient implements AutoCloseable {
         if (!interactive) {
             return;
         }
-        if (verb == 251) {          // WILL x -> DO x
+        if (verb == 251) { // WILL x -> DO x
             sendBytes(new byte[] {(byte) IAC, (byte) 253, (byte) option});
-        } else if (verb == 253) {   // DO x -> WILL x
+        } else if (verb == 253) { // DO x -> WILL x
             sendBytes(new byte[] {(byte) IAC, (byte) 251, (byte) option});
         }
     }
@@ -142,7 +142,7 @@ public final class TelnetTestClient implements AutoCloseable {
         type(partial + "\t#");
         await(partial, 5_000);
         String echo = await("#", 5_000);
-        type("\u0015");   // Ctrl-U kills the line; an empty line gets a new prompt
+        type("\u0015"); // Ctrl-U kills the line; an empty line gets a new prompt
         line("");
         await("(qemu) ", 5_000);
         return echo.substring(0, echo.length() - 1).replace("\u0007", "");

@@ -2,13 +2,11 @@ package dev.monmux.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Assumptions;
 
 /** External programs the end-to-end tests run (openssl, socat, ...). */
 public final class Tools {
-    private Tools() {
-    }
+    private Tools() {}
 
     public static boolean installed(String command) {
         String path = System.getenv("PATH");

@@ -4,24 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
 import javax.net.ssl.SSLHandshakeException;
-
 import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.ssl.SslCloseCompletionEvent;
-import io.netty.util.ReferenceCountUtil;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
 /** The gate holds the protocol back until the TLS handshake is done; a failed one closes the connection. */
 class TlsHandshakeGateTest {
@@ -73,7 +69,8 @@ class TlsHandshakeGateTest {
     void aFailedHandshakeClosesWithoutTheProtocolEverSeeingTheClient() {
         Behind behind = new Behind();
         EmbeddedChannel ch = new EmbeddedChannel(new TlsHandshakeGate(), behind);
-        ch.pipeline().fireUserEventTriggered(new SslHandshakeCompletionEvent(new SSLHandshakeException("bad certificate")));
+        ch.pipeline()
+                .fireUserEventTriggered(new SslHandshakeCompletionEvent(new SSLHandshakeException("bad certificate")));
         assertFalse(ch.isOpen());
         assertEquals(List.of(), behind.seen);
     }

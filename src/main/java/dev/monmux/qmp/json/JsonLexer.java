@@ -1,7 +1,6 @@
 package dev.monmux.qmp.json;
 
 import java.nio.charset.StandardCharsets;
-import java.util.function.Consumer;
 
 /**
  * A port of QEMU's JSON lexer state machine (qobject/json-lexer.c, QEMU 7.2): the same tokens,
@@ -26,9 +25,22 @@ final class JsonLexer {
     }
 
     private enum State {
-        START, RECOVERY, WHITESPACE, KEYWORD,
-        DQ, DQ_ESC, SQ, SQ_ESC,
-        ZERO, NONZERO, NEG, MANTISSA, MANTISSA_DIGITS, EXP_E, EXP_DIGIT, EXP_DIGITS
+        START,
+        RECOVERY,
+        WHITESPACE,
+        KEYWORD,
+        DQ,
+        DQ_ESC,
+        SQ,
+        SQ_ESC,
+        ZERO,
+        NONZERO,
+        NEG,
+        MANTISSA,
+        MANTISSA_DIGITS,
+        EXP_E,
+        EXP_DIGIT,
+        EXP_DIGITS
     }
 
     private final Sink sink;
@@ -66,8 +78,14 @@ final class JsonLexer {
                 return start(c);
             }
             case RECOVERY -> {
-                if (c < 0x20 && c != '\t' || c >= 0xFE || c == '[' || c == ']' || c == '{' || c == '}'
-                        || c == ':' || c == ',') {
+                if (c < 0x20 && c != '\t'
+                        || c >= 0xFE
+                        || c == '['
+                        || c == ']'
+                        || c == '{'
+                        || c == '}'
+                        || c == ':'
+                        || c == ',') {
                     state = State.START;
                     return false;
                 }
@@ -218,7 +236,7 @@ final class JsonLexer {
         append(c);
         int end = 0;
         while (end < length && token[end] != 0) {
-            end++;   // QEMU prints it with %s: a NUL ends it
+            end++; // QEMU prints it with %s: a NUL ends it
         }
         String text = new String(token, 0, end, StandardCharsets.UTF_8);
         reset();

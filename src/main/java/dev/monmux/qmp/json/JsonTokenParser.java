@@ -1,17 +1,15 @@
 package dev.monmux.qmp.json;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.monmux.qmp.QmpStrings;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.monmux.qmp.QmpStrings;
 
 /**
  * A port of QEMU's JSON parser (qobject/json-parser.c): turns the tokens of one message into a
@@ -218,7 +216,10 @@ final class JsonTokenParser {
                     case 'u' -> {
                         int cp = hex4(raw, i);
                         i += 4;
-                        if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < raw.length() && raw.charAt(i) == '\\'
+                        if (cp >= 0xD800
+                                && cp <= 0xDBFF
+                                && i + 1 < raw.length()
+                                && raw.charAt(i) == '\\'
                                 && raw.charAt(i + 1) == 'u') {
                             cp = 0x10000 + ((cp & 0x3FF) << 10);
                             int trailing = hex4(raw, i + 2);
@@ -295,7 +296,7 @@ final class JsonTokenParser {
         } else if (b < 0x80) {
             cp = b;
         } else if (b >= 0xFE || (b & 0x40) == 0) {
-            cp = -1;   // 0xFE, 0xFF never occur; a continuation byte cannot start a sequence
+            cp = -1; // 0xFE, 0xFF never occur; a continuation byte cannot start a sequence
         } else {
             int len = 0;
             int mask = 0x80;

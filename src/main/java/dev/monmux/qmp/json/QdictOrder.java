@@ -1,13 +1,12 @@
 package dev.monmux.qmp.json;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The order in which QEMU iterates a QDict, and therefore the order of the members of every JSON
@@ -19,8 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class QdictOrder {
     private static final int BUCKETS = 512;
 
-    private QdictOrder() {
-    }
+    private QdictOrder() {}
 
     /** QEMU's {@code tdb_hash(key) % QDICT_BUCKET_MAX}, in unsigned 32-bit arithmetic. */
     static int bucket(String key) {
@@ -38,7 +36,7 @@ public final class QdictOrder {
         List<Map.Entry<String, JsonNode>> fields = new ArrayList<>(obj.size());
         fields.addAll(obj.properties());
         if (fields.size() > 1) {
-            fields.sort(Comparator.comparingInt(e -> bucket(e.getKey())));   // List.sort is stable
+            fields.sort(Comparator.comparingInt(e -> bucket(e.getKey()))); // List.sort is stable
         }
         return fields;
     }

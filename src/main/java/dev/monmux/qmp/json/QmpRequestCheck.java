@@ -1,17 +1,15 @@
 package dev.monmux.qmp.json;
 
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
 
 /**
  * QEMU's checks of a request's shape (qapi/qmp-dispatch.c {@code qmp_dispatch_check_obj}), in
  * QEMU's order: members are visited in QDict order and the first problem is reported.
  */
 public final class QmpRequestCheck {
-    private QmpRequestCheck() {
-    }
+    private QmpRequestCheck() {}
 
     /**
      * @param allowOob whether {@code exec-oob} is allowed (the client negotiated {@code oob})

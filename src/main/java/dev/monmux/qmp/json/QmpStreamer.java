@@ -19,6 +19,7 @@ import java.util.function.Consumer;
 public final class QmpStreamer implements JsonLexer.Sink {
     /** QEMU allows 2M tokens and nesting 1024; monmux keeps memory and recursion smaller. */
     public static final int MAX_TOKENS = 1 << 18;
+
     public static final int MAX_NESTING = 256;
 
     private final int maxMessageBytes;
@@ -37,8 +38,7 @@ public final class QmpStreamer implements JsonLexer.Sink {
     }
 
     /** The messages of one complete text (a line typed at the prompt) and whether it ended inside one. */
-    public record Parsed(List<QmpInput> messages, boolean unfinished) {
-    }
+    public record Parsed(List<QmpInput> messages, boolean unfinished) {}
 
     /** Reads all of {@code text}, as QEMU would read it from a socket, and says what was left open. */
     public static Parsed parse(String text, int maxMessageBytes) {
@@ -47,7 +47,7 @@ public final class QmpStreamer implements JsonLexer.Sink {
         for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
             s.feed(b);
         }
-        s.feed((byte) '\n');   // as a client ends its line: a number or keyword at the end ends too
+        s.feed((byte) '\n'); // as a client ends its line: a number or keyword at the end ends too
         return new Parsed(messages, s.unfinished());
     }
 
@@ -67,7 +67,7 @@ public final class QmpStreamer implements JsonLexer.Sink {
             case RCURLY -> braces--;
             case LSQUARE -> brackets++;
             case RSQUARE -> brackets--;
-            default -> { }
+            default -> {}
         }
         if (skipping) {
             // the skipped message ends where QEMU's streamer would end it: balanced, or gone negative
