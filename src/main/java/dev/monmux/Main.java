@@ -6,6 +6,7 @@ import dev.monmux.config.ConfigLoader;
 import dev.monmux.config.MonmuxConfig;
 import dev.monmux.tls.TlsContexts;
 import java.io.BufferedReader;
+import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -211,7 +212,7 @@ public final class Main {
             return USAGE;
         }
         char[] password;
-        java.io.Console console = in == System.in ? System.console() : null;
+        Console console = in == System.in ? System.console() : null;
         if (console != null) {
             password = console.readPassword("Password: ");
             char[] again = password == null ? null : console.readPassword("Again: ");

@@ -11,6 +11,7 @@ import dev.monmux.command.QmpRequestPlanner;
 import dev.monmux.config.AuthMode;
 import dev.monmux.config.ConfigDiff;
 import dev.monmux.config.ConfigException;
+import dev.monmux.config.Durations;
 import dev.monmux.config.ListenerConfig;
 import dev.monmux.config.MonmuxConfig;
 import dev.monmux.config.TransportKind;
@@ -46,6 +47,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +66,7 @@ public final class Monmux implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Monmux.class);
 
     private volatile MonmuxConfig config;
-    private final java.nio.file.Path configFile;
+    private final Path configFile;
     private final Transport transport;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
@@ -85,7 +88,7 @@ public final class Monmux implements AutoCloseable {
 
     private record TelnetListener(Channel channel, Set<OperatorSession> sessions) {}
 
-    private Monmux(MonmuxConfig config, java.nio.file.Path configFile, UnaryOperator<CommandObserver> observers) {
+    private Monmux(MonmuxConfig config, Path configFile, UnaryOperator<CommandObserver> observers) {
         this.config = config;
         this.configFile = configFile;
         try {
@@ -105,7 +108,7 @@ public final class Monmux implements AutoCloseable {
                 config.acl().mediaPaths(),
                 config.acl().screendumpDir() == null
                         ? null
-                        : java.nio.file.Path.of(config.acl().screendumpDir()));
+                        : Path.of(config.acl().screendumpDir()));
         this.hmp =
                 new HmpDialects(HmpTables.shipped(), config.hmp().nativeMappings(), EffectTable.shipped(), confinement);
         this.users = new UserDirectory(
@@ -161,7 +164,7 @@ public final class Monmux implements AutoCloseable {
      * Starts from {@code config}, read from {@code file}, which SIGHUP and {@code .reload} read
      * again (null: nothing to reload).
      */
-    public static Monmux start(MonmuxConfig config, java.nio.file.Path file) throws InterruptedException {
+    public static Monmux start(MonmuxConfig config, Path file) throws InterruptedException {
         return start(config, file, UnaryOperator.identity());
     }
 
@@ -170,7 +173,7 @@ public final class Monmux implements AutoCloseable {
      * through (audit log, then metrics) wrapped by {@code observers}: how the tests make the audit
      * log slow at random to check that commands still reach QEMU in the order typed.
      */
-    public static Monmux start(MonmuxConfig config, java.nio.file.Path file, UnaryOperator<CommandObserver> observers)
+    public static Monmux start(MonmuxConfig config, Path file, UnaryOperator<CommandObserver> observers)
             throws InterruptedException {
         Monmux m = new Monmux(config, file, observers);
         try {
@@ -296,15 +299,13 @@ public final class Monmux implements AutoCloseable {
         this.config = effective;
     }
 
-    java.nio.file.Path configFile() {
+    Path configFile() {
         return configFile;
     }
 
     /** Where relative file names in the config (TLS files) are read from: the config file's directory. */
-    java.nio.file.Path baseDir() {
-        return configFile == null
-                ? java.nio.file.Path.of("")
-                : configFile.toAbsolutePath().getParent();
+    Path baseDir() {
+        return configFile == null ? Path.of("") : configFile.toAbsolutePath().getParent();
     }
 
     TlsContexts tls() {
@@ -421,7 +422,7 @@ public final class Monmux implements AutoCloseable {
         };
     }
 
-    private static String describe(java.net.SocketAddress a) {
+    private static String describe(SocketAddress a) {
         return Addresses.hostPort(a);
     }
 
@@ -498,7 +499,7 @@ public final class Monmux implements AutoCloseable {
             clean = false;
             log.warn(
                     "shutdown: commands still in flight after {}; closing anyway",
-                    dev.monmux.config.Durations.format(config.shutdownGrace()));
+                    Durations.format(config.shutdownGrace()));
         }
         for (OperatorSession s : sessions.all()) {
             s.console().close();

@@ -13,6 +13,7 @@ import dev.monmux.metrics.PrometheusHygiene;
 import dev.monmux.session.SessionRegistry;
 import dev.monmux.session.SharedVm;
 import dev.monmux.session.VmDirectory;
+import dev.monmux.tls.ServerTls;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -94,7 +95,7 @@ final class Observability implements AutoCloseable {
     }
 
     /** Binds the metrics listener unless {@code metrics.enabled: false}. */
-    void startServer(VmDirectory vms, dev.monmux.tls.ServerTls tls) throws InterruptedException {
+    void startServer(VmDirectory vms, ServerTls tls) throws InterruptedException {
         if (config.metrics().enabled()) {
             server = MetricsServer.start(config.metrics(), registry, metrics, vms, tls);
         } else {

@@ -3,6 +3,7 @@ package dev.monmux;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.function.Consumer;
 
 /**
  * POSIX signals. The JVM's own handling of SIGTERM runs shutdown hooks but exits with 143; an
@@ -51,7 +52,7 @@ final class Signals {
     }
 
     /** Installs a handler for signal {@code name}; returns the previous one. */
-    private static Object handle(String name, java.util.function.Consumer<String> onSignal) {
+    private static Object handle(String name, Consumer<String> onSignal) {
         InvocationHandler h = (proxy, method, args) -> {
             if (method.getName().equals("handle") && args != null && args.length == 1) {
                 onSignal.accept((String) NAME.invoke(args[0]));

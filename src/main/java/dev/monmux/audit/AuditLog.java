@@ -8,6 +8,7 @@ import dev.monmux.config.AuditConfig.OnFailure;
 import dev.monmux.qmp.QmpJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -508,7 +509,7 @@ public final class AuditLog implements AutoCloseable {
         }
         try {
             ch.force(false);
-        } catch (java.nio.channels.ClosedChannelException e) {
+        } catch (ClosedChannelException e) {
             // Closed meanwhile: by a rotation or reopen (forced first), or by a failed write. Force
             // again next round: fsync of the reopened file forces what the old descriptor wrote.
             unsyncedSince.compareAndSet(-1, System.nanoTime());

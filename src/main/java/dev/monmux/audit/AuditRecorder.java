@@ -7,6 +7,7 @@ import dev.monmux.command.CommandPlan;
 import dev.monmux.command.CommandResult;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Collections;
@@ -220,7 +221,7 @@ public final class AuditRecorder implements CommandObserver, ActivityListener {
             int ms = Math.floorMod(epochMilli, 1000);
             Second s = last;
             if (s.epochSecond() != sec) {
-                String full = TS.format(java.time.Instant.ofEpochMilli(sec * 1000));
+                String full = TS.format(Instant.ofEpochMilli(sec * 1000));
                 s = new Second(sec, full.substring(0, full.length() - "000Z".length()));
                 last = s;
             }

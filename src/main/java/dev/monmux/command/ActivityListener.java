@@ -1,5 +1,7 @@
 package dev.monmux.command;
 
+import java.time.Duration;
+
 /**
  * Everything besides commands that the audit log and the metrics record: sessions, logins, locks,
  * broadcasts, VM link changes, dropped events, config reloads. Calls come from event loops and
@@ -20,7 +22,7 @@ public interface ActivityListener {
     default void loginFailed(String user, String remote, String listener, String reason) {}
 
     /** A login attempt is held back after failed ones (from that address or for that user). */
-    default void loginDelayed(String remote, String listener, java.time.Duration delay) {}
+    default void loginDelayed(String remote, String listener, Duration delay) {}
 
     /** @param action {@code lock}, {@code unlock}, {@code force} or {@code released} (holder left) */
     default void lockChanged(Actor actor, String vm, String action, String previousHolder) {}

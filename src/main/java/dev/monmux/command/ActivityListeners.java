@@ -1,5 +1,6 @@
 package dev.monmux.command;
 
+import java.time.Duration;
 import java.util.List;
 
 /** Several activity listeners as one, called in order. */
@@ -37,7 +38,7 @@ public final class ActivityListeners implements ActivityListener {
     }
 
     @Override
-    public void loginDelayed(String remote, String listener, java.time.Duration delay) {
+    public void loginDelayed(String remote, String listener, Duration delay) {
         listeners.forEach(l -> l.loginDelayed(remote, listener, delay));
     }
 

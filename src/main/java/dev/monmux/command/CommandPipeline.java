@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,7 +90,7 @@ public final class CommandPipeline {
             Executor loop,
             Wording wording,
             SendOrder.Turn turn,
-            java.util.function.Function<CommandPlan, CompletableFuture<CommandResult>> send) {
+            Function<CommandPlan, CompletableFuture<CommandResult>> send) {
         long t0 = System.nanoTime();
         Optional<String> refusal = gate.refuse(actor, vm, planned);
         CommandPlan plan = planned;

@@ -2,7 +2,11 @@ package dev.monmux.command;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.monmux.effect.Effect;
+import dev.monmux.effect.Secrets;
 import dev.monmux.qmp.QmpCaller;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -93,19 +97,18 @@ public record CommandPlan(
      * the wrong place: {@code invalid parameter value: hunter2}); the client's own text is left as
      * QEMU wrote it.
      */
-    public static Action cleaning(Action action, java.util.Collection<String> secrets) {
+    public static Action cleaning(Action action, Collection<String> secrets) {
         if (secrets.isEmpty()) {
             return action;
         }
-        java.util.List<String> longestFirst = secrets.stream()
+        List<String> longestFirst = secrets.stream()
                 .filter(s -> !s.isEmpty())
                 .distinct()
-                .sorted(java.util.Comparator.comparingInt(String::length).reversed())
+                .sorted(Comparator.comparingInt(String::length).reversed())
                 .toList();
         return vm -> run(action, vm)
-                .thenApply(r -> r.errorText() == null
-                        ? r
-                        : r.withErrorText(dev.monmux.effect.Secrets.clean(r.errorText(), longestFirst)));
+                .thenApply(
+                        r -> r.errorText() == null ? r : r.withErrorText(Secrets.clean(r.errorText(), longestFirst)));
     }
 
     /** A plan that sends nothing and answers at once (a line that did not parse, say). */

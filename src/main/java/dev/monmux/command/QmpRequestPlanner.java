@@ -9,6 +9,7 @@ import dev.monmux.effect.QmpEffects;
 import dev.monmux.effect.Secrets;
 import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.qmp.QmpJson;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -98,7 +99,7 @@ public final class QmpRequestPlanner {
                     && warned.add(command)) {
                 log.warn("QMP command '{}' has no effect class in monmux's table: only admins may run it", command);
             }
-            java.util.Set<String> secrets = new java.util.HashSet<>();
+            Set<String> secrets = new HashSet<>();
             ObjectNode audited = Secrets.redactQmp(command, args, this::shownLine, secrets::add);
             CommandPlan plan = new CommandPlan(
                     shown(command, request),

@@ -6,6 +6,7 @@ import dev.monmux.qmp.Futures;
 import dev.monmux.qmp.InOrder;
 import dev.monmux.qmp.QmpErrorException;
 import dev.monmux.qmp.QmpJson;
+import java.util.concurrent.CompletionException;
 
 /**
  * Keeps a secret object's properties from those who may not read secrets. A command that reads
@@ -31,7 +32,7 @@ final class SecretReads {
                     return null; // no such object: the command fails the same way, as QEMU words it
                 }
                 if (err != null) {
-                    throw new java.util.concurrent.CompletionException(cause);
+                    throw new CompletionException(cause);
                 }
                 throw new CommandRefusedException("permission denied: '" + path + "' is a secret object ("
                         + type.asText() + "); reading its properties needs role admin on VM '" + vm + "'");

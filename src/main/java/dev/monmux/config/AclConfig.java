@@ -5,6 +5,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -74,7 +75,7 @@ public record AclConfig(List<String> mediaPaths, String screendumpDir) {
         if (dir == null) {
             return;
         }
-        List<String> names = new java.util.ArrayList<>(vms);
+        List<String> names = new ArrayList<>(vms);
         names.add("screen");
         for (String vm : names) {
             for (String format : new String[] {null, "png"}) {

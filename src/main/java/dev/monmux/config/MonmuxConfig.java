@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -80,16 +81,15 @@ public record MonmuxConfig(
     }
 
     /** Every listener clients connect to, with the key that configures it. */
-    private static List<java.util.Map.Entry<String, ListenerConfig>> clientListeners(
+    private static List<Map.Entry<String, ListenerConfig>> clientListeners(
             ListenersConfig listeners, List<VmConfig> vms) {
-        List<java.util.Map.Entry<String, ListenerConfig>> all = new ArrayList<>();
+        List<Map.Entry<String, ListenerConfig>> all = new ArrayList<>();
         for (int i = 0; i < listeners.telnet().size(); i++) {
-            all.add(java.util.Map.entry(
-                    "listeners.telnet[" + i + "]", listeners.telnet().get(i)));
+            all.add(Map.entry("listeners.telnet[" + i + "]", listeners.telnet().get(i)));
         }
         for (int i = 0; i < vms.size(); i++) {
             if (vms.get(i).telnet() != null) {
-                all.add(java.util.Map.entry("vms[" + i + "].telnet", vms.get(i).telnet()));
+                all.add(Map.entry("vms[" + i + "].telnet", vms.get(i).telnet()));
             }
         }
         return all;
@@ -104,7 +104,7 @@ public record MonmuxConfig(
             AuthMode auth,
             List<UserConfig> users,
             String usersFile,
-            List<java.util.Map.Entry<String, ListenerConfig>> clientListeners) {
+            List<Map.Entry<String, ListenerConfig>> clientListeners) {
         if (!users.isEmpty() && usersFile != null) {
             throw new IllegalArgumentException("users and usersFile: give the users in one place, not both");
         }

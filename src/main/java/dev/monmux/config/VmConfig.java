@@ -1,6 +1,7 @@
 package dev.monmux.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -17,7 +18,7 @@ public record VmConfig(
         QmpAddress qmp,
         ListenerConfig telnet,
         Duration commandTimeout,
-        java.util.List<QmpListenerConfig> qmpListen) {
+        List<QmpListenerConfig> qmpListen) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     public VmConfig {
@@ -30,7 +31,7 @@ public record VmConfig(
         if (qmp == null) {
             throw new IllegalArgumentException("qmp is required (unix:/path or tcp:host:port)");
         }
-        qmpListen = qmpListen == null ? java.util.List.of() : java.util.List.copyOf(qmpListen);
+        qmpListen = qmpListen == null ? List.of() : List.copyOf(qmpListen);
     }
 
     public static VmConfig of(String name, String qmp) {

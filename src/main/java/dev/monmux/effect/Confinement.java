@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -109,7 +111,7 @@ public final class Confinement {
         }
         if (!Files.exists(p)) {
             // a link to nowhere could be pointed elsewhere later
-            return Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? "is a link to nothing" : "does not exist";
+            return Files.exists(p, LinkOption.NOFOLLOW_LINKS) ? "is a link to nothing" : "does not exist";
         }
         try {
             Path real = p.toRealPath();
@@ -143,14 +145,14 @@ public final class Confinement {
         while (true) {
             Path p = screendumpDir.resolve(screendumpName(
                     vm, clock.instant(), ThreadLocalRandom.current().nextInt(1 << 24), format));
-            if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                 return p;
             }
         }
     }
 
     /** The name of a screenshot of {@code vm} taken {@code at}: {@code vm1-20261203-082100-3fa2c1.ppm}. */
-    public static String screendumpName(String vm, java.time.Instant at, int suffix, String format) {
+    public static String screendumpName(String vm, Instant at, int suffix, String format) {
         return vm.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + STAMP.format(at) + "-"
                 + String.format("%06x", suffix & 0xffffff) + ("png".equals(format) ? ".png" : ".ppm");
     }

@@ -2,6 +2,7 @@ package dev.monmux.effect;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Secrets in QEMU option strings ({@code secret,id=s0,data=hunter2}, {@code file=...,password=x}),
@@ -26,7 +27,7 @@ public final class OptionStrings {
     }
 
     /** As {@link #redact(String, String)}, telling {@code found} each value replaced. */
-    public static String redact(String opts, String impliedKey, java.util.function.Consumer<String> found) {
+    public static String redact(String opts, String impliedKey, Consumer<String> found) {
         List<Element> elements = parse(opts, impliedKey);
         boolean secretObject = false;
         for (Element e : elements) {

@@ -1,6 +1,7 @@
 package dev.monmux.effect;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.function.Function;
 
@@ -25,7 +26,7 @@ public final class QmpEffects {
      * @param hmpLine the class of an HMP line (for {@code human-monitor-command})
      */
     public Classification classify(String command, ObjectNode args, Function<String, Classification> hmpLine) {
-        ObjectNode a = args == null ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode() : args;
+        ObjectNode a = args == null ? JsonNodeFactory.instance.objectNode() : args;
         switch (command) {
             case "human-monitor-command": {
                 String inner = a.path("command-line").asText("");

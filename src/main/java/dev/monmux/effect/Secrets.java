@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -45,7 +47,7 @@ public final class Secrets {
         if (text == null || (text.indexOf('@') < 0 && text.indexOf('=') < 0)) {
             return text;
         }
-        java.util.regex.Matcher m = URL_USERINFO.matcher(text);
+        Matcher m = URL_USERINFO.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             found.accept(m.group(2));
@@ -55,7 +57,7 @@ public final class Secrets {
             if (cut >= 0 && cut + 1 < m.group(2).length()) {
                 found.accept(m.group(2).substring(cut + 1));
             }
-            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(m.group(1) + REDACTED + "@"));
+            m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + REDACTED + "@"));
         }
         m.appendTail(out);
         String t = out.toString();
@@ -64,10 +66,9 @@ public final class Secrets {
         while (m.find()) {
             if (isSecretName(m.group(2)) && !m.group(3).isEmpty()) {
                 found.accept(m.group(3));
-                m.appendReplacement(
-                        out, java.util.regex.Matcher.quoteReplacement(m.group(1) + m.group(2) + "=" + REDACTED));
+                m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + m.group(2) + "=" + REDACTED));
             } else {
-                m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(m.group()));
+                m.appendReplacement(out, Matcher.quoteReplacement(m.group()));
             }
         }
         m.appendTail(out);
@@ -179,7 +180,7 @@ public final class Secrets {
      * {@code text} with every one of {@code secrets} replaced by {@link #REDACTED}: for an error
      * text that repeats what was typed ({@code invalid parameter value: hunter2}).
      */
-    public static String clean(String text, java.util.Collection<String> secrets) {
+    public static String clean(String text, Collection<String> secrets) {
         if (text == null) {
             return null;
         }

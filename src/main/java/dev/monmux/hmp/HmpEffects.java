@@ -4,6 +4,7 @@ import dev.monmux.effect.Classification;
 import dev.monmux.effect.Confinement;
 import dev.monmux.effect.Effect;
 import dev.monmux.effect.EffectTable;
+import dev.monmux.qmp.QemuVersion;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -20,9 +21,9 @@ final class HmpEffects {
 
     private final EffectTable table;
     private final Confinement confinement;
-    private final dev.monmux.qmp.QemuVersion version;
+    private final QemuVersion version;
 
-    HmpEffects(EffectTable table, Confinement confinement, dev.monmux.qmp.QemuVersion version) {
+    HmpEffects(EffectTable table, Confinement confinement, QemuVersion version) {
         this.table = table;
         this.confinement = confinement;
         this.version = version;

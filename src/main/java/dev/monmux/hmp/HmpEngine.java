@@ -11,8 +11,11 @@ import dev.monmux.effect.Effect;
 import dev.monmux.effect.EffectTable;
 import dev.monmux.effect.Secrets;
 import dev.monmux.qmp.QmpJson;
+import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Plans HMP lines from QEMU's command table: the canonical name (aliases resolved), the effect
@@ -27,7 +30,7 @@ public final class HmpEngine implements HmpPlanner {
 
     private final HmpParser parser;
     private final NativeMappings natives;
-    private final java.util.Set<String> nativeNames;
+    private final Set<String> nativeNames;
     private final HmpEffects effects;
 
     /**
@@ -39,19 +42,18 @@ public final class HmpEngine implements HmpPlanner {
     }
 
     /** @param nativeNames the native mappings to use (see {@link NativeCertificates}) */
-    public HmpEngine(
-            HmpTable table, java.util.Set<String> nativeNames, EffectTable effectTable, Confinement confinement) {
+    public HmpEngine(HmpTable table, Set<String> nativeNames, EffectTable effectTable, Confinement confinement) {
         this.parser = new HmpParser(table);
         this.natives = new NativeMappings(table);
-        this.nativeNames = java.util.Set.copyOf(nativeNames);
+        this.nativeNames = Set.copyOf(nativeNames);
         this.effects = new HmpEffects(effectTable, confinement, table.version());
     }
 
     /** The native mappings a VM with {@code table} may use. */
-    static java.util.Set<String> certified(HmpTable table, boolean nativeMappings) {
+    static Set<String> certified(HmpTable table, boolean nativeMappings) {
         return nativeMappings && !table.corrected()
                 ? NativeCertificates.shipped().forVersion(table.version())
-                : java.util.Set.of();
+                : Set.of();
     }
 
     /** Every native mapping monmux has, certified or not: for the differential test that certifies them. */
@@ -69,7 +71,7 @@ public final class HmpEngine implements HmpPlanner {
     }
 
     /** The names of every native mapping monmux has, certified anywhere or not. */
-    public static java.util.Set<String> nativeMappingNames() {
+    public static Set<String> nativeMappingNames() {
         return new NativeMappings(HmpTable.qemu72()).names();
     }
 
@@ -90,7 +92,7 @@ public final class HmpEngine implements HmpPlanner {
         }
         HmpParse.Known known = (HmpParse.Known) parsed;
         Classification cls = effects.classify(known);
-        java.util.Set<String> secrets = new java.util.HashSet<>();
+        Set<String> secrets = new HashSet<>();
         CommandPlan plan = known(line, known, cls, HmpRedaction.shown(parsed, line, secrets::add), cpuIndex, secrets);
         plan = plan.withAction(CommandPlan.cleaning(plan.action(), secrets));
         if (known instanceof HmpParse.Parsed p && p.name().equals("qom-get") && p.string("path") != null) {
@@ -118,7 +120,7 @@ public final class HmpEngine implements HmpPlanner {
             Classification cls,
             String shown,
             Integer cpuIndex,
-            java.util.Set<String> secrets) {
+            Set<String> secrets) {
         String name = known.name();
         if (!isNative(name)) {
             if (known instanceof HmpParse.Invalid invalid) {
@@ -198,7 +200,7 @@ public final class HmpEngine implements HmpPlanner {
      */
     private CommandPlan confinedScreendump(HmpParse.Parsed p, Integer cpuIndex, String vm) {
         String format = p.string("format");
-        java.nio.file.Path file = effects.confinement().newScreendump(vm == null ? "screen" : vm, format);
+        Path file = effects.confinement().newScreendump(vm == null ? "screen" : vm, format);
         Map<String, Object> args = new LinkedHashMap<>(p.args());
         args.put("filename", file.toString());
         HmpParse.Parsed moved = new HmpParse.Parsed(p.command(), p.name(), args);
@@ -282,11 +284,11 @@ public final class HmpEngine implements HmpPlanner {
                     null,
                     null);
         }
-        return fallback(quotedLine(shown, java.nio.file.Path.of(p.string("target"))), shown, "change", cls, cpuIndex);
+        return fallback(quotedLine(shown, Path.of(p.string("target"))), shown, "change", cls, cpuIndex);
     }
 
     /** The rewritten line for human-monitor-command, the file name quoted as QEMU's get_str reads it. */
-    private static String quotedLine(String shown, java.nio.file.Path file) {
+    private static String quotedLine(String shown, Path file) {
         String f = file.toString();
         String quoted = "\"" + f.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
         return shown.replace(f, quoted);

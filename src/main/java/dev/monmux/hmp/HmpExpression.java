@@ -1,5 +1,7 @@
 package dev.monmux.hmp;
 
+import java.math.BigInteger;
+
 /**
  * QEMU's HMP integer expressions (monitor/hmp.c get_expr): {@code + - * / % & | ^ ~ ( )},
  * numbers as strtoull reads them (decimal, {@code 0x} hex, {@code 0} octal) and {@code 'c'}
@@ -163,10 +165,10 @@ final class HmpExpression {
             radix = 8;
         }
         int digitsStart = q;
-        java.math.BigInteger v = java.math.BigInteger.ZERO;
-        java.math.BigInteger r = java.math.BigInteger.valueOf(radix);
+        BigInteger v = BigInteger.ZERO;
+        BigInteger r = BigInteger.valueOf(radix);
         while (at(q) < 128 && Character.digit(at(q), radix) >= 0) {
-            v = v.multiply(r).add(java.math.BigInteger.valueOf(Character.digit(at(q), radix)));
+            v = v.multiply(r).add(BigInteger.valueOf(Character.digit(at(q), radix)));
             q++;
         }
         if (q == digitsStart) {

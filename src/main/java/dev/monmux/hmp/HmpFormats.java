@@ -1,6 +1,8 @@
 package dev.monmux.hmp;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 
 /**
  * QEMU 7.2's HMP renderings of QMP results (monitor/hmp-cmds.c, block/monitor/block-hmp-cmds.c),
@@ -274,8 +276,8 @@ final class HmpFormats {
 
     /** printf's %0.2f: the double's exact value, ties to even, as glibc rounds. */
     static String f2(JsonNode n, String key) {
-        return new java.math.BigDecimal(n.path(key).asDouble())
-                .setScale(2, java.math.RoundingMode.HALF_EVEN)
+        return new BigDecimal(n.path(key).asDouble())
+                .setScale(2, RoundingMode.HALF_EVEN)
                 .toPlainString();
     }
 

@@ -1,5 +1,10 @@
 package dev.monmux.hmp;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 
 /** What {@link HmpParser} made of one line. Messages end with {@code \n}, as QEMU prints them. */
@@ -44,26 +49,26 @@ public sealed interface HmpParse {
          * quotes and spacing kept): {@code set_password vnc [redacted]}.
          */
         public String withArguments(Map<String, String> replacements) {
-            java.util.List<Map.Entry<Span, String>> edits = new java.util.ArrayList<>();
+            List<Map.Entry<Span, String>> edits = new ArrayList<>();
             replacements.forEach((key, text) -> {
                 Span sp = spans.get(key);
                 if (sp != null) {
                     edits.add(Map.entry(sp, text));
                 }
             });
-            edits.sort(java.util.Comparator.comparingInt(e -> e.getKey().start()));
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(source.length + 16);
+            edits.sort(Comparator.comparingInt(e -> e.getKey().start()));
+            ByteArrayOutputStream out = new ByteArrayOutputStream(source.length + 16);
             int at = 0;
             for (Map.Entry<Span, String> e : edits) {
                 if (e.getKey().start() < at) {
                     continue;
                 }
                 out.write(source, at, e.getKey().start() - at);
-                out.writeBytes(e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.writeBytes(e.getValue().getBytes(StandardCharsets.UTF_8));
                 at = e.getKey().end();
             }
             out.write(source, at, source.length - at);
-            return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+            return out.toString(StandardCharsets.UTF_8);
         }
 
         public String string(String key) {

@@ -1,5 +1,6 @@
 package dev.monmux.hmp;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,7 +64,7 @@ public final class HmpParser {
         if (line.indexOf('\0') < 0) {
             return line.getBytes(StandardCharsets.UTF_8);
         }
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(line.length() + 8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(line.length() + 8);
         int from = 0;
         for (int i = 0; i < line.length(); i++) {
             if (line.charAt(i) == '\0') {
@@ -367,7 +368,7 @@ public final class HmpParser {
         if (at(b, p) == 0) {
             return null;
         }
-        java.io.ByteArrayOutputStream q = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream q = new ByteArrayOutputStream();
         if (at(b, p) == '"') {
             p++;
             while (at(b, p) != 0 && at(b, p) != '"') {

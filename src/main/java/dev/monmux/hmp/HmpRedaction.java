@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.monmux.effect.OptionStrings;
 import dev.monmux.effect.Secrets;
 import dev.monmux.qmp.QmpJson;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -120,7 +121,7 @@ final class HmpRedaction {
                 JsonNode n = QmpJson.MAPPER.readTree(spec);
                 Secrets.scrub(n, found);
                 return QmpJson.MAPPER.writeValueAsString(n);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 found.accept(spec);
                 return R; // QEMU will refuse it; what it held stays unseen
             }

@@ -9,7 +9,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +36,7 @@ public final class HmpTable {
     private final QemuVersion version;
     private final boolean corrected;
     /** For the table and each sub-table ({@code info}): every name and alias, first entry wins. */
-    private final Map<List<HmpCommand>, Map<String, HmpCommand>> byName = new java.util.IdentityHashMap<>();
+    private final Map<List<HmpCommand>, Map<String, HmpCommand>> byName = new IdentityHashMap<>();
 
     HmpTable(List<HmpCommand> commands, Set<String> keyNames, String source, QemuVersion version, boolean corrected) {
         this.commands = commands;
@@ -46,7 +48,7 @@ public final class HmpTable {
     }
 
     private void index(List<HmpCommand> table) {
-        Map<String, HmpCommand> names = new java.util.HashMap<>();
+        Map<String, HmpCommand> names = new HashMap<>();
         for (HmpCommand c : table) {
             for (String n : c.names()) {
                 names.putIfAbsent(n, c);

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -52,7 +53,7 @@ public final class NativeCertificates {
                     if (first == 0 || first == w.length) {
                         throw new IllegalStateException(RESOURCE + " line " + n + ": expected 'command versions...'");
                     }
-                    String name = String.join(" ", java.util.Arrays.copyOfRange(w, 0, first));
+                    String name = String.join(" ", Arrays.copyOfRange(w, 0, first));
                     for (int i = first; i < w.length; i++) {
                         m.computeIfAbsent(QemuVersion.parse(w[i]), v -> new HashSet<>())
                                 .add(name);

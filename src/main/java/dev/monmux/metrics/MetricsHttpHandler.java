@@ -1,5 +1,6 @@
 package dev.monmux.metrics;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.monmux.qmp.QmpJson;
 import io.netty.buffer.ByteBuf;
@@ -15,6 +16,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
@@ -73,7 +75,7 @@ final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     private static String json(ObjectNode body) {
         try {
             return QmpJson.MAPPER.writeValueAsString(body) + "\n";
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -84,8 +86,7 @@ final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     private static FullHttpResponse response(HttpResponseStatus status, String type, String body) {
         ByteBuf buf = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
-        FullHttpResponse res =
-                new DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1, status, buf);
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, buf);
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
         res.headers().set(HttpHeaderNames.CONTENT_LENGTH, buf.readableBytes());
         res.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);

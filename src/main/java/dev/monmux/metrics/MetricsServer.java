@@ -8,6 +8,7 @@ import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.qmp.QmpJson;
 import dev.monmux.session.SharedVm;
 import dev.monmux.session.VmDirectory;
+import dev.monmux.tls.ServerTls;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -46,11 +47,7 @@ public final class MetricsServer implements AutoCloseable {
 
     /** @param tls HTTPS (null: plain HTTP) */
     public static MetricsServer start(
-            MetricsConfig c,
-            PrometheusMeterRegistry registry,
-            MonmuxMetrics metrics,
-            VmDirectory vms,
-            dev.monmux.tls.ServerTls tls)
+            MetricsConfig c, PrometheusMeterRegistry registry, MonmuxMetrics metrics, VmDirectory vms, ServerTls tls)
             throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         ServerBootstrap b = new ServerBootstrap()

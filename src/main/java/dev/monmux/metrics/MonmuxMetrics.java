@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -146,14 +147,14 @@ public final class MonmuxMetrics implements CommandObserver, ActivityListener, V
 
     private record CommandSeries(String vm, String command, String path, String outcome) {}
 
-    private final Map<CommandSeries, Counter> commandCounters = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<CommandSeries, Timer> commandTimers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<CommandSeries, Counter> commandCounters = new ConcurrentHashMap<>();
+    private final Map<CommandSeries, Timer> commandTimers = new ConcurrentHashMap<>();
 
     @Override
     public CompletableFuture<Void> finished(
             Actor actor, String vm, CommandPlan plan, CommandResult result, Duration latency) {
         String name = commandNames.tag(plan.name());
-        String path = plan.path().name().toLowerCase(java.util.Locale.ROOT);
+        String path = plan.path().name().toLowerCase(Locale.ROOT);
         // Looked up in a map of our own: a Micrometer builder's register() builds its tags and
         // an id on every call, a measurable part of a command's cost (docs/benchmarks.md).
         commandCounters
@@ -199,7 +200,7 @@ public final class MonmuxMetrics implements CommandObserver, ActivityListener, V
     }
 
     @Override
-    public void loginDelayed(String remote, String listener, java.time.Duration delay) {
+    public void loginDelayed(String remote, String listener, Duration delay) {
         Counter.builder("monmux.login.delays")
                 .description("login attempts held back after failed ones")
                 .register(registry)

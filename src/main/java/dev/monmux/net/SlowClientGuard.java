@@ -1,5 +1,6 @@
 package dev.monmux.net;
 
+import dev.monmux.config.Durations;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -7,6 +8,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +43,7 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
             return;
         }
         if (evt instanceof IdleStateEvent) {
-            String msg = "[monmux] no input for " + dev.monmux.config.Durations.format(idleTimeout) + "; closing\r\n";
+            String msg = "[monmux] no input for " + Durations.format(idleTimeout) + "; closing\r\n";
             ctx.fireUserEventTriggered(Disconnecting.IDLE);
             ctx.writeAndFlush(Unpooled.copiedBuffer(msg, StandardCharsets.UTF_8))
                     .addListener(f -> ctx.close());
@@ -65,7 +67,7 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
                                     log.warn(
                                             "client {}: not reading for {}; disconnecting",
                                             ctx.channel().remoteAddress(),
-                                            dev.monmux.config.Durations.format(stuckTimeout));
+                                            Durations.format(stuckTimeout));
                                     ctx.fireUserEventTriggered(Disconnecting.STUCK);
                                     ctx.close();
                                 }
@@ -101,7 +103,7 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
 
         /** The close reason as the log, the metrics and the audit log name it. */
         public String reason() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

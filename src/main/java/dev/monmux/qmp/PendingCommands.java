@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 
@@ -31,7 +32,7 @@ final class PendingCommands {
         }
     }
 
-    private final Map<Long, Entry> byId = new java.util.TreeMap<>();
+    private final Map<Long, Entry> byId = new TreeMap<>();
 
     int size() {
         return byId.size();

@@ -3,6 +3,7 @@ package dev.monmux.qmp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Sends QMP commands to a VM. Callers never see QMP ids: the link owns them.
@@ -35,13 +36,9 @@ public interface QmpCaller {
             if (err == null) {
                 reply.set("return", r);
             } else {
-                Throwable t = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
-                        ? err.getCause()
-                        : err;
+                Throwable t = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
                 if (!(t instanceof QmpErrorException q)) {
-                    throw err instanceof java.util.concurrent.CompletionException ce
-                            ? ce
-                            : new java.util.concurrent.CompletionException(t);
+                    throw err instanceof CompletionException ce ? ce : new CompletionException(t);
                 }
                 reply.putObject("error").put("class", q.errorClass()).put("desc", q.desc());
             }

@@ -2,7 +2,9 @@ package dev.monmux.qmp;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.monmux.config.QmpAddress;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * A VM's QMP connection as front ends use it: send commands, watch state and events.
@@ -39,8 +41,8 @@ public interface QmpEndpoint extends QmpCaller {
      * The QMP commands the current QEMU has ({@code query-commands}, read when the link comes
      * up); empty while unknown.
      */
-    default java.util.Set<String> commands() {
-        return java.util.Set.of();
+    default Set<String> commands() {
+        return Set.of();
     }
 
     /** Why the link is not up, or null. */
@@ -58,7 +60,7 @@ public interface QmpEndpoint extends QmpCaller {
      * A front end that must keep a reply in its place among the events submits the request here
      * and hops back to its own thread from the completion (see the QMP front end).
      */
-    default java.util.concurrent.Executor linkExecutor() {
+    default Executor linkExecutor() {
         return Runnable::run;
     }
 

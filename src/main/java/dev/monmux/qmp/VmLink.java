@@ -8,18 +8,26 @@ import dev.monmux.config.QmpLinkConfig;
 import dev.monmux.net.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.json.JsonObjectDecoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -56,7 +64,7 @@ public final class VmLink implements QmpEndpoint {
     private final Duration commandTimeout;
     private final EventLoop loop;
     /** QEMU's address, in the form the transport's channels take. */
-    private final java.net.SocketAddress remote;
+    private final SocketAddress remote;
 
     private final Bootstrap bootstrap;
     private final Backoff backoff;
@@ -66,7 +74,7 @@ public final class VmLink implements QmpEndpoint {
 
     private volatile State state = State.DOWN;
     private volatile QmpGreeting greeting;
-    private volatile java.util.Set<String> commands = java.util.Set.of();
+    private volatile Set<String> commands = Set.of();
     private volatile String lastError = "not connected yet";
     private volatile boolean closed;
 
@@ -75,9 +83,9 @@ public final class VmLink implements QmpEndpoint {
     private Phase phase = Phase.IDLE;
     private boolean wasUp;
     private int consecutiveTimeouts;
-    private io.netty.util.concurrent.ScheduledFuture<?> handshakeTimer;
+    private ScheduledFuture<?> handshakeTimer;
     /** The next connection attempt, while the link waits out its backoff. */
-    private io.netty.util.concurrent.ScheduledFuture<?> reconnectTimer;
+    private ScheduledFuture<?> reconnectTimer;
 
     /** A link on a NIO event loop. */
     public VmLink(String name, QmpAddress address, QmpLinkConfig config, Duration commandTimeout, EventLoop loop) {
@@ -148,7 +156,7 @@ public final class VmLink implements QmpEndpoint {
     }
 
     @Override
-    public java.util.concurrent.Executor linkExecutor() {
+    public Executor linkExecutor() {
         return loop;
     }
 
@@ -243,7 +251,7 @@ public final class VmLink implements QmpEndpoint {
                 new PendingCommands.Entry(id, cmd.asText(), request.get("id"), reply, request.has("exec-oob"));
         Duration timeout = timeoutFor(cmd.asText(), request.path("arguments"));
         // Serialise on the caller's thread: spreads the JSON work over the client event loops.
-        ByteBuf bytes = QmpJson.encodeLine(io.netty.buffer.ByteBufAllocator.DEFAULT, wire);
+        ByteBuf bytes = QmpJson.encodeLine(ByteBufAllocator.DEFAULT, wire);
         if (loop.inEventLoop()) {
             send(entry, bytes, timeout);
         } else {
@@ -393,7 +401,7 @@ public final class VmLink implements QmpEndpoint {
         if (msg.has("event")) {
             return;
         }
-        java.util.Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         if (COMMANDS_ID.equals(msg.path("id").asText()) && msg.path("return").isArray()) {
             msg.path("return").forEach(c -> names.add(c.path("name").asText()));
         } else {
@@ -402,7 +410,7 @@ public final class VmLink implements QmpEndpoint {
                     name,
                     QmpJson.compact(msg));
         }
-        commands = java.util.Set.copyOf(names);
+        commands = Set.copyOf(names);
         phase = Phase.UP;
         cancelHandshakeTimer();
         backoff.reset();
@@ -417,7 +425,7 @@ public final class VmLink implements QmpEndpoint {
     }
 
     @Override
-    public java.util.Set<String> commands() {
+    public Set<String> commands() {
         return commands;
     }
 
@@ -466,7 +474,7 @@ public final class VmLink implements QmpEndpoint {
         }
         if (cause instanceof TooLongFrameException) {
             lastError = "QEMU sent a message over " + config.maxMessageBytes() + " bytes";
-        } else if (cause instanceof io.netty.handler.codec.CorruptedFrameException) {
+        } else if (cause instanceof CorruptedFrameException) {
             lastError = "QEMU sent data that is not QMP JSON (" + cause.getMessage() + ")";
         } else {
             lastError = describe(cause);
@@ -563,7 +571,7 @@ public final class VmLink implements QmpEndpoint {
         if (m != null) {
             return m;
         }
-        return t instanceof java.nio.channels.ClosedChannelException ? "connection closed" : "connection failed";
+        return t instanceof ClosedChannelException ? "connection closed" : "connection failed";
     }
 
     @Override

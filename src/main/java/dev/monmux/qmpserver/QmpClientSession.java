@@ -19,6 +19,7 @@ import dev.monmux.qmp.json.QmpInput;
 import dev.monmux.qmp.json.QmpRequestCheck;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -39,8 +40,7 @@ final class QmpClientSession implements VmLinkListener {
     private static final Logger log = LoggerFactory.getLogger(QmpClientSession.class);
     private static final String CAPS = "qmp_capabilities";
     /** Set on a client's channel by whoever closes it for a reason of its own (e.g. {@code shutdown}). */
-    static final io.netty.util.AttributeKey<String> CLOSE_REASON =
-            io.netty.util.AttributeKey.valueOf("monmux.qmp.closeReason");
+    static final AttributeKey<String> CLOSE_REASON = AttributeKey.valueOf("monmux.qmp.closeReason");
 
     private final Channel channel;
     private final QmpEndpoint link;

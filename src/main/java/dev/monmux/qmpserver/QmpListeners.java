@@ -5,8 +5,11 @@ import dev.monmux.config.QmpListenerConfig;
 import dev.monmux.net.ConnectionLimiter;
 import dev.monmux.net.Transport;
 import dev.monmux.qmp.QmpEndpoint;
+import dev.monmux.qmp.VmLink;
+import dev.monmux.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -18,9 +21,11 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +50,7 @@ public final class QmpListeners implements AutoCloseable {
     private final EventLoopGroup workers;
     private final QmpServerContext ctx;
     private final LimitsConfig limits;
-    private final List<Bound> bound = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Bound> bound = new CopyOnWriteArrayList<>();
     private final ChannelGroup clients = new DefaultChannelGroup("qmp-clients", GlobalEventExecutor.INSTANCE);
 
     public QmpListeners(
@@ -67,7 +72,7 @@ public final class QmpListeners implements AutoCloseable {
     }
 
     /** Binds one listener for {@code link}, with TLS when {@code tls} is not null. */
-    public Bound bind(QmpEndpoint link, QmpListenerConfig lc, dev.monmux.tls.ServerTls tls) {
+    public Bound bind(QmpEndpoint link, QmpListenerConfig lc, ServerTls tls) {
         QmpChannelInitializer init = new QmpChannelInitializer(
                 link,
                 ctx,
@@ -82,8 +87,8 @@ public final class QmpListeners implements AutoCloseable {
         ServerBootstrap b = new ServerBootstrap()
                 // The clients live on the VM link's thread: no hand-over between threads per
                 // command (see docs/benchmarks.md).
-                .group(acceptors, link instanceof dev.monmux.qmp.VmLink v ? v.eventLoop() : workers)
-                .childHandler(new io.netty.channel.ChannelInitializer<Channel>() {
+                .group(acceptors, link instanceof VmLink v ? v.eventLoop() : workers)
+                .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         clients.add(ch);
@@ -135,12 +140,12 @@ public final class QmpListeners implements AutoCloseable {
      * running process (another monmux?) and is left alone: binding then fails.
      */
     private static void removeStale(Path path) throws IOException {
-        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(path.getParent());
             return;
         }
-        if (Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                || Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
+                || Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)
                 || Files.isSymbolicLink(path)) {
             throw new IOException(path + " exists and is not a socket");
         }

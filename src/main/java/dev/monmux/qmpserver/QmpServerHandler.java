@@ -2,9 +2,11 @@ package dev.monmux.qmpserver;
 
 import dev.monmux.command.Actor;
 import dev.monmux.net.Addresses;
+import dev.monmux.net.ConnectionErrors;
 import dev.monmux.net.SlowClientGuard;
 import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.qmp.json.QmpInput;
+import dev.monmux.tls.TlsPeer;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -32,7 +34,7 @@ public final class QmpServerHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext c) {
         // A verified client certificate names the client: its CN is the user recorded, and when that
         // is a configured user, the ACL applies the user's own role and grants instead of the listener's.
-        String user = dev.monmux.tls.TlsPeer.commonName(c.channel()).orElse("-");
+        String user = TlsPeer.commonName(c.channel()).orElse("-");
         Actor actor = new Actor(ctx.sessionIds().get(), user, role, remote(c), "qmp");
         session = new QmpClientSession(c.channel(), link, ctx, actor);
         session.open();
@@ -72,7 +74,7 @@ public final class QmpServerHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
         // Never a stack trace to the client; the connection ends and the others carry on.
-        dev.monmux.net.ConnectionErrors.log(log, "QMP client " + c.channel().remoteAddress(), cause);
+        ConnectionErrors.log(log, "QMP client " + c.channel().remoteAddress(), cause);
         c.close();
     }
 

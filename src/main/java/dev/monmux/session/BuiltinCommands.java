@@ -9,6 +9,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -63,7 +66,7 @@ public final class BuiltinCommands {
             return CompletableFuture.completedFuture("Error: usage: .reload\r\n");
         }
         // A reload changes every VM's settings and users: it takes an admin of every VM, not of one.
-        java.util.List<String> notAdmin = s.context().vms().all().stream()
+        List<String> notAdmin = s.context().vms().all().stream()
                 .filter(vm -> !s.roleOn(vm).map(r -> r.atLeast(Role.ADMIN)).orElse(false))
                 .map(SharedVm::name)
                 .toList();
@@ -170,10 +173,10 @@ public final class BuiltinCommands {
         Optional<VmLock> lock = s.context().access().locks().holder(vm.name());
         Instant now = Instant.now();
         ZoneId zone = ZoneId.systemDefault();
-        java.util.List<String[]> rows = new java.util.ArrayList<>();
+        List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"", "USER", "ADDRESS", "ROLE", "SINCE", "IDLE", "LOCK"});
         vm.sessions().stream()
-                .sorted(java.util.Comparator.comparing(OperatorSession::attachedSince))
+                .sorted(Comparator.comparing(OperatorSession::attachedSince))
                 .forEach(o -> rows.add(new String[] {
                     o == s ? "*" : "",
                     o.user().name(),
@@ -290,6 +293,6 @@ public final class BuiltinCommands {
     }
 
     /** Names for tab completion. */
-    public static final java.util.List<String> NAMES = java.util.List.of(
+    public static final List<String> NAMES = List.of(
             ".attach", ".detach", ".events", ".help", ".lock", ".quit", ".reload", ".say", ".unlock", ".vms", ".who");
 }

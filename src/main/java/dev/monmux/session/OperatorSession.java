@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.monmux.acl.VmLock;
 import dev.monmux.auth.Role;
 import dev.monmux.auth.User;
+import dev.monmux.auth.UserDirectory;
 import dev.monmux.command.Actor;
 import dev.monmux.command.CommandPipeline;
 import dev.monmux.command.CommandPlan;
 import dev.monmux.command.CommandResult;
 import dev.monmux.command.OrderedDispatch;
 import dev.monmux.command.Outcome;
+import dev.monmux.command.Route;
 import dev.monmux.command.SendOrder;
 import dev.monmux.effect.Classification;
 import dev.monmux.effect.Effect;
@@ -23,6 +25,7 @@ import dev.monmux.qmp.json.QmpRequestCheck;
 import dev.monmux.qmp.json.QmpStreamer;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -223,8 +226,7 @@ public final class OperatorSession {
 
     private String banner() {
         if (attached != null) {
-            String state =
-                    attached.link().state() == dev.monmux.qmp.QmpEndpoint.State.UP ? "" : " (VM is down, reconnecting)";
+            String state = attached.link().state() == QmpEndpoint.State.UP ? "" : " (VM is down, reconnecting)";
             return "monmux " + ctx.monmuxVersion() + " \u2014 " + attached.describeQemu() + " monitor on VM '"
                     + attached.name() + "'" + state + " - type 'help' for more information";
         }
@@ -233,7 +235,7 @@ public final class OperatorSession {
     }
 
     /** The VMs this session's user has a grant on, in config order. */
-    java.util.List<String> visibleVmNames() {
+    List<String> visibleVmNames() {
         return ctx.vms().all().stream()
                 .filter(v -> roleOn(v).isPresent())
                 .map(SharedVm::name)
@@ -411,7 +413,7 @@ public final class OperatorSession {
      * account's current role and grants; a session whose account is gone is closed, and one whose
      * account lost the attached VM is detached (closed on the VM's own port).
      */
-    public void usersReloaded(dev.monmux.auth.UserDirectory users) {
+    public void usersReloaded(UserDirectory users) {
         loop.execute(() -> {
             if (closed || !authenticated || user.anonymous()) {
                 return;
@@ -599,7 +601,7 @@ public final class OperatorSession {
     /** What the question names: the command, or the HMP command a raw {@code human-monitor-command} wraps. */
     private String confirmName(CommandPlan plan) {
         if ("human-monitor-command".equals(plan.qmpCommand())
-                && plan.path() == dev.monmux.command.Route.QMP
+                && plan.path() == Route.QMP
                 && plan.qmpArguments() != null
                 && plan.qmpArguments().path("command-line").isTextual()) {
             return ctx.hmp()

@@ -1,12 +1,15 @@
 package dev.monmux.telnet;
 
+import dev.monmux.net.ConnectionErrors;
 import dev.monmux.net.SlowClientGuard;
+import dev.monmux.session.Console;
 import dev.monmux.session.OperatorSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,13 +23,13 @@ public final class TelnetSessionHandler extends ChannelInboundHandlerAdapter {
     /** Creates the operator session for a new connection. */
     @FunctionalInterface
     public interface SessionFactory {
-        OperatorSession create(Channel channel, dev.monmux.session.Console console);
+        OperatorSession create(Channel channel, Console console);
     }
 
     /** Tab completion that depends on the session (the VM it is attached to). */
     @FunctionalInterface
     public interface SessionCompleter {
-        java.util.List<String> complete(OperatorSession session, String lineBeforeCursor);
+        List<String> complete(OperatorSession session, String lineBeforeCursor);
     }
 
     /** Limits and completion for the consoles this handler builds. */
@@ -110,8 +113,7 @@ public final class TelnetSessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Never a stack trace to the client; the connection is closed and the others carry on.
-        dev.monmux.net.ConnectionErrors.log(
-                log, "telnet client " + ctx.channel().remoteAddress(), cause);
+        ConnectionErrors.log(log, "telnet client " + ctx.channel().remoteAddress(), cause);
         ctx.close();
     }
 }

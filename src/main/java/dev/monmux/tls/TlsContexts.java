@@ -1,6 +1,7 @@
 package dev.monmux.tls;
 
 import dev.monmux.config.ConfigException;
+import dev.monmux.config.ListenerConfig;
 import dev.monmux.config.MonmuxConfig;
 import dev.monmux.config.QmpListenerConfig;
 import dev.monmux.config.TlsConfig;
@@ -60,7 +61,7 @@ public final class TlsContexts {
     /** Every {@code tls:} of the config with its key path, for error messages. */
     private static Map<String, TlsConfig> keyed(MonmuxConfig c) {
         Map<String, TlsConfig> m = new LinkedHashMap<>();
-        List<dev.monmux.config.ListenerConfig> telnet = c.listeners().telnet();
+        List<ListenerConfig> telnet = c.listeners().telnet();
         for (int i = 0; i < telnet.size(); i++) {
             put(m, "listeners.telnet[" + i + "].tls", telnet.get(i).tls());
         }

@@ -1,6 +1,7 @@
 package dev.monmux.qmp.json;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A port of QEMU's JSON lexer state machine (qobject/json-lexer.c, QEMU 7.2): the same tokens,
@@ -266,7 +267,7 @@ final class JsonLexer {
             return;
         }
         if (length == token.length) {
-            token = java.util.Arrays.copyOf(token, Math.min(maxTokenBytes, token.length * 2));
+            token = Arrays.copyOf(token, Math.min(maxTokenBytes, token.length * 2));
         }
         token[length++] = (byte) c;
     }

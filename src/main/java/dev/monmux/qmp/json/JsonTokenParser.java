@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.monmux.qmp.QmpStrings;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -186,7 +187,7 @@ final class JsonTokenParser {
     private static JsonNode floating(String text) {
         double d = Double.parseDouble(text);
         if (Double.isInfinite(d)) {
-            return NODES.numberNode(new java.math.BigDecimal(d < 0 ? "-1e400" : "1e400"));
+            return NODES.numberNode(new BigDecimal(d < 0 ? "-1e400" : "1e400"));
         }
         return NODES.numberNode(d);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,7 @@ public final class QdictOrder {
      */
     static List<String> iteration(List<String> insertionOrder) {
         List<String> reversed = new ArrayList<>(insertionOrder);
-        java.util.Collections.reverse(reversed);
+        Collections.reverse(reversed);
         reversed.sort(Comparator.comparingInt(QdictOrder::bucket));
         return reversed;
     }
