@@ -164,7 +164,7 @@ public final class ConfigLoader {
     private static int keyLine(String yaml, String key, JsonLocation reported) {
         String[] lines = yaml.split("\\R", -1);
         int from = reported == null ? lines.length : Math.min(reported.getLineNr(), lines.length);
-        Pattern keyAt = Pattern.compile("(^|[\\s{,\\-])['\"]?" + java.util.regex.Pattern.quote(key) + "['\"]?\\s*:");
+        Pattern keyAt = Pattern.compile("(^|[\\s{,\\-])['\"]?" + Pattern.quote(key) + "['\"]?\\s*:");
         for (int i = from; i >= 1; i--) {
             if (keyAt.matcher(lines[i - 1]).find()) {
                 return i;
