@@ -1,5 +1,6 @@
 package dev.monmux.command;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.monmux.qmp.Futures;
 import dev.monmux.qmp.QmpErrorException;
 import dev.monmux.qmp.VmLinkException;
@@ -35,6 +36,20 @@ public record CommandResult(String text, Outcome outcome, String errorClass, Str
 
     public static CommandResult refused(Outcome outcome, String message) {
         return new CommandResult("Error: " + message + "\r\n", outcome, null, message);
+    }
+
+    /**
+     * A QMP reply shown as {@code text}: ok, or an error with the reply's class and description
+     * (the text shows the reply itself, so it is the same either way).
+     */
+    public static CommandResult ofReply(String text, JsonNode reply) {
+        JsonNode error = reply.get("error");
+        return error == null
+                ? ok(text)
+                : error(
+                        text,
+                        error.path("class").asText(null),
+                        error.path("desc").asText(null));
     }
 
     /**

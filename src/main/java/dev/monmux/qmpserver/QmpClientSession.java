@@ -371,14 +371,7 @@ final class QmpClientSession implements VmLinkListener {
     }
 
     private static CommandResult result(ObjectNode reply) {
-        String text = QmpWire.line(reply);
-        JsonNode error = reply.get("error");
-        return error == null
-                ? CommandResult.ok(text)
-                : CommandResult.error(
-                        text,
-                        error.path("class").asText(null),
-                        error.path("desc").asText(null));
+        return CommandResult.ofReply(QmpWire.line(reply), reply);
     }
 
     /** The link could not answer (down, lost, timeout, overloaded): a GenericError with monmux's reason. */

@@ -685,14 +685,7 @@ public final class OperatorSession {
     }
 
     private static CommandResult qmpResult(ObjectNode reply) {
-        String text = QmpJson.pretty(reply) + "\r\n";
-        JsonNode error = reply.get("error");
-        return error == null
-                ? CommandResult.ok(text)
-                : CommandResult.error(
-                        text,
-                        error.path("class").asText(null),
-                        error.path("desc").asText(null));
+        return CommandResult.ofReply(QmpJson.pretty(reply) + "\r\n", reply);
     }
 
     private String errorText(Throwable err) {
