@@ -62,7 +62,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A running monmux: the VM links, the listeners and the sessions, wired from a config. */
-public final class Monmux implements AutoCloseable {
+public final class Monmux implements AutoCloseable, Reloader.Target {
     private static final Logger log = LoggerFactory.getLogger(Monmux.class);
 
     private volatile MonmuxConfig config;
@@ -193,8 +193,13 @@ public final class Monmux implements AutoCloseable {
         }
     }
 
+    @Override
+    public void addVm(VmConfig vc) {
+        startVm(vc);
+    }
+
     /** Starts linking to a VM (at start, and when a reload adds it). */
-    SharedVm addVm(VmConfig vc) {
+    private SharedVm startVm(VmConfig vc) {
         VmLink link = new VmLink(vc.name(), vc.qmp(), config.qmp(), vc.commandTimeout(), workers.next(), transport);
         hmp.watch(link);
         SharedVm vm = new SharedVm(link, events, sessionContext.activity());
@@ -209,7 +214,8 @@ public final class Monmux implements AutoCloseable {
      * one under the same name; operators attached through a shared port move to it, those on its
      * own port and its QMP clients are disconnected (their listeners are bound again).
      */
-    void replaceVm(VmConfig vc) {
+    @Override
+    public void replaceVm(VmConfig vc) {
         vms.get(vc.name()).ifPresent(old -> {
             qmpListeners.unbindVm(vc.name());
             sessionContext.access().locks().clear(vc.name());
@@ -220,7 +226,7 @@ public final class Monmux implements AutoCloseable {
             } catch (Exception e) {
                 log.warn("VM '{}': the old QMP link did not close cleanly: {}", vc.name(), e.toString());
             }
-            SharedVm fresh = addVm(vc);
+            SharedVm fresh = startVm(vc);
             for (OperatorSession s : sessions.all()) {
                 s.vmReplaced(old, fresh);
             }
@@ -232,7 +238,8 @@ public final class Monmux implements AutoCloseable {
      * A reload removed the VM: its operators are told (detached, or closed on its own port), its
      * QMP clients disconnected, its lock dropped and its link closed.
      */
-    void removeVm(String name) {
+    @Override
+    public void removeVm(String name) {
         vms.remove(name).ifPresent(vm -> {
             qmpListeners.unbindVm(name);
             for (OperatorSession s : sessions.all()) {
@@ -252,7 +259,8 @@ public final class Monmux implements AutoCloseable {
     }
 
     /** Binds one listener; fails with a one-line reason. */
-    void bind(ConfigDiff.Listener l) {
+    @Override
+    public void bind(ConfigDiff.Listener l) {
         if (l instanceof ConfigDiff.Listener.SharedTelnet t) {
             listeners.put(l, bindTelnet(t.config(), null));
         } else if (l instanceof ConfigDiff.Listener.VmTelnet t) {
@@ -270,7 +278,8 @@ public final class Monmux implements AutoCloseable {
      * {@code tell} is false: the listener was a removed or changed VM's own port, whose sessions
      * the VM's removal already told and closed.
      */
-    void unbind(ConfigDiff.Listener l, boolean tell) {
+    @Override
+    public void unbind(ConfigDiff.Listener l, boolean tell) {
         if (l instanceof ConfigDiff.Listener.VmQmp q) {
             qmpListeners.unbind(q.vm(), q.config());
             return;
@@ -288,31 +297,37 @@ public final class Monmux implements AutoCloseable {
     }
 
     /** A reload changed the users: existing sessions take their account's current role. */
-    void replaceUsers(List<UserConfig> list) {
+    @Override
+    public void replaceUsers(List<UserConfig> list) {
         users.replace(list.stream().map(UserConfig::toUser).toList());
         for (OperatorSession s : sessions.all()) {
             s.usersReloaded(users);
         }
     }
 
-    void configure(MonmuxConfig effective) {
+    @Override
+    public void configure(MonmuxConfig effective) {
         this.config = effective;
     }
 
-    Path configFile() {
+    @Override
+    public Path configFile() {
         return configFile;
     }
 
     /** Where relative file names in the config (TLS files) are read from: the config file's directory. */
-    Path baseDir() {
+    @Override
+    public Path baseDir() {
         return configFile == null ? Path.of("") : configFile.toAbsolutePath().getParent();
     }
 
-    TlsContexts tls() {
+    @Override
+    public TlsContexts tls() {
         return tls;
     }
 
-    ActivityListener activity() {
+    @Override
+    public ActivityListener activity() {
         return sessionContext.activity();
     }
 
@@ -426,6 +441,7 @@ public final class Monmux implements AutoCloseable {
         return Addresses.hostPort(a);
     }
 
+    @Override
     public MonmuxConfig config() {
         return config;
     }

@@ -1,12 +1,15 @@
 package dev.monmux;
 
+import dev.monmux.command.ActivityListener;
 import dev.monmux.command.Actor;
 import dev.monmux.config.ConfigDiff;
 import dev.monmux.config.ConfigException;
 import dev.monmux.config.ConfigLoader;
 import dev.monmux.config.MonmuxConfig;
+import dev.monmux.config.UserConfig;
 import dev.monmux.config.VmConfig;
 import dev.monmux.tls.TlsContexts;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -35,14 +38,56 @@ public final class Reloader implements AutoCloseable {
         }
     }
 
-    private final Monmux monmux;
+    /**
+     * What a reload changes, and all it may touch of a running monmux ({@link Monmux} is one; a
+     * test may be another).
+     */
+    interface Target {
+        /** The configuration in force. */
+        MonmuxConfig config();
+
+        /** The file reloads read, or null when there is none. */
+        Path configFile();
+
+        /** Where relative file names in the config are read from. */
+        Path baseDir();
+
+        /** The TLS contexts, refreshed in place by a reload. */
+        TlsContexts tls();
+
+        /** Told the outcome of every reload (audit log, metrics). */
+        ActivityListener activity();
+
+        /** Starts linking to a VM a reload added. */
+        void addVm(VmConfig vm);
+
+        /** Replaces a VM whose {@code qmp} or {@code commandTimeout} changed. */
+        void replaceVm(VmConfig vm);
+
+        /** Removes a VM a reload dropped. */
+        void removeVm(String name);
+
+        /** Binds a listener a reload added; fails with a one-line reason. */
+        void bind(ConfigDiff.Listener listener);
+
+        /** Closes a listener a reload dropped; its clients are told unless {@code tell} is false. */
+        void unbind(ConfigDiff.Listener listener, boolean tell);
+
+        /** Gives the sessions their accounts' current roles. */
+        void replaceUsers(List<UserConfig> users);
+
+        /** Makes {@code effective} the configuration in force. */
+        void configure(MonmuxConfig effective);
+    }
+
+    private final Target monmux;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "monmux-reload");
         t.setDaemon(true);
         return t;
     });
 
-    Reloader(Monmux monmux) {
+    Reloader(Target monmux) {
         this.monmux = monmux;
     }
 
