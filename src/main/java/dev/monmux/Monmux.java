@@ -12,7 +12,6 @@ import dev.monmux.config.AuthMode;
 import dev.monmux.config.ConfigDiff;
 import dev.monmux.config.ConfigException;
 import dev.monmux.config.Durations;
-import dev.monmux.config.ListenerConfig;
 import dev.monmux.config.MonmuxConfig;
 import dev.monmux.config.TransportKind;
 import dev.monmux.config.UserConfig;
@@ -20,12 +19,8 @@ import dev.monmux.config.VmConfig;
 import dev.monmux.effect.Confinement;
 import dev.monmux.effect.EffectTable;
 import dev.monmux.effect.QmpEffects;
-import dev.monmux.hmp.HmpCompleter;
 import dev.monmux.hmp.HmpDialects;
-import dev.monmux.hmp.HmpTable;
 import dev.monmux.hmp.HmpTables;
-import dev.monmux.net.Addresses;
-import dev.monmux.net.ConnectionLimiter;
 import dev.monmux.net.Transport;
 import dev.monmux.qmp.VmLink;
 import dev.monmux.qmpserver.QmpListeners;
@@ -38,24 +33,14 @@ import dev.monmux.session.SessionContext;
 import dev.monmux.session.SessionRegistry;
 import dev.monmux.session.SharedVm;
 import dev.monmux.session.VmDirectory;
-import dev.monmux.telnet.TelnetChannelInitializer;
-import dev.monmux.telnet.TelnetSessionHandler;
+import dev.monmux.telnet.TelnetListeners;
 import dev.monmux.tls.TlsContexts;
-import dev.monmux.tls.TlsPeer;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -75,7 +60,7 @@ public final class Monmux implements AutoCloseable, Reloader.Target {
     private final SessionContext sessionContext;
     private final HmpDialects hmp;
     /** The telnet listeners bound now, and the sessions that came in through each. */
-    private final Map<ConfigDiff.Listener, TelnetListener> listeners = new ConcurrentHashMap<>();
+    private final TelnetListeners telnetListeners;
 
     private final Reloader reloader;
     private final TlsContexts tls;
@@ -85,8 +70,6 @@ public final class Monmux implements AutoCloseable, Reloader.Target {
     private final Authenticator authenticator;
     private final QmpListeners qmpListeners;
     private volatile boolean closing;
-
-    private record TelnetListener(Channel channel, Set<OperatorSession> sessions) {}
 
     private Monmux(MonmuxConfig config, Path configFile, UnaryOperator<CommandObserver> observers) {
         this.config = config;
@@ -153,6 +136,8 @@ public final class Monmux implements AutoCloseable, Reloader.Target {
                         sessions::nextId,
                         (vm, who, plan) -> vms.get(vm).ifPresent(v -> v.announceCommand(who, plan, null))),
                 config.limits());
+        this.telnetListeners =
+                new TelnetListeners(transport, acceptors, workers, sessionContext, hmp, tls, config.limits());
     }
 
     /** Starts the VM links and binds every listener; fails if a port cannot be bound. */
@@ -262,9 +247,9 @@ public final class Monmux implements AutoCloseable, Reloader.Target {
     @Override
     public void bind(ConfigDiff.Listener l) {
         if (l instanceof ConfigDiff.Listener.SharedTelnet t) {
-            listeners.put(l, bindTelnet(t.config(), null));
+            telnetListeners.bind(l, t.config(), null);
         } else if (l instanceof ConfigDiff.Listener.VmTelnet t) {
-            listeners.put(l, bindTelnet(t.config(), vms.get(t.vm()).orElseThrow()));
+            telnetListeners.bind(l, t.config(), vms.get(t.vm()).orElseThrow());
         } else if (l instanceof ConfigDiff.Listener.VmQmp q) {
             qmpListeners.bind(
                     vms.get(q.vm()).orElseThrow().link(),
@@ -284,16 +269,7 @@ public final class Monmux implements AutoCloseable, Reloader.Target {
             qmpListeners.unbind(q.vm(), q.config());
             return;
         }
-        TelnetListener t = listeners.remove(l);
-        if (t != null) {
-            t.channel().close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-            for (OperatorSession s : t.sessions()) {
-                if (tell) {
-                    s.listenerRemoved();
-                }
-            }
-            log.info("{} closed", l);
-        }
+        telnetListeners.unbind(l, tell);
     }
 
     /** A reload changed the users: existing sessions take their account's current role. */
@@ -336,111 +312,6 @@ public final class Monmux implements AutoCloseable, Reloader.Target {
         return reloader.reload();
     }
 
-    private TelnetListener bindTelnet(ListenerConfig lc, SharedVm fixedVm) {
-        String name = "telnet:" + lc.bind() + ":" + lc.port();
-        Set<OperatorSession> came = ConcurrentHashMap.newKeySet();
-        TelnetSessionHandler.SessionFactory factory = (ch, console) -> {
-            OperatorSession s = new OperatorSession(
-                    sessions.nextId(),
-                    describe(ch.remoteAddress()),
-                    name,
-                    sessionContext,
-                    fixedVm,
-                    console,
-                    ch.eventLoop(),
-                    TlsPeer.commonName(ch).orElse(null));
-            came.removeIf(OperatorSession::isClosed);
-            came.add(s);
-            return s;
-        };
-        var consoleSettings = new TelnetSessionHandler.ConsoleSettings(
-                config.limits().lineBytes(),
-                config.limits().historySize(),
-                config.limits().typeAheadKeys(),
-                completer());
-        ServerBootstrap b = new ServerBootstrap()
-                .group(
-                        acceptors,
-                        clientLoops(fixedVm != null ? fixedVm : vms.only().orElse(null)))
-                .channel(transport.tcpServer())
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                // A script's `printf 'info status\n' | nc` half-closes: answer before closing.
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childHandler(new TelnetChannelInitializer(
-                        lc.mode(),
-                        config.limits(),
-                        new ConnectionLimiter(
-                                config.limits().maxClients(),
-                                config.limits().maxClientsPerAddress(),
-                                () -> sessionContext.activity().connectionRefused("telnet")),
-                        factory,
-                        consoleSettings,
-                        tls.get(lc.tls())));
-        try {
-            Channel ch = b.bind(lc.bind(), lc.port()).sync().channel();
-            log.info(
-                    "telnet listener on {}{}",
-                    ch.localAddress(),
-                    fixedVm == null ? "" : " (VM '" + fixedVm.name() + "')");
-            return new TelnetListener(ch, came);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while binding " + lc.bind() + ":" + lc.port(), e);
-        } catch (Exception e) {
-            throw new IllegalStateException(
-                    "cannot listen on " + lc.bind() + ":" + lc.port() + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Where a listener's clients live. When they all talk to one VM (its dedicated port, or the
-     * only VM), on that VM's link thread: a command then goes client → QEMU → client without
-     * being handed between threads (2 context switches per command instead of 6, and a p50
-     * latency ratio to direct QMP about 0.1 lower; docs/benchmarks.md). Decided when the listener
-     * is bound: VMs added later by a reload do not move the shared port's clients off the first
-     * VM's thread (correct, but one thread for them all until the listener is rebound).
-     */
-    private EventLoopGroup clientLoops(SharedVm vm) {
-        return vm != null && vm.link() instanceof VmLink link ? link.eventLoop() : workers;
-    }
-
-    /**
-     * Builtin commands and {@code .attach} VM names, then HMP commands from the table of the QEMU
-     * the session's VM runs now.
-     */
-    private TelnetSessionHandler.SessionCompleter completer() {
-        return (session, before) -> {
-            String word = before.substring(before.lastIndexOf(' ') + 1);
-            if (before.stripLeading().startsWith(".")) {
-                if (!before.equals(word)) {
-                    if (before.startsWith(".attach ")) {
-                        return vms.names().stream()
-                                .filter(n -> n.startsWith(word))
-                                .sorted()
-                                .toList();
-                    }
-                    if (before.startsWith(".lock ") && "force".startsWith(word)) {
-                        return List.of("force");
-                    }
-                    return List.of();
-                }
-                return BuiltinCommands.NAMES.stream()
-                        .filter(n -> n.startsWith(word))
-                        .toList();
-            }
-            SharedVm vm = session.attached();
-            HmpTable table = vm != null
-                    ? hmp.forVm(vm.link()).table()
-                    : HmpTable.of(HmpTables.shipped().newest());
-            return new HmpCompleter(table).complete(before);
-        };
-    }
-
-    private static String describe(SocketAddress a) {
-        return Addresses.hostPort(a);
-    }
-
     @Override
     public MonmuxConfig config() {
         return config;
@@ -459,7 +330,7 @@ public final class Monmux implements AutoCloseable, Reloader.Target {
         List<ConfigDiff.Listener> telnet = ConfigDiff.listeners(config).stream()
                 .filter(l -> !(l instanceof ConfigDiff.Listener.VmQmp))
                 .toList();
-        return ((InetSocketAddress) listeners.get(telnet.get(index)).channel().localAddress()).getPort();
+        return telnetListeners.port(telnet.get(index));
     }
 
     /** The port of the metrics listener, or -1 when it is off. */
@@ -501,9 +372,7 @@ public final class Monmux implements AutoCloseable, Reloader.Target {
         boolean clean = true;
         observability.stopServer();
         reloader.close();
-        for (TelnetListener l : listeners.values()) {
-            l.channel().close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        }
+        telnetListeners.closeAll();
         List<CompletableFuture<Void>> drains = new ArrayList<>();
         for (OperatorSession s : sessions.all()) {
             drains.add(s.drain());
