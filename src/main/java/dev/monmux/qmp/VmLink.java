@@ -2,7 +2,6 @@ package dev.monmux.qmp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.monmux.config.QmpAddress;
 import dev.monmux.config.QmpLinkConfig;
 import dev.monmux.net.Transport;
@@ -22,7 +21,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -46,17 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class VmLink implements QmpEndpoint {
     private static final Logger log = LoggerFactory.getLogger(VmLink.class);
-    private static final String CAPS_ID = "monmux-qmp-capabilities";
-
-    private static final String COMMANDS_ID = "monmux-query-commands";
-
-    private enum Phase {
-        IDLE,
-        AWAIT_GREETING,
-        AWAIT_CAPABILITIES,
-        AWAIT_COMMANDS,
-        UP
-    }
 
     private final String name;
     private final QmpAddress address;
@@ -80,10 +67,11 @@ public final class VmLink implements QmpEndpoint {
 
     // confined to loop
     private Channel channel;
-    private Phase phase = Phase.IDLE;
+    /** The handshake of the current connection (null: none); once done, the link is up. */
+    private QmpHandshake handshake;
+
     private boolean wasUp;
     private int consecutiveTimeouts;
-    private ScheduledFuture<?> handshakeTimer;
     /** The next connection attempt, while the link waits out its backoff. */
     private ScheduledFuture<?> reconnectTimer;
 
@@ -261,7 +249,7 @@ public final class VmLink implements QmpEndpoint {
     }
 
     private void send(PendingCommands.Entry entry, ByteBuf bytes, Duration timeout) {
-        if (phase != Phase.UP || channel == null) {
+        if (!up() || channel == null) {
             bytes.release();
             entry.reply.completeExceptionally(VmLinkException.down(name));
             return;
@@ -334,93 +322,56 @@ public final class VmLink implements QmpEndpoint {
             ch.close();
             return;
         }
-        phase = Phase.AWAIT_GREETING;
-        long ms = config.handshakeTimeout().toMillis();
-        handshakeTimer = loop.schedule(
-                () -> {
-                    if (ch == channel && phase != Phase.UP) {
-                        lastError = "no QMP handshake from " + address + " within " + ms + " ms";
-                        log.warn("VM '{}': {}", name, lastError);
-                        ch.close();
-                    }
-                },
-                ms,
-                TimeUnit.MILLISECONDS);
+        handshake = new QmpHandshake(name, address, ch, config.handshakeTimeout(), new QmpHandshake.Outcome() {
+            @Override
+            public void greeted(QmpGreeting g) {
+                if (ch == channel) {
+                    greeting = g; // the current (or last) QEMU's, even if the rest fails
+                }
+            }
+
+            @Override
+            public void up(QmpGreeting g, Set<String> names) {
+                if (ch == channel) {
+                    linkUp(g, names);
+                }
+            }
+
+            @Override
+            public void failed(String reason) {
+                if (ch == channel) {
+                    lastError = reason;
+                }
+            }
+        });
+    }
+
+    private boolean up() {
+        return handshake != null && handshake.done() && state == State.UP;
     }
 
     void received(Channel ch, ObjectNode msg) {
-        if (ch != channel) {
+        if (ch != channel || handshake == null) {
             return;
         }
-        switch (phase) {
-            case AWAIT_GREETING -> greeted(ch, msg);
-            case AWAIT_CAPABILITIES -> negotiated(ch, msg);
-            case AWAIT_COMMANDS -> commandsListed(msg);
-            case UP -> dispatch(msg);
-            default -> {}
-        }
-    }
-
-    private void greeted(Channel ch, ObjectNode msg) {
-        QmpGreeting g = QmpGreeting.from(msg);
-        if (g == null) {
-            lastError = address + " is not a QMP socket (first message was not a greeting)";
-            log.warn("VM '{}': {}", name, lastError);
-            ch.close();
-            return;
-        }
-        greeting = g;
-        ObjectNode caps = QmpJson.object().put("execute", "qmp_capabilities");
-        if (g.offers("oob")) {
-            // Negotiated so that QMP clients can use exec-oob through monmux.
-            caps.putObject("arguments").putArray("enable").add("oob");
-        }
-        caps.set("id", TextNode.valueOf(CAPS_ID));
-        phase = Phase.AWAIT_CAPABILITIES;
-        ch.writeAndFlush(QmpJson.encodeLine(ch.alloc(), caps), ch.voidPromise());
-    }
-
-    private void negotiated(Channel ch, ObjectNode msg) {
-        if (msg.has("event")) {
-            return;
-        }
-        if (!CAPS_ID.equals(msg.path("id").asText()) || !msg.has("return")) {
-            lastError = "QEMU refused qmp_capabilities: " + QmpJson.compact(msg);
-            log.warn("VM '{}': {}", name, lastError);
-            ch.close();
-            return;
-        }
-        // Which commands this QEMU has: one that it lacks can do nothing, whoever sends it.
-        ObjectNode list = QmpJson.object().put("execute", "query-commands");
-        list.set("id", TextNode.valueOf(COMMANDS_ID));
-        phase = Phase.AWAIT_COMMANDS;
-        ch.writeAndFlush(QmpJson.encodeLine(ch.alloc(), list), ch.voidPromise());
-    }
-
-    private void commandsListed(ObjectNode msg) {
-        if (msg.has("event")) {
-            return;
-        }
-        Set<String> names = new HashSet<>();
-        if (COMMANDS_ID.equals(msg.path("id").asText()) && msg.path("return").isArray()) {
-            msg.path("return").forEach(c -> names.add(c.path("name").asText()));
+        if (up()) {
+            dispatch(msg);
         } else {
-            log.warn(
-                    "VM '{}': query-commands failed ({}); judging QMP commands without QEMU's list",
-                    name,
-                    QmpJson.compact(msg));
+            handshake.received(msg);
         }
-        commands = Set.copyOf(names);
-        phase = Phase.UP;
-        cancelHandshakeTimer();
+    }
+
+    private void linkUp(QmpGreeting g, Set<String> names) {
+        greeting = g;
+        commands = names;
         backoff.reset();
         consecutiveTimeouts = 0;
         wasUp = true;
         lastError = null;
         state = State.UP;
-        log.info("VM '{}': QMP link up ({}, QEMU {})", name, address, greeting.version());
+        log.info("VM '{}': QMP link up ({}, QEMU {})", name, address, g.version());
         for (VmLinkListener l : listeners) {
-            l.onUp(this, greeting);
+            l.onUp(this, g);
         }
     }
 
@@ -489,15 +440,17 @@ public final class VmLink implements QmpEndpoint {
         channel = null;
         if (closed) {
             lastError = "monmux is stopping";
-        } else if (phase == Phase.UP && lastError == null) {
+        } else if (up() && lastError == null) {
             lastError = "QEMU closed the QMP connection";
-        } else if (phase == Phase.AWAIT_GREETING && lastError == null) {
+        } else if (handshake != null && !handshake.greeted() && lastError == null) {
             lastError = "connection closed before the QMP greeting";
         }
-        phase = Phase.IDLE;
+        if (handshake != null) {
+            handshake.cancel();
+            handshake = null;
+        }
         // State first: a caller woken by the failures below must already see the link down.
         state = State.DOWN;
-        cancelHandshakeTimer();
         pending.failAll(VmLinkException.lost(name));
         linkGone();
     }
@@ -548,13 +501,6 @@ public final class VmLink implements QmpEndpoint {
             }
         });
         return true;
-    }
-
-    private void cancelHandshakeTimer() {
-        if (handshakeTimer != null) {
-            handshakeTimer.cancel(false);
-            handshakeTimer = null;
-        }
     }
 
     /** "No such file or directory: /run/x.qmp" after "cannot connect to unix:/run/x.qmp" says it twice. */
