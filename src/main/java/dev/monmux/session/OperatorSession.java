@@ -1,6 +1,5 @@
 package dev.monmux.session;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.monmux.acl.VmLock;
 import dev.monmux.auth.Role;
@@ -20,9 +19,6 @@ import dev.monmux.qmp.Futures;
 import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.qmp.QmpJson;
 import dev.monmux.qmp.VmLinkException;
-import dev.monmux.qmp.json.QmpInput;
-import dev.monmux.qmp.json.QmpRequestCheck;
-import dev.monmux.qmp.json.QmpStreamer;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Instant;
 import java.util.List;
@@ -46,8 +42,6 @@ import org.slf4j.LoggerFactory;
 public final class OperatorSession {
     private static final Logger log = LoggerFactory.getLogger(OperatorSession.class);
     /** A raw QMP line is bounded by the telnet line limit first; this bounds the parser's work. */
-    private static final int RAW_QMP_MAX_BYTES = 1 << 20;
-
     private record Input(String text, int tooLongLimit) {}
 
     private final String id;
@@ -75,7 +69,7 @@ public final class OperatorSession {
     private volatile Instant attachedSince = Instant.now();
     private LoginDialog login;
     private volatile boolean authenticated;
-    private CompletableFuture<Boolean> confirmation;
+    private final Confirmation confirmation = new Confirmation();
     private final String certificateName;
 
     public OperatorSession(
@@ -252,10 +246,8 @@ public final class OperatorSession {
             }
             return;
         }
-        if (confirmation != null) {
-            CompletableFuture<Boolean> c = confirmation;
-            confirmation = null;
-            c.complete(line.strip().equals("yes"));
+        if (confirmation.waiting()) {
+            confirmation.answer(line);
             return;
         }
         queue.add(new Input(line, 0));
@@ -270,8 +262,8 @@ public final class OperatorSession {
             }
             return;
         }
-        if (confirmation != null) {
-            onLine("");
+        if (confirmation.waiting()) {
+            confirmation.answer("");
             return;
         }
         queue.add(new Input(null, maxBytes));
@@ -327,10 +319,7 @@ public final class OperatorSession {
         if (login != null) {
             login.cancel();
         }
-        if (confirmation != null) {
-            confirmation.complete(false);
-            confirmation = null;
-        }
+        confirmation.cancel();
         detach();
         ctx.sessions().remove(this);
         ctx.activity().sessionClosed(actor(), drained != null ? "shutdown" : closeReason);
@@ -586,8 +575,7 @@ public final class OperatorSession {
                 && ctx.access().confirmDangerous()
                 && console.interactive()
                 && ctx.gate().refuse(actor(), vm.name(), plan).isEmpty()) {
-            confirmation = new CompletableFuture<>();
-            CompletableFuture<Boolean> answer = confirmation;
+            CompletableFuture<Boolean> answer = confirmation.ask();
             String what = confirmName(plan);
             console.ask("", "Really " + what + " VM '" + vm.name() + "'? (yes/no) ", false);
             // Asked again after the answer: a lock may have been taken meanwhile.
@@ -647,37 +635,16 @@ public final class OperatorSession {
     }
 
     private CompletableFuture<String> rawQmp(String text, SendOrder.Turn turn) {
-        // read as QEMU reads it (single quotes, duplicate keys, strings), with QEMU's error texts
-        QmpStreamer.Parsed parsed = QmpStreamer.parse(text, RAW_QMP_MAX_BYTES);
-        if (parsed.unfinished() || parsed.messages().isEmpty()) {
-            return done("Error: the line ends inside a JSON value; type the whole QMP command on one line\r\n");
-        }
-        for (QmpInput in : parsed.messages()) {
-            if (in.error() != null) {
-                return done("Error: " + oneLine(in.error()) + "\r\n");
-            }
-        }
-        if (parsed.messages().size() > 1) {
-            return done("Error: one QMP command per line (this line holds "
-                    + parsed.messages().size() + ")\r\n");
-        }
-        QmpInput in = parsed.messages().get(0);
-        JsonNode node = in.value();
-        if (!(node instanceof ObjectNode obj)
-                || !(obj.path("execute").isTextual() || obj.path("exec-oob").isTextual())) {
-            return done("Error: a QMP command is an object with \"execute\", e.g. {\"execute\": \"query-status\"}\r\n");
-        }
         QmpEndpoint link = attached.link();
-        // QEMU's checks of the request's members, in QEMU's words (monmux negotiates oob when offered)
-        String problem = QmpRequestCheck.problem(
-                obj, link.greeting() != null && link.greeting().offers("oob"));
-        if (problem != null) {
-            return done("Error: " + problem + "\r\n");
+        RawQmpLine raw =
+                RawQmpLine.read(text, link.greeting() != null && link.greeting().offers("oob"));
+        if (raw.error() != null) {
+            return done(raw.error());
         }
         return execute(
                 ctx.qmp()
                         .plan(
-                                obj,
+                                raw.request(),
                                 link,
                                 req -> vm -> vm.execute(req).thenApply(OperatorSession::qmpResult),
                                 OperatorSession::qmpResult),
@@ -695,19 +662,6 @@ public final class OperatorSession {
         }
         log.error("session {}: unexpected failure", id, t);
         return "Error: internal error in monmux; see the monmux log\r\n";
-    }
-
-    /** QEMU's error text may quote what was typed, control characters included: shown escaped. */
-    private static String oneLine(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        text.codePoints().forEach(c -> {
-            if (c < 0x20 || c == 0x7f) {
-                out.append(String.format("\\x%02x", c));
-            } else {
-                out.appendCodePoint(c);
-            }
-        });
-        return out.toString();
     }
 
     private static CompletableFuture<String> done(String s) {
