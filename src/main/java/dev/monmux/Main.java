@@ -20,6 +20,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The command line. Exit codes: 0 success, 1 runtime failure (e.g. a port in use), 2 bad usage
  * or a config file that does not pass validation.
+ *
+ * <p>Its length is the subcommands and their usage texts.
  */
 public final class Main {
     static final int OK = 0;

@@ -46,7 +46,12 @@ import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running monmux: the VM links, the listeners and the sessions, wired from a config. */
+/**
+ * A running monmux: the VM links, the listeners and the sessions, wired from a config.
+ *
+ * <p>It is the wiring: building every part from the config, starting and stopping them in order;
+ * the listeners are TelnetListeners and QmpListeners, a reload is the Reloader's.
+ */
 public final class Monmux implements AutoCloseable, Reloader.Target {
     private static final Logger log = LoggerFactory.getLogger(Monmux.class);
 

@@ -53,6 +53,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Failures.</b> When the file cannot be written, the futures fail with
  * {@link AuditUnavailableException} ({@code onFailure: refuse}) or complete with the record lost
  * ({@code continue}); either way it is counted, and the next record tries the file again.
+ *
+ * <p>One class because the callers' own writes and the writer thread share two locks, a queue and the
+ * file's state; apart, that protocol would be spread over files.
  */
 public final class AuditLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);

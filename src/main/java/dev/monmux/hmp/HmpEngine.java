@@ -23,6 +23,9 @@ import java.util.Set;
  * path. Commands with a native mapping are sent as their own QMP command and rendered as QEMU's
  * HMP would; everything else goes through {@code human-monitor-command} with the session's CPU.
  * With {@code hmp.native: false} every line takes that fallback, still named and classed.
+ *
+ * <p>Its length is the commands that need more than the table: confined screendump and change,
+ * multi-call natives.
  */
 public final class HmpEngine implements HmpPlanner {
     /** Names of lines the table does not know (a bounded metric tag). */

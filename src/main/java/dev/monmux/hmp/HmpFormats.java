@@ -7,6 +7,9 @@ import java.math.RoundingMode;
 /**
  * QEMU 7.2's HMP renderings of QMP results (monitor/hmp-cmds.c, block/monitor/block-hmp-cmds.c),
  * format for format; text with {@code \n} line ends.
+ *
+ * <p>Long because it is a table: one small renderer per native command, each against its QEMU
+ * handler.
  */
 final class HmpFormats {
     private HmpFormats() {}

@@ -16,6 +16,10 @@ import java.util.Optional;
  * {@code b} (on|off), {@code -x}/{@code -xs} (flags), {@code /} (formats), each with {@code ?}
  * (optional) and {@code i.}. Types only QEMU can read ({@code O} QemuOpts, {@code o} sizes,
  * {@code T} times) and register expressions ({@code $eax}) give {@link HmpParse.Unparsed}.
+ *
+ * <p>One class for one port: QEMU's recursive-descent functions share the cursor and the order of
+ * their checks, which decides which error QEMU prints; split, that order would be spread over
+ * files.
  */
 public final class HmpParser {
     /** QEMU reads strings into a 1024-byte buffer: longer ones are cut to 1023 bytes. */

@@ -26,6 +26,8 @@ import java.util.function.BiConsumer;
  *                   value ({@code " ms"} etc. as a unit after a number; {@code bool}, {@code quoted},
  *                   {@code text}; {@code bitmaps} where the block-bitmap-mapping block goes;
  *                   {@code bool?} only when present)
+ *
+ * <p>Long because it is a table: one renderer per version and section, as QEMU's handlers print them.
  */
 record MigrationFormats(List<BiConsumer<StringBuilder, JsonNode>> sections, List<String[]> parameters) {
 

@@ -41,6 +41,9 @@ import org.slf4j.LoggerFactory;
  * fails with "connection lost" and the link reconnects with exponential backoff.
  *
  * <p>All mutable state is confined to one event loop; public methods may be called from any thread.
+ *
+ * <p>One class for the link's state machine (connection, pending ids, timeouts, reconnect); the
+ * handshake is QmpHandshake.
  */
 public final class VmLink implements QmpEndpoint {
     private static final Logger log = LoggerFactory.getLogger(VmLink.class);

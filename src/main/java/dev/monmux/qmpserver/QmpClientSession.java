@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * observer); the link restores the client's own ids.
  *
  * <p>Confined to the channel's event loop; the link listener callbacks hop onto it.
+ *
+ * <p>One class for one QMP client's protocol state (greeting, negotiation, in-band order,
+ * out-of-band, events), which all moves together.
  */
 final class QmpClientSession implements VmLinkListener {
     private static final Logger log = LoggerFactory.getLogger(QmpClientSession.class);

@@ -9,6 +9,9 @@ import java.util.List;
  * echo, cursor movement, history and completion, drawn with plain VT100 sequences. It holds the
  * line as code points and appends what the terminal must show to a caller-supplied buffer; it
  * knows nothing about sockets.
+ *
+ * <p>One class for one state machine (the line, the cursor, history, what the terminal shows); its
+ * keys are small methods of it.
  */
 public final class LineEditor {
     /** What a key press amounted to. */

@@ -16,6 +16,9 @@ import java.util.Map;
  * A port of QEMU's JSON parser (qobject/json-parser.c): turns the tokens of one message into a
  * value, or fails with QEMU's message for the first error ("JSON parse error, expecting value",
  * "duplicate key", ...). Objects are built in QEMU's QDict iteration order.
+ *
+ * <p>One class for one port (qobject/json-parser.c): kept whole so that it can be read against QEMU's
+ * file.
  */
 final class JsonTokenParser {
     /** The first parse error; the message is QEMU's, including its prefix. */
