@@ -86,7 +86,8 @@ class LogOutputEndToEndTest {
             }
             assertTrue(
                     lines.stream()
-                            .anyMatch(l -> l.matches(".* INFO TelnetListeners - telnet listener on /127\\.0\\.0\\.1:" + port)),
+                            .anyMatch(l ->
+                                    l.matches(".* INFO TelnetListeners - telnet listener on /127\\.0\\.0\\.1:" + port)),
                     text);
             assertTrue(lines.stream().anyMatch(l -> l.matches(".* INFO VmLink - VM 'vm1': QMP link up .*")), text);
             assertTrue(lines.stream().anyMatch(l -> l.contains(" DEBUG ")), "trace level shows debug records: " + text);
