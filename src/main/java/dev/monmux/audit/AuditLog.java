@@ -38,12 +38,12 @@ import org.slf4j.LoggerFactory;
  * slow or stalled disk), or records already wait, does a record go to the writer's queue; its
  * future then completes on the writer thread once it is written, and the caller's later records
  * queue behind it, so each thread's records stay in its order. A write of the caller's own that
- * takes more than 5 ms (the disk is slow: dirty-page throttling, a network file system) sends
- * every record through the writer for the next 10 s, so a slow disk holds up an event loop for
- * one write, not for every one; a write that blocks outright (a hung file system) still holds the
- * caller until the disk answers. With {@code always} every record
- * goes through the writer, which writes what has gathered and forces it to disk once for all
- * (group commit).
+ * takes more than 50 ms (the disk is slow: dirty-page throttling, a network file system; a thread
+ * merely preempted on a busy machine takes a few ms) sends every record through the writer for
+ * the next 10 s, so a slow disk holds up an event loop for one write, not for every one; a write
+ * that blocks outright (a hung file system) still holds the caller until the disk answers. With
+ * {@code always} every record goes through the writer, which writes what has gathered and forces
+ * it to disk once for all (group commit).
  *
  * <p><b>Bounds.</b> At most {@code queueSize} records wait for the writer before a new command's
  * start is refused ({@link #appendOrRefuse}): a disk that cannot keep up refuses commands rather
@@ -63,7 +63,7 @@ public final class AuditLog implements AutoCloseable {
     /** How long a caller waits for the file while another thread writes it, before queueing. */
     static final long LOCK_PATIENCE_MICROS = 200;
     /** A caller's own write that takes longer than this means the disk is slow right now... */
-    static final long SLOW_WRITE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    static final long SLOW_WRITE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** ...and for this long every record goes through the writer thread instead. */
     static final long SLOW_DISK_HOLD_NANOS = TimeUnit.SECONDS.toNanos(10);
 

@@ -364,10 +364,15 @@ class AuditLogTest {
                     },
                     "loop");
             loop.start();
-            Thread.sleep(300); // the pipe is full: this loop's write is stuck in the kernel
+            long written = -1;
+            while (written != log.written()) { // until the pipe is full and the loop's write blocks
+                written = log.written();
+                Thread.sleep(100);
+            }
+            Thread.sleep(200); // blocked in write(2) for well over 50 ms
             readOn.countDown(); // the disk answers, late
             loop.join(20_000);
-            assertTrue(log.handingOff(), "a write that took >5 ms: the next records go through the writer");
+            assertTrue(log.handingOff(), "a write that took >50 ms: the next records go through the writer");
             log.append(rec(500)).get(10, TimeUnit.SECONDS);
         }
         reader.join(20_000);
