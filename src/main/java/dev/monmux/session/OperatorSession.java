@@ -1,31 +1,18 @@
 package dev.monmux.session;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.monmux.acl.VmLock;
 import dev.monmux.auth.Role;
 import dev.monmux.auth.User;
 import dev.monmux.auth.UserDirectory;
 import dev.monmux.command.Actor;
-import dev.monmux.command.CommandPipeline;
-import dev.monmux.command.CommandPlan;
-import dev.monmux.command.CommandResult;
 import dev.monmux.command.OrderedDispatch;
-import dev.monmux.command.Outcome;
-import dev.monmux.command.Route;
 import dev.monmux.command.SendOrder;
-import dev.monmux.effect.Classification;
-import dev.monmux.effect.Effect;
-import dev.monmux.qmp.Futures;
 import dev.monmux.qmp.QmpEndpoint;
-import dev.monmux.qmp.QmpJson;
-import dev.monmux.qmp.VmLinkException;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One operator's conversation with monmux, whatever the transport: the attached VM, HMP state
@@ -38,9 +25,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Confined to the connection's event loop; {@link #notice} may be called
  * from any thread.
+ *
+ * <p>Its length is the session's life: login, attaching and leaving (locks given back), what a
+ * reload or a removed VM does to it, notices, the shutdown drain. What a line does is
+ * {@link SessionCommands}; the input modes are {@link LoginDialog} and {@link Confirmation}.
  */
 public final class OperatorSession {
-    private static final Logger log = LoggerFactory.getLogger(OperatorSession.class);
     /** A raw QMP line is bounded by the telnet line limit first; this bounds the parser's work. */
     private record Input(String text, int tooLongLimit) {}
 
@@ -56,7 +46,6 @@ public final class OperatorSession {
     private final OrderedDispatch<Input> queue;
 
     private SharedVm attached;
-    private Integer cpuIndex;
     private boolean eventsOn = true;
     /** Why the connection ended, unless monmux was shutting down: the client's doing by default. */
     private String closeReason = "client";
@@ -70,6 +59,7 @@ public final class OperatorSession {
     private LoginDialog login;
     private volatile boolean authenticated;
     private final Confirmation confirmation = new Confirmation();
+    private final SessionCommands commands;
     private final String certificateName;
 
     public OperatorSession(
@@ -104,6 +94,7 @@ public final class OperatorSession {
         this.fixedVm = fixedVm;
         this.console = console;
         this.loop = loop;
+        this.commands = new SessionCommands(this, ctx, confirmation);
         this.queue = new OrderedDispatch<>(new Lines(), loop, ctx.commandsInFlight(), ctx.maxQueuedLines());
     }
 
@@ -152,7 +143,7 @@ public final class OperatorSession {
     }
 
     public Integer cpuIndex() {
-        return cpuIndex;
+        return commands.cpuIndex();
     }
 
     public boolean eventsOn() {
@@ -442,7 +433,7 @@ public final class OperatorSession {
         detach();
         attached = vm;
         attachedSince = Instant.now();
-        cpuIndex = null;
+        commands.forgetCpu();
         vm.join(this);
     }
 
@@ -457,7 +448,7 @@ public final class OperatorSession {
                 ctx.activity().lockChanged(actor(), vm.name(), "released", who());
             }
             attached = null;
-            cpuIndex = null;
+            commands.forgetCpu();
         }
     }
 
@@ -476,19 +467,19 @@ public final class OperatorSession {
 
         @Override
         public boolean isBarrier(Input in) {
-            return in.text() != null && OperatorSession.isBarrier(in.text());
+            return in.text() != null && SessionCommands.isBarrier(in.text());
         }
 
         @Override
         public CompletableFuture<String> start(Input in, SendOrder.Turn turn) {
             return in.text() == null
-                    ? done("line too long (max " + in.tooLongLimit() + " bytes)\r\n")
-                    : dispatch(in.text(), turn);
+                    ? CompletableFuture.completedFuture("line too long (max " + in.tooLongLimit() + " bytes)\r\n")
+                    : commands.run(in.text(), turn, drained != null);
         }
 
         @Override
         public String failed(Input in, Throwable err) {
-            return errorText(err);
+            return commands.failed(err);
         }
 
         @Override
@@ -514,44 +505,6 @@ public final class OperatorSession {
         }
     }
 
-    /** `cpu N` changes what the following lines mean (their cpu-index): run it alone. */
-    private static boolean isBarrier(String line) {
-        String t = line.strip();
-        return t.equals("cpu") || t.startsWith("cpu ") || t.startsWith("cpu\t");
-    }
-
-    private CompletableFuture<String> dispatch(String line, SendOrder.Turn turn) {
-        if (drained != null) {
-            return done("Error: monmux is shutting down\r\n");
-        }
-        String t = line.strip();
-        if (t.isEmpty()) {
-            return done("");
-        }
-        if (t.startsWith(".")) {
-            return ctx.builtins().runAsync(this, t);
-        }
-        if (attached == null) {
-            return done("Error: no VM attached; type '.attach NAME' ('.vms' lists them)\r\n");
-        }
-        if (t.startsWith("{")) {
-            return rawQmp(t, turn);
-        }
-        return hmp(line, turn);
-    }
-
-    private CompletableFuture<String> hmp(String line, SendOrder.Turn turn) {
-        Integer selected = parseCpu(line);
-        return execute(ctx.hmp().forVm(attached.link()).plan(line, cpuIndex, attached.name()), turn)
-                .thenApply(out -> {
-                    if (selected != null && out.isEmpty()) {
-                        // QEMU forgets `cpu N` after each human-monitor-command; remember it for later calls.
-                        cpuIndex = selected;
-                    }
-                    return out;
-                });
-    }
-
     /** The user, role and address this session's commands are recorded under. */
     public Actor actor() {
         if (!authenticated) {
@@ -559,113 +512,6 @@ public final class OperatorSession {
         }
         Role role = attached == null ? user.role() : roleOn(attached).orElse(user.role());
         return new Actor(id, user.name(), role.label(), remote, listener);
-    }
-
-    /**
-     * Gate, audit, send, audit, answer: the command is sent only once its start is recorded, and
-     * its output is printed only once its outcome is.
-     */
-    private CompletableFuture<String> execute(CommandPlan plan, SendOrder.Turn turn) {
-        SharedVm vm = attached;
-        // Only commands known to be dangerous are confirmed: a typo ('unknown') or a command of a newer
-        // QEMU that monmux has no class for goes to QEMU (admins only), as at QEMU's own prompt.
-        if (plan.effect() == Effect.DANGEROUS
-                && !"unknown".equals(plan.name())
-                && !Classification.UNKNOWN.equals(plan.why())
-                && ctx.access().confirmDangerous()
-                && console.interactive()
-                && ctx.gate().refuse(actor(), vm.name(), plan).isEmpty()) {
-            CompletableFuture<Boolean> answer = confirmation.ask();
-            String what = confirmName(plan);
-            console.ask("", "Really " + what + " VM '" + vm.name() + "'? (yes/no) ", false);
-            // Asked again after the answer: a lock may have been taken meanwhile.
-            return answer.thenCompose(yes -> yes && !closed && attached == vm
-                    ? gateAndRun(plan, vm, turn)
-                    : done("'" + what + "' was not run\r\n"));
-        }
-        return gateAndRun(plan, vm, turn);
-    }
-
-    /** What the question names: the command, or the HMP command a raw {@code human-monitor-command} wraps. */
-    private String confirmName(CommandPlan plan) {
-        if ("human-monitor-command".equals(plan.qmpCommand())
-                && plan.path() == Route.QMP
-                && plan.qmpArguments() != null
-                && plan.qmpArguments().path("command-line").isTextual()) {
-            return ctx.hmp()
-                    .forVm(attached.link())
-                    .plan(plan.qmpArguments().path("command-line").asText(), null)
-                    .name();
-        }
-        return plan.name();
-    }
-
-    private CompletableFuture<String> gateAndRun(CommandPlan plan, SharedVm vm, SendOrder.Turn turn) {
-        return new CommandPipeline(ctx.gate(), ctx.observer())
-                .run(actor(), vm.link(), plan, loop, HMP_WORDING, turn, p -> vm.announceCommand(who(), p, this));
-    }
-
-    /** monmux's own refusals, as one HMP-style line. */
-    private static final CommandPipeline.Wording HMP_WORDING = new CommandPipeline.Wording() {
-        @Override
-        public CommandResult denied(String reason) {
-            return new CommandResult(reason + "\r\n", Outcome.DENIED, null, reason);
-        }
-
-        @Override
-        public CommandResult refused(String reason) {
-            return CommandResult.refused(Outcome.REFUSED, reason);
-        }
-    };
-
-    private static Integer parseCpu(String line) {
-        String t = line.strip();
-        if (!t.startsWith("cpu")) {
-            return null; // the common case, without a regex split per line
-        }
-        String[] w = t.split("\\s+");
-        if (w.length == 2 && w[0].equals("cpu")) {
-            try {
-                return Integer.valueOf(w[1]);
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-        return null;
-    }
-
-    private CompletableFuture<String> rawQmp(String text, SendOrder.Turn turn) {
-        QmpEndpoint link = attached.link();
-        RawQmpLine raw =
-                RawQmpLine.read(text, link.greeting() != null && link.greeting().offers("oob"));
-        if (raw.error() != null) {
-            return done(raw.error());
-        }
-        return execute(
-                ctx.qmp()
-                        .plan(
-                                raw.request(),
-                                link,
-                                req -> vm -> vm.execute(req).thenApply(OperatorSession::qmpResult),
-                                OperatorSession::qmpResult),
-                turn);
-    }
-
-    private static CommandResult qmpResult(ObjectNode reply) {
-        return CommandResult.ofReply(QmpJson.pretty(reply) + "\r\n", reply);
-    }
-
-    private String errorText(Throwable err) {
-        Throwable t = Futures.cause(err);
-        if (t instanceof VmLinkException) {
-            return "Error: " + t.getMessage() + "\r\n";
-        }
-        log.error("session {}: unexpected failure", id, t);
-        return "Error: internal error in monmux; see the monmux log\r\n";
-    }
-
-    private static CompletableFuture<String> done(String s) {
-        return CompletableFuture.completedFuture(s);
     }
 
     @Override
