@@ -5,7 +5,9 @@ MVN ?= mvn -B -q
 
 ## build: compile and package the runnable jar (target/monmux.jar)
 build:
+	@echo "make: building target/monmux.jar (mvn package: compiles, checks, packages; about a minute the first time)..."
 	$(MVN) -DskipTests package
+	@echo "make: built target/monmux.jar"
 
 ## run: start a disk-less demo QEMU and monmux on 127.0.0.1:4444 (Ctrl-C stops both)
 run: build

@@ -56,6 +56,8 @@ class SystemdUnitTest {
         required.put("User", "monmux");
         required.put("ExecStart", "/usr/local/bin/monmux run --config /etc/monmux/monmux.yaml");
         required.put("ExecReload", "/bin/kill -HUP $MAINPID");
+        required.put("Restart", "on-failure");
+        required.put("RestartPreventExitStatus", "2"); // a bad config is not retried forever
         required.put("NoNewPrivileges", "yes");
         required.put("ProtectSystem", "strict");
         required.put("ProtectHome", "yes");
