@@ -110,6 +110,9 @@ public final class BuiltinCommands {
             QmpEndpoint link = vm.link();
             String qemu = link.greeting() == null ? "-" : link.greeting().version();
             String mark = vm == s.attached() ? "*" : "";
+            // Where QEMU's monitor socket is (a host path) is for the VM's admins only.
+            boolean admin = s.roleOn(vm).orElse(Role.VIEWER) == Role.ADMIN;
+            String address = link.address().toString();
             sb.append(String.format(
                     "%-2s %-20s %-11s %-8s %-7d %s",
                     mark,
@@ -117,9 +120,12 @@ public final class BuiltinCommands {
                     link.state().name().toLowerCase(Locale.ROOT),
                     qemu,
                     vm.sessionCount(),
-                    link.address()));
+                    admin ? address : "-"));
             if (link.state() != QmpEndpoint.State.UP && link.lastError() != null) {
-                sb.append(" (").append(link.lastError()).append(')');
+                String why = link.lastError();
+                sb.append(" (")
+                        .append(admin ? why : why.replace(address, "its QMP socket"))
+                        .append(')');
             }
             sb.append("\r\n");
         }

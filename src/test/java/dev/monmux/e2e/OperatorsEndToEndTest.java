@@ -249,6 +249,7 @@ class OperatorsEndToEndTest {
             assertEquals("Error: no VM named 'vm1' ('.vms' lists them)\r\n" + PROMPT, run(dave, ".attach vm1"));
             String vms = run(dave, ".vms");
             assertTrue(vms.contains("db-1") && !vms.contains("vm1"), vms);
+            assertTrue(vms.contains("unix:" + qemu.dir().resolve("none.sock")), "an admin sees the socket: " + vms);
             dave.close();
 
             try (TelnetTestClient otto = TelnetTestClient.raw(mx.telnetPort())) {
@@ -258,6 +259,10 @@ class OperatorsEndToEndTest {
                 otto.line("otto-pw");
                 assertTrue(otto.await(PROMPT).contains("VMs: vm1 - type"));
                 assertTrue(run(otto, ".attach vm1").startsWith("attached to VM 'vm1'"));
+                String seen = run(otto, ".vms");
+                assertTrue(
+                        seen.contains("vm1") && !seen.contains(qemu.qmpSocket().toString()),
+                        "an operator does not see where QEMU's socket is: " + seen);
             }
 
             // VM vm1's own port: a user without a grant on it is turned away after logging in.
