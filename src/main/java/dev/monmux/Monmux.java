@@ -236,7 +236,7 @@ public final class Monmux implements AutoCloseable, Reloader.Target {
                 s.vmRemoved(vm);
             }
             sessionContext.access().locks().clear(name);
-            observability.unwatch(name);
+            observability.forget(name);
             vm.link().close();
             log.info("VM '{}' removed", name);
         });

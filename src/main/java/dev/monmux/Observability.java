@@ -94,6 +94,11 @@ final class Observability implements AutoCloseable {
         metrics.unwatch(vm);
     }
 
+    /** A reload removed the VM: its metric series go. */
+    void forget(String vm) {
+        metrics.forget(vm);
+    }
+
     /** Binds the metrics listener unless {@code metrics.enabled: false}. */
     void startServer(VmDirectory vms, ServerTls tls) throws InterruptedException {
         if (config.metrics().enabled()) {

@@ -14,6 +14,7 @@ import dev.monmux.session.SharedVm;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -81,14 +82,28 @@ public final class MonmuxMetrics implements CommandObserver, ActivityListener, V
     }
 
     /**
-     * A reload removed the VM: its link gauge goes (the link is closed; a VM added again under the
-     * same name gets a gauge of its new link). Its counters keep their totals.
+     * A reload replaced the VM's link (new {@code qmp} or timeout): its link gauge goes (a new one
+     * follows the new link); its counters keep their totals, it is the same VM.
      */
     public void unwatch(String vm) {
-        for (io.micrometer.core.instrument.Meter m :
-                registry.find("monmux.qmp.link.up").tag("vm", vm).meters()) {
+        for (Meter m : registry.find("monmux.qmp.link.up").tag("vm", vm).meters()) {
             registry.remove(m);
         }
+    }
+
+    /**
+     * A reload removed the VM: every series tagged with it goes, so that the scrape and the
+     * dashboard show only the VMs there are (a VM added again under the name starts from zero).
+     */
+    public void forget(String vm) {
+        for (Meter m : List.copyOf(registry.getMeters())) {
+            if (vm.equals(m.getId().getTag("vm"))) {
+                registry.remove(m);
+            }
+        }
+        commandCounters.keySet().removeIf(k -> k.vm().equals(vm));
+        commandTimers.keySet().removeIf(k -> k.vm().equals(vm));
+        clients.keySet().removeIf(k -> k.get(0).equals(vm));
     }
 
     /**

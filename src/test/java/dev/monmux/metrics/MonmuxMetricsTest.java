@@ -161,4 +161,30 @@ class MonmuxMetricsTest {
             m[0].eventsDropped(vm, count);
         }
     }
+
+    @Test
+    void aRemovedVmsSeriesGoAndComeBackFromZero() {
+        MonmuxMetrics[] m = new MonmuxMetrics[1];
+        EmbeddedTelnet t = session((actor, vm, plan) -> Optional.empty(), m);
+        try {
+            t.send("info status\r\n");
+            t.output();
+            String before = scrape(m[0]);
+            assertTrue(before.contains("vm=\"vm1\""), before);
+            m[0].forget("vm1");
+            String after = registry.scrape();
+            assertTrue(!after.contains("vm=\"vm1\""), "no series of a removed VM: " + after);
+            t.send("info status\r\n"); // the same name again (a reload added it back)
+            t.output();
+            String again = registry.scrape();
+            assertEquals(
+                    1.0,
+                    HttpGet.sample(
+                            again,
+                            "monmux_commands_total{command=\"info status\",outcome=\"ok\",path=\"fallback\",vm=\"vm1\"}"),
+                    again);
+        } finally {
+            t.close();
+        }
+    }
 }
