@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * Shared client listeners ({@code listeners:} section). A client on a shared telnet port is
- * attached at once when there is one VM, and picks one with {@code .attach NAME} otherwise.
+ * attached at once when there is one VM, or when its user is granted exactly one, and picks one
+ * with {@code .attach NAME} otherwise.
  *
  * @param telnet telnet listeners (a single mapping or a list); default one on 127.0.0.1:4444
  */

@@ -203,6 +203,14 @@ public final class OperatorSession {
             }
             vm = null;
         }
+        if (vm == null && fixedVm == null) {
+            // A user whose grants name exactly one of the VMs has nothing to choose: attached to it.
+            List<SharedVm> mine =
+                    ctx.vms().all().stream().filter(v -> roleOn(v).isPresent()).toList();
+            if (mine.size() == 1) {
+                vm = mine.get(0);
+            }
+        }
         if (vm != null) {
             attach(vm);
         }
