@@ -27,7 +27,7 @@ public final class BuiltinCommands {
             ".vms               the VMs monmux serves, their link state and clients",
             ".attach NAME       talk to VM NAME",
             ".detach            talk to no VM",
-            ".events [on|off]   show QMP events above the prompt (default on)",
+            ".events [WHICH]    QMP events shown above the prompt: on (default), off, or names (STOP,BLOCK_*)",
             ".who               the operators on this VM: user, address, role, since, idle",
             ".lock [force]      take exclusive control of this VM (others: queries only); admins may force",
             ".unlock            give the lock back",
@@ -157,15 +157,24 @@ public final class BuiltinCommands {
         return "detached from VM '" + name + "'\r\n";
     }
 
+    /**
+     * {@code .events}: what is shown; {@code on}, {@code off}, or the names and globs of the
+     * events to show ({@code .events STOP,RESUME,BLOCK_*}).
+     */
     private static String events(OperatorSession s, String[] w) {
         if (w.length == 1) {
-            return "events are " + (s.eventsOn() ? "on" : "off") + "\r\n";
+            return s.eventFilter().describe() + "\r\n";
         }
         if (w.length == 2 && (w[1].equalsIgnoreCase("on") || w[1].equalsIgnoreCase("off"))) {
-            s.setEvents(w[1].equalsIgnoreCase("on"));
+            s.setEvents(w[1].equalsIgnoreCase("on") ? EventFilter.ALL : EventFilter.NONE);
             return "";
         }
-        return "Error: usage: .events [on|off]\r\n";
+        EventFilter f = EventFilter.parse(String.join(" ", java.util.Arrays.copyOfRange(w, 1, w.length)));
+        if (f == null) {
+            return "Error: usage: .events [on|off|NAME,...] (event names or globs, e.g. .events STOP,RESUME,BLOCK_*)\r\n";
+        }
+        s.setEvents(f);
+        return "";
     }
 
     private static final DateTimeFormatter SINCE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");

@@ -46,7 +46,7 @@ public final class OperatorSession {
     private final OrderedDispatch<Input> queue;
 
     private SharedVm attached;
-    private boolean eventsOn = true;
+    private EventFilter events = EventFilter.ALL;
     /** Why the connection ended, unless monmux was shutting down: the client's doing by default. */
     private String closeReason = "client";
 
@@ -146,8 +146,9 @@ public final class OperatorSession {
         return commands.cpuIndex();
     }
 
-    public boolean eventsOn() {
-        return eventsOn;
+    /** Which events this session shows ({@code .events}). */
+    EventFilter eventFilter() {
+        return events;
     }
 
     public Console console() {
@@ -331,9 +332,12 @@ public final class OperatorSession {
         return closed;
     }
 
-    /** An event line for this session, on its event loop ({@link SharedVm} brings it); dropped when events are off. */
-    void showEvent(String line) {
-        if (!closed && eventsOn) {
+    /**
+     * An event line for this session, on its event loop ({@link SharedVm} brings it); not shown
+     * when {@code .events} leaves it out.
+     */
+    void showEvent(String line, String name) {
+        if (!closed && events.shows(name)) {
             console.notice(line, true);
         }
     }
@@ -460,8 +464,8 @@ public final class OperatorSession {
         }
     }
 
-    void setEvents(boolean on) {
-        eventsOn = on;
+    void setEvents(EventFilter filter) {
+        events = filter;
     }
 
     // ---- ordered, bounded dispatch ----

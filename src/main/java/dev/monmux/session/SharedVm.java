@@ -129,7 +129,7 @@ public final class SharedVm implements VmLinkListener {
         byLoop.forEach((loop, on) -> loop.execute(() -> {
             for (OperatorSession s : on) {
                 try {
-                    s.showEvent(line);
+                    s.showEvent(line, event.name());
                 } catch (RuntimeException e) {
                     // one session's failure must not keep the event from the others
                     log.error("session {}: event not shown", s.id(), e);
