@@ -30,7 +30,7 @@ fuzz:
 check-dashboard:
 	MONMUX_REQUIRE_QEMU=1 $(MVN) test -Dtest=DashboardPrometheusTest -Dsurefire.failIfNoSpecifiedTests=false
 
-## install: the jar, the bin/monmux launcher, the systemd unit, the docs and an example config.
+## install: the jar, the bin/monmux launcher, bash completion, the systemd unit, the docs and an example config.
 ## PREFIX=/usr puts the unit in /usr/lib/systemd/system; otherwise in $(PREFIX)/share/monmux.
 ## /etc/monmux/monmux.yaml is installed only if it does not exist. DESTDIR= stages it (packaging).
 ## JAR= installs a jar built elsewhere (default: target/monmux.jar, built by `make build`).
@@ -46,9 +46,11 @@ endif
 install:
 	@test -f "$(JAR)" || { echo "make install: $(JAR) is missing; run 'make build' first" >&2; exit 1; }
 	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/monmux" \
-		"$(DESTDIR)$(PREFIX)/share/doc/monmux" "$(DESTDIR)$(UNITDIR)" "$(DESTDIR)$(SYSCONFDIR)/monmux"
+		"$(DESTDIR)$(PREFIX)/share/doc/monmux" "$(DESTDIR)$(UNITDIR)" "$(DESTDIR)$(SYSCONFDIR)/monmux" \
+		"$(DESTDIR)$(PREFIX)/share/bash-completion/completions"
 	install -m 0644 "$(JAR)" "$(DESTDIR)$(PREFIX)/share/monmux/monmux.jar"
 	install -m 0755 bin/monmux "$(DESTDIR)$(PREFIX)/bin/monmux"
+	install -m 0644 config/monmux.bash-completion "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/monmux"
 	sed -e 's|/usr/local/|$(PREFIX)/|g' -e 's|/etc/monmux/|$(SYSCONFDIR)/monmux/|g' config/monmux.service \
 		> "$(DESTDIR)$(UNITDIR)/monmux.service"
 	chmod 0644 "$(DESTDIR)$(UNITDIR)/monmux.service"

@@ -90,6 +90,10 @@ class MakeInstallTest {
         for (String doc : List.of("README.md", "monmux.yaml", "prometheus.yml", "monmux-dashboard.json")) {
             assertTrue(Files.isRegularFile(prefix.resolve("share/doc/monmux").resolve(doc)), doc);
         }
+        Path completion = prefix.resolve("share/bash-completion/completions/monmux");
+        assertEquals("check-config\n", complete(completion, "monmux ch"), "a command");
+        assertEquals("--config\n--log-level\n", complete(completion, "monmux run --"), "run's options");
+        assertEquals("debug\n", complete(completion, "monmux run --log-level de"), "a log level");
         Path unit = prefix.resolve("share/monmux/monmux.service");
         assertTrue(Files.readString(unit)
                 .contains("\nExecStart=/usr/local/bin/monmux run --config /etc/monmux/monmux.yaml\n"));
@@ -133,5 +137,20 @@ class MakeInstallTest {
         try (Stream<Path> s = Files.list(dest)) {
             assertEquals(0, s.count(), "nothing installed");
         }
+    }
+
+    /** What bash completion offers for {@code line} (the last word completed), one per line. */
+    private static String complete(Path completion, String line) throws Exception {
+        String script = "source '" + completion + "'\n"
+                + "COMP_WORDS=(" + line + (line.endsWith(" ") ? "''" : "") + ")\n"
+                + "COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))\n"
+                + "_monmux\n"
+                + "printf '%s\\n' \"${COMPREPLY[@]}\"\n";
+        Process p = new ProcessBuilder("bash", "-c", script)
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+        return out;
     }
 }
