@@ -14,15 +14,20 @@ public record VmGlob(String text, Pattern pattern) {
             throw new IllegalArgumentException(
                     "VM pattern '" + text + "' must be 1-64 letters, digits, '.', '_', '-', '*' or '?'");
         }
+        return new VmGlob(text, Pattern.compile(regex(text)));
+    }
+
+    /** A glob as a regular expression: {@code *} any run of characters, {@code ?} one, the rest itself. */
+    public static String regex(String glob) {
         StringBuilder re = new StringBuilder();
-        for (char c : text.toCharArray()) {
+        for (char c : glob.toCharArray()) {
             switch (c) {
                 case '*' -> re.append(".*");
                 case '?' -> re.append('.');
                 default -> re.append(Pattern.quote(String.valueOf(c)));
             }
         }
-        return new VmGlob(text, Pattern.compile(re.toString()));
+        return re.toString();
     }
 
     public boolean matches(String vm) {

@@ -1,5 +1,6 @@
 package dev.monmux.session;
 
+import dev.monmux.auth.VmGlob;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -29,16 +30,8 @@ record EventFilter(List<String> globs, List<Pattern> patterns, boolean all) {
             if (!ITEM.matcher(item).matches()) {
                 return null;
             }
-            StringBuilder re = new StringBuilder();
-            for (char c : item.toCharArray()) {
-                switch (c) {
-                    case '*' -> re.append(".*");
-                    case '?' -> re.append('.');
-                    default -> re.append(Pattern.quote(String.valueOf(c)));
-                }
-            }
             globs.add(item);
-            patterns.add(Pattern.compile(re.toString(), Pattern.CASE_INSENSITIVE));
+            patterns.add(Pattern.compile(VmGlob.regex(item), Pattern.CASE_INSENSITIVE));
         }
         return globs.isEmpty() ? null : new EventFilter(List.copyOf(globs), List.copyOf(patterns), false);
     }

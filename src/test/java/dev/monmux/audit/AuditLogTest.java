@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.monmux.config.AuditConfig.Fsync;
 import dev.monmux.config.AuditConfig.OnFailure;
 import dev.monmux.qmp.QmpJson;
+import dev.monmux.testing.FifoDisk;
 import dev.monmux.testing.SmallDisk;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,26 +148,8 @@ class AuditLogTest {
      */
     @Test
     void aStalledDiskParksOnlyTheThreadInTheWriteAndBoundsTheBacklog() throws Exception {
-        Path fifo = dir.resolve("audit.fifo");
-        assertEquals(
-                0,
-                new ProcessBuilder("mkfifo", fifo.toString())
-                        .inheritIO()
-                        .start()
-                        .waitFor());
-        java.io.ByteArrayOutputStream disk = new java.io.ByteArrayOutputStream();
-        java.util.concurrent.CountDownLatch readOn = new java.util.concurrent.CountDownLatch(1);
-        Thread reader = new Thread(
-                () -> {
-                    try (var in = Files.newInputStream(fifo)) {
-                        readOn.await();
-                        disk.write(in.readAllBytes());
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                },
-                "slow-disk");
-        reader.start();
+        FifoDisk disk = FifoDisk.stalled(dir.resolve("audit.fifo"));
+        Path fifo = disk.path();
         String pad = "x".repeat(1000);
         try (AuditLog log = AuditLog.start(fifo, Fsync.NEVER, OnFailure.REFUSE, 0, 3, 5)) {
             // Fill the pipe from a thread of its own: its write ends up blocked in the kernel.
@@ -209,15 +192,13 @@ class AuditLogTest {
                     e.getCause().getMessage());
             assertEquals(6, log.backlog());
 
-            readOn.countDown(); // the disk catches up
+            disk.release(); // the disk catches up
             stuck.join(20_000);
             mine.add(outcome);
             await(mine);
         }
-        reader.join(20_000);
         List<Integer> got = new ArrayList<>();
-        for (String line :
-                disk.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+        for (String line : disk.text().split("\n")) {
             got.add(QmpJson.MAPPER.readTree(line).get("n").asInt());
         }
         assertEquals(206, got.size(), "every record but the refused one");
@@ -283,25 +264,8 @@ class AuditLogTest {
      */
     @Test
     void aBacklogRefusesNewCommandsEvenWithOnFailureContinue() throws Exception {
-        Path fifo = dir.resolve("audit.fifo");
-        assertEquals(
-                0,
-                new ProcessBuilder("mkfifo", fifo.toString())
-                        .inheritIO()
-                        .start()
-                        .waitFor());
-        java.util.concurrent.CountDownLatch readOn = new java.util.concurrent.CountDownLatch(1);
-        Thread reader = new Thread(
-                () -> {
-                    try (var in = Files.newInputStream(fifo)) {
-                        readOn.await();
-                        in.readAllBytes();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                },
-                "slow-disk");
-        reader.start();
+        FifoDisk disk = FifoDisk.stalled(dir.resolve("audit.fifo"));
+        Path fifo = disk.path();
         try (AuditLog log = AuditLog.start(fifo, Fsync.NEVER, OnFailure.CONTINUE, 0, 3, 2)) {
             Thread stuck = new Thread(
                     () -> {
@@ -325,35 +289,18 @@ class AuditLogTest {
                     "audit log unavailable: 2 records wait for the disk (audit.queueSize)",
                     e.getCause().getMessage());
             assertEquals(null, log.lastFailure(), "a backlog is not a write failure");
-            readOn.countDown();
+            disk.release();
             stuck.join(20_000);
             await(queued);
         }
-        reader.join(20_000);
+        disk.text(); // all read: the writer closed the FIFO
     }
 
     /** After one slow write of an event loop's own, records go through the writer thread for a while. */
     @Test
     void aSlowWriteSendsTheNextRecordsThroughTheWriterThread() throws Exception {
-        Path fifo = dir.resolve("audit.fifo");
-        assertEquals(
-                0,
-                new ProcessBuilder("mkfifo", fifo.toString())
-                        .inheritIO()
-                        .start()
-                        .waitFor());
-        java.util.concurrent.CountDownLatch readOn = new java.util.concurrent.CountDownLatch(1);
-        Thread reader = new Thread(
-                () -> {
-                    try (var in = Files.newInputStream(fifo)) {
-                        readOn.await();
-                        in.readAllBytes();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                },
-                "slow-disk");
-        reader.start();
+        FifoDisk disk = FifoDisk.stalled(dir.resolve("audit.fifo"));
+        Path fifo = disk.path();
         try (AuditLog log = AuditLog.start(fifo, Fsync.NEVER, OnFailure.REFUSE, 0, 3, 100)) {
             assertFalse(log.handingOff());
             Thread loop = new Thread(
@@ -370,12 +317,12 @@ class AuditLogTest {
                 Thread.sleep(100);
             }
             Thread.sleep(200); // blocked in write(2) for well over 50 ms
-            readOn.countDown(); // the disk answers, late
+            disk.release(); // the disk answers, late
             loop.join(20_000);
             assertTrue(log.handingOff(), "a write that took >50 ms: the next records go through the writer");
             log.append(rec(500)).get(10, TimeUnit.SECONDS);
         }
-        reader.join(20_000);
+        disk.text(); // all read: the writer closed the FIFO
     }
 
     /** logrotate's copytruncate empties the file under monmux: the rotation size is judged on the file. */

@@ -229,14 +229,6 @@ final class MonmuxChild implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy(); // SIGTERM: graceful shutdown (and the JFR dump)
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        ChildProcesses.stop(process, 20); // SIGTERM first: graceful shutdown (and the JFR dump)
     }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The "minimal proxy" anchor of P1: {@code socat UNIX-LISTEN:relay.sock UNIX-CONNECT:relay-qemu.sock},
@@ -68,15 +67,7 @@ final class SocatRelay implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        ChildProcesses.stop(process, 5);
         try {
             Files.deleteIfExists(socket);
         } catch (IOException e) {

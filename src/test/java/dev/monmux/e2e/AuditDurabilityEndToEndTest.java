@@ -6,14 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.monmux.qmp.QmpJson;
 import dev.monmux.testing.DirectQmpClient;
+import dev.monmux.testing.FifoDisk;
 import dev.monmux.testing.MonmuxFixture;
 import dev.monmux.testing.MonmuxProcess;
 import dev.monmux.testing.QemuBuild;
 import dev.monmux.testing.QemuProcess;
 import dev.monmux.testing.SmallDisk;
 import dev.monmux.testing.TelnetTestClient;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -185,30 +184,8 @@ class AuditDurabilityEndToEndTest {
      */
     @Test
     void aSlowDiskDelaysButLosesNothingAndKeepsTheOrder() throws Exception {
-        Path fifo = dir.resolve("audit.fifo");
-        assertEquals(
-                0,
-                new ProcessBuilder("mkfifo", fifo.toString())
-                        .inheritIO()
-                        .start()
-                        .waitFor());
-        ByteArrayOutputStream disk = new ByteArrayOutputStream();
-        Thread reader = new Thread(
-                () -> {
-                    byte[] buf = new byte[2048];
-                    try (var in = Files.newInputStream(fifo)) {
-                        for (int n; (n = in.read(buf)) > 0; ) {
-                            synchronized (disk) {
-                                disk.write(buf, 0, n);
-                            }
-                            Thread.sleep(2);
-                        }
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                },
-                "slow-disk");
-        reader.start();
+        FifoDisk disk = FifoDisk.slow(dir.resolve("audit.fifo"), 2048, 2);
+        Path fifo = disk.path();
         int lines = 150;
         try (QemuProcess qemu = QemuProcess.start()) {
             // fsync: never, as a FIFO cannot be forced to disk (fsync(2) on a pipe is EINVAL).
@@ -242,11 +219,7 @@ class AuditDurabilityEndToEndTest {
                 }
             }
         }
-        reader.join(20_000);
-        List<JsonNode> recs;
-        synchronized (disk) {
-            recs = parse(disk.toString(StandardCharsets.UTF_8));
-        }
+        List<JsonNode> recs = parse(disk.text());
         for (String line : List.of("stop", "info status", "info name")) {
             long starts = recs.stream()
                     .filter(r ->
