@@ -128,7 +128,8 @@ public record ConfigDiff(
                 running.confirmDangerous(),
                 running.log(),
                 running.acl(),
-                running.transport());
+                running.transport(),
+                running.control());
     }
 
     /** Every client listener of a config, in config order: shared first, then each VM's. */
@@ -166,6 +167,7 @@ public record ConfigDiff(
         diff(keys, "log", a.log(), b.log());
         diff(keys, "acl", a.acl(), b.acl());
         diff(keys, "transport", a.transport(), b.transport());
+        diff(keys, "control", a.control(), b.control());
         return keys;
     }
 

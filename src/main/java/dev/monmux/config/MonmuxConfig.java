@@ -25,7 +25,8 @@ public record MonmuxConfig(
         Boolean confirmDangerous,
         LogConfig log,
         AclConfig acl,
-        TransportKind transport) {
+        TransportKind transport,
+        ControlConfig control) {
     public MonmuxConfig {
         shutdownGrace = QmpLinkConfig.positive("shutdownGrace", shutdownGrace, Duration.ofSeconds(10));
         listeners = listeners == null ? ListenersConfig.defaults() : listeners;
@@ -41,6 +42,7 @@ public record MonmuxConfig(
         log = log == null ? LogConfig.defaults() : log;
         acl = acl == null ? AclConfig.defaults() : acl;
         transport = transport == null ? TransportKind.AUTO : transport;
+        control = control == null ? ControlConfig.defaults() : control;
         if (vms.isEmpty()) {
             throw new IllegalArgumentException("vms: at least one VM is required");
         }
@@ -53,6 +55,7 @@ public record MonmuxConfig(
             }
         }
         auth = checkAuth(auth, users, usersFile, clientListeners(listeners, vms));
+        checkControl(control, auth, users, usersFile);
     }
 
     /** The same config with the users read from {@code usersFile}. */
@@ -73,7 +76,41 @@ public record MonmuxConfig(
                 confirmDangerous,
                 log,
                 acl,
-                transport);
+                transport,
+                control);
+    }
+
+    /**
+     * Who may use the control socket: with {@code auth: password} each local client must map to a
+     * configured user; with {@code auth: none} there is no one to map to.
+     */
+    private static void checkControl(ControlConfig control, AuthMode auth, List<UserConfig> users, String usersFile) {
+        if (!control.enabled()) {
+            return;
+        }
+        if (auth == AuthMode.NONE) {
+            if (!control.users().isEmpty()) {
+                throw new IllegalArgumentException("control.users: maps Unix users to monmux users, but auth is none "
+                        + "(every client of the control socket is the anonymous admin); leave it out or set auth: "
+                        + "password");
+            }
+            return;
+        }
+        if (control.users().isEmpty()) {
+            throw new IllegalArgumentException("control.users: auth is password, so the control socket needs to "
+                    + "know who each local client is (e.g. control: {users: {root: admin}})");
+        }
+        if (usersFile != null) {
+            return; // checked again once the file's users are read
+        }
+        Set<String> names = new HashSet<>();
+        users.forEach(u -> names.add(u.name()));
+        control.users().forEach((unix, user) -> {
+            if (!names.contains(user)) {
+                throw new IllegalArgumentException(
+                        "control.users." + unix + ": '" + user + "' is not one of the users");
+            }
+        });
     }
 
     public Optional<VmConfig> vm(String name) {
