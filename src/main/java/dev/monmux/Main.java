@@ -4,6 +4,7 @@ import dev.monmux.auth.PasswordHash;
 import dev.monmux.config.ConfigException;
 import dev.monmux.config.ConfigLoader;
 import dev.monmux.config.MonmuxConfig;
+import dev.monmux.ctl.Ctl;
 import dev.monmux.tls.TlsContexts;
 import java.io.BufferedReader;
 import java.io.Console;
@@ -33,6 +34,7 @@ public final class Main {
             "Usage: monmux run --config FILE [--log-level LEVEL]",
             "       monmux --config FILE [--log-level LEVEL]",
             "       monmux check-config FILE...",
+            "       monmux ctl [--socket PATH] COMMAND [ARGS] (monmux ctl --help lists them)",
             "       monmux hash-password [--iterations N]",
             "       monmux version | --version",
             "       monmux help | --help",
@@ -43,6 +45,8 @@ public final class Main {
             "Commands:",
             "  run                  run in the foreground until SIGTERM or SIGINT (then stop gracefully)",
             "  check-config FILE... validate each config file, print 'FILE: OK (N VMs)' or the error",
+            "  ctl COMMAND          talk to a running monmux through its control socket: list, who, hmp,",
+            "                       qmp, events, reload (see monmux ctl --help)",
             "  hash-password        read a password (prompt without echo, or one line from stdin) and",
             "                       print its hash for users[].password",
             "  version              print the version",
@@ -106,6 +110,8 @@ public final class Main {
                     return usage(err, "usage: monmux check-config FILE...");
                 }
                 return checkConfig(args.subList(1, args.size()), out, err);
+            case "ctl":
+                return Ctl.run(args.subList(1, args.size()), System.getenv(), out, err);
             case "hash-password":
                 return hashPassword(args.subList(1, args.size()), in, out, err);
             case "run":

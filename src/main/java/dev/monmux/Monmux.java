@@ -16,6 +16,9 @@ import dev.monmux.config.MonmuxConfig;
 import dev.monmux.config.TransportKind;
 import dev.monmux.config.UserConfig;
 import dev.monmux.config.VmConfig;
+import dev.monmux.control.ControlContext;
+import dev.monmux.control.ControlListener;
+import dev.monmux.control.UnixAccounts;
 import dev.monmux.effect.Confinement;
 import dev.monmux.effect.EffectTable;
 import dev.monmux.effect.QmpEffects;
@@ -74,6 +77,9 @@ public final class Monmux implements AutoCloseable, Reloader.Target {
     private final UserDirectory users;
     private final Authenticator authenticator;
     private final QmpListeners qmpListeners;
+    /** The control socket, or null when {@code control.socket} is not set. */
+    private volatile ControlListener control;
+
     private volatile boolean closing;
 
     private Monmux(MonmuxConfig config, Path configFile, UnaryOperator<CommandObserver> observers) {
@@ -169,6 +175,7 @@ public final class Monmux implements AutoCloseable, Reloader.Target {
         try {
             m.startVms();
             m.bindListeners();
+            m.bindControl();
             m.observability.startServer(m.vms, m.tls.get(config.metrics().tls()));
         } catch (RuntimeException | InterruptedException e) {
             m.close();
@@ -220,6 +227,9 @@ public final class Monmux implements AutoCloseable, Reloader.Target {
             for (OperatorSession s : sessions.all()) {
                 s.vmReplaced(old, fresh);
             }
+            if (control != null) {
+                control.vmReplaced(vc.name(), fresh);
+            }
             log.info("VM '{}' reconnects with new settings ({})", vc.name(), vc.qmp());
         });
     }
@@ -235,11 +245,31 @@ public final class Monmux implements AutoCloseable, Reloader.Target {
             for (OperatorSession s : sessions.all()) {
                 s.vmRemoved(vm);
             }
+            if (control != null) {
+                control.vmReplaced(name, null);
+            }
             sessionContext.access().locks().clear(name);
             observability.forget(name);
             vm.link().close();
             log.info("VM '{}' removed", name);
         });
+    }
+
+    /** The control socket for {@code monmux ctl}, when {@code control.socket} is set. */
+    private void bindControl() {
+        if (!config.control().enabled()) {
+            return;
+        }
+        ControlContext ctx = new ControlContext(
+                sessionContext,
+                users,
+                authenticator != null,
+                config.control(),
+                events,
+                who -> reloader.reloadFor(who).thenApply(r -> new ControlContext.Reloaded(r.ok(), r.line())),
+                UnixAccounts.system());
+        control =
+                ControlListener.bind(baseDir().resolve(config.control().socket()), ctx, transport, acceptors, workers);
     }
 
     private void bindListeners() {
@@ -338,6 +368,19 @@ public final class Monmux implements AutoCloseable, Reloader.Target {
         return telnetListeners.port(telnet.get(index));
     }
 
+    /** The control socket's path, or null when there is none. */
+    public Path controlSocket() {
+        return config.control().enabled()
+                ? baseDir().resolve(config.control().socket()).toAbsolutePath()
+                : null;
+    }
+
+    /** How many control clients follow a VM's events now (0 without a control socket). */
+    public int controlFollowers() {
+        ControlListener c = control;
+        return c == null ? 0 : c.followers();
+    }
+
     /** The port of the metrics listener, or -1 when it is off. */
     public int metricsPort() {
         return observability.metricsPort();
@@ -377,6 +420,9 @@ public final class Monmux implements AutoCloseable, Reloader.Target {
         boolean clean = true;
         observability.stopServer();
         reloader.close();
+        if (control != null) {
+            control.close();
+        }
         telnetListeners.closeAll();
         List<CompletableFuture<Void>> drains = new ArrayList<>();
         for (OperatorSession s : sessions.all()) {

@@ -93,8 +93,13 @@ public final class Reloader implements AutoCloseable {
 
     /** For {@code .reload}: the line to print. */
     CompletableFuture<String> reload(Actor who) {
+        return reloadFor(who).thenApply(Result::line);
+    }
+
+    /** A reload asked for by {@code who} (logged with its address), e.g. {@code monmux ctl reload}. */
+    CompletableFuture<Result> reloadFor(Actor who) {
         log.info("configuration reload requested by {} ({})", who.user(), who.remote());
-        return reload().thenApply(Result::line);
+        return reload();
     }
 
     CompletableFuture<Result> reload() {

@@ -68,8 +68,23 @@ public final class CommandPipeline {
             Wording wording,
             SendOrder.Turn turn,
             Consumer<CommandPlan> announce) {
+        return result(actor, link, plan, loop, wording, turn, announce).thenApply(CommandResult::text);
+    }
+
+    /**
+     * As {@link #run(Actor, QmpEndpoint, CommandPlan, Executor, Wording, SendOrder.Turn, Consumer)},
+     * completing with the whole result (its outcome too, for {@code monmux ctl}'s exit status).
+     */
+    public CompletableFuture<CommandResult> result(
+            Actor actor,
+            QmpEndpoint link,
+            CommandPlan plan,
+            Executor loop,
+            Wording wording,
+            SendOrder.Turn turn,
+            Consumer<CommandPlan> announce) {
         String vm = link.name();
-        return run(actor, vm, plan, loop, wording, turn, p -> {
+        return result(actor, vm, plan, loop, wording, turn, p -> {
             InOrder.Precheck guard = p.secretObject() != null && !gate.reaches(actor, vm, Effect.SECRET)
                     ? SecretReads.guard(p.secretObject(), vm)
                     : null;
@@ -84,6 +99,17 @@ public final class CommandPipeline {
      * the link before it returns.
      */
     public CompletableFuture<String> run(
+            Actor actor,
+            String vm,
+            CommandPlan planned,
+            Executor loop,
+            Wording wording,
+            SendOrder.Turn turn,
+            Function<CommandPlan, CompletableFuture<CommandResult>> send) {
+        return result(actor, vm, planned, loop, wording, turn, send).thenApply(CommandResult::text);
+    }
+
+    private CompletableFuture<CommandResult> result(
             Actor actor,
             String vm,
             CommandPlan planned,
@@ -127,7 +153,7 @@ public final class CommandPipeline {
                                 p.name(),
                                 rootMessage(err));
                     }
-                    return r.text();
+                    return r;
                 }));
     }
 

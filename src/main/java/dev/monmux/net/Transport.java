@@ -66,6 +66,11 @@ public final class Transport {
         return epoll;
     }
 
+    /** Whether a unix socket's peer credentials (the client's uid and gid) can be read (epoll: yes). */
+    public boolean peerCredentials() {
+        return epoll;
+    }
+
     public IoHandlerFactory ioHandlerFactory() {
         return epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     }

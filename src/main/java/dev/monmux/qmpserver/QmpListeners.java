@@ -4,6 +4,7 @@ import dev.monmux.config.LimitsConfig;
 import dev.monmux.config.QmpListenerConfig;
 import dev.monmux.net.ConnectionLimiter;
 import dev.monmux.net.Transport;
+import dev.monmux.net.UnixSocketFiles;
 import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.qmp.VmLink;
 import dev.monmux.tls.ServerTls;
@@ -17,11 +18,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
@@ -100,7 +97,7 @@ public final class QmpListeners implements AutoCloseable {
         try {
             if (lc.unix() != null) {
                 Path path = lc.unixPath().toAbsolutePath();
-                removeStale(path);
+                UnixSocketFiles.prepare(path);
                 // A client that half-closes (`printf ... | socat - UNIX-CONNECT:...`) gets every
                 // answer first, as from QEMU. Netty's NIO unix channel cannot do that (it closes at
                 // the end of input whatever is asked; AbstractNioByteChannel honours half-closure
@@ -133,32 +130,6 @@ public final class QmpListeners implements AutoCloseable {
                 link.name(),
                 lc.role());
         return bd;
-    }
-
-    /**
-     * A socket file left by a process that died is removed; one that still answers belongs to a
-     * running process (another monmux?) and is left alone: binding then fails.
-     */
-    private static void removeStale(Path path) throws IOException {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(path.getParent());
-            return;
-        }
-        if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
-                || Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)
-                || Files.isSymbolicLink(path)) {
-            throw new IOException(path + " exists and is not a socket");
-        }
-        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            probe.connect(UnixDomainSocketAddress.of(path));
-            throw new IOException(path + " is in use by another process");
-        } catch (IOException e) {
-            if (e.getMessage() != null && e.getMessage().endsWith("is in use by another process")) {
-                throw e;
-            }
-            log.info("removing stale QMP socket {}", path);
-            Files.deleteIfExists(path);
-        }
     }
 
     /**

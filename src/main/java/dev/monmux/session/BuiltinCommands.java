@@ -10,11 +10,13 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * monmux's own commands. They start with a dot so they can never shadow an HMP command (no HMP
@@ -65,17 +67,24 @@ public final class BuiltinCommands {
         if (w.length != 1) {
             return CompletableFuture.completedFuture("Error: usage: .reload\r\n");
         }
-        // A reload changes every VM's settings and users: it takes an admin of every VM, not of one.
-        List<String> notAdmin = s.context().vms().all().stream()
-                .filter(vm -> !s.roleOn(vm).map(r -> r.atLeast(Role.ADMIN)).orElse(false))
-                .map(SharedVm::name)
-                .toList();
+        List<String> notAdmin = notAdmin(s.context().vms().all(), s::roleOn);
         if (!notAdmin.isEmpty()) {
             return CompletableFuture.completedFuture(
                     "permission denied: '.reload' needs role admin on every VM (not on " + String.join(", ", notAdmin)
                             + ")\r\n");
         }
         return reloader.reload(s.actor()).thenApply(text -> text + "\r\n");
+    }
+
+    /**
+     * The VMs on which {@code roleOn} is not admin: a reload changes every VM's settings and
+     * users, so it takes an admin of every VM ({@code .reload}, {@code monmux ctl reload}).
+     */
+    public static List<String> notAdmin(Collection<SharedVm> vms, Function<SharedVm, Optional<Role>> roleOn) {
+        return vms.stream()
+                .filter(vm -> !roleOn.apply(vm).map(r -> r.atLeast(Role.ADMIN)).orElse(false))
+                .map(SharedVm::name)
+                .toList();
     }
 
     /** Runs {@code line} (which starts with '.') and returns its output. */

@@ -11,16 +11,16 @@ import java.util.regex.Pattern;
  * libvirt's {@code qemu-monitor-event --event}). {@code *} matches any run of characters, {@code ?}
  * one; case does not matter (QEMU's names are upper case, operators may type them lower).
  */
-record EventFilter(List<String> globs, List<Pattern> patterns, boolean all) {
+public record EventFilter(List<String> globs, List<Pattern> patterns, boolean all) {
     private static final Pattern ITEM = Pattern.compile("[A-Za-z0-9_*?]{1,64}");
-    static final EventFilter ALL = new EventFilter(List.of(), List.of(), true);
-    static final EventFilter NONE = new EventFilter(List.of(), List.of(), false);
+    public static final EventFilter ALL = new EventFilter(List.of(), List.of(), true);
+    public static final EventFilter NONE = new EventFilter(List.of(), List.of(), false);
 
     /**
      * Names or globs separated by commas or spaces; null when one is not a name or glob (the
      * caller prints the usage).
      */
-    static EventFilter parse(String list) {
+    public static EventFilter parse(String list) {
         List<String> globs = new ArrayList<>();
         List<Pattern> patterns = new ArrayList<>();
         for (String item : list.split("[,\\s]+")) {
@@ -37,7 +37,7 @@ record EventFilter(List<String> globs, List<Pattern> patterns, boolean all) {
     }
 
     /** Whether an event of this name is shown. */
-    boolean shows(String event) {
+    public boolean shows(String event) {
         if (all) {
             return true;
         }
@@ -50,7 +50,7 @@ record EventFilter(List<String> globs, List<Pattern> patterns, boolean all) {
     }
 
     /** What {@code .events} alone prints. */
-    String describe() {
+    public String describe() {
         if (all) {
             return "events are on";
         }

@@ -11,14 +11,14 @@ import dev.monmux.qmp.json.QmpStreamer;
  * it (single quotes, duplicate keys, strings: QEMU's own parser, ported) and checked as QEMU
  * checks a request's members, with QEMU's error texts; or the one-line error the operator sees.
  */
-record RawQmpLine(ObjectNode request, String error) {
+public record RawQmpLine(ObjectNode request, String error) {
     /** QEMU's own limit on a QMP message's size. */
     private static final int MAX_BYTES = 1 << 20;
 
     /**
      * @param oob whether the VM's QEMU offers out-of-band execution (monmux negotiates it then)
      */
-    static RawQmpLine read(String text, boolean oob) {
+    public static RawQmpLine read(String text, boolean oob) {
         QmpStreamer.Parsed parsed = QmpStreamer.parse(text, MAX_BYTES);
         if (parsed.unfinished() || parsed.messages().isEmpty()) {
             return failed("Error: the line ends inside a JSON value; type the whole QMP command on one line\r\n");

@@ -19,7 +19,10 @@ import com.tngtech.archunit.library.dependencies.SliceIdentifier;
  *   <li><b>QMP</b>: {@code qmp}, {@code qmp.json} (the link to QEMU and QEMU's JSON);</li>
  *   <li><b>commands</b>: {@code command}, {@code acl}, {@code audit}, {@code hmp};</li>
  *   <li><b>sessions</b>: {@code session} (an operator's session, shared VMs);</li>
- *   <li><b>front ends</b>: {@code telnet}, {@code qmpserver}, {@code metrics};</li>
+ *   <li><b>front ends</b>: {@code telnet}, {@code qmpserver}, {@code metrics}, {@code control} (the
+ *       control socket);</li>
+ *   <li><b>command line</b>: {@code ctl} ({@code monmux ctl}, a client of the control socket that
+ *       uses no other part of monmux);</li>
  *   <li><b>wiring</b>: {@code dev.monmux} itself (Main, Monmux, Reloader).</li>
  * </ol>
  * A layer uses only the layers below it, and no two packages depend on each other in a cycle.
@@ -63,12 +66,16 @@ class LayeringTest {
             .layer("sessions")
             .definedBy("dev.monmux.session..")
             .layer("front ends")
-            .definedBy("dev.monmux.telnet..", "dev.monmux.qmpserver..", "dev.monmux.metrics..")
+            .definedBy("dev.monmux.telnet..", "dev.monmux.qmpserver..", "dev.monmux.metrics..", "dev.monmux.control..")
+            .layer("command line")
+            .definedBy("dev.monmux.ctl..")
             .layer("wiring")
             .definedBy("dev.monmux")
             .whereLayer("wiring")
             .mayNotBeAccessedByAnyLayer()
             .whereLayer("front ends")
+            .mayOnlyBeAccessedByLayers("wiring")
+            .whereLayer("command line")
             .mayOnlyBeAccessedByLayers("wiring")
             .whereLayer("sessions")
             .mayOnlyBeAccessedByLayers("front ends", "wiring")

@@ -1,0 +1,147 @@
+package dev.monmux.control;
+
+import dev.monmux.net.Transport;
+import dev.monmux.net.UnixSocketFiles;
+import dev.monmux.session.SharedVm;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.codec.string.StringDecoder;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control socket ({@code control.socket}): a unix socket for {@code monmux ctl}, its file given
+ * the configured mode and group. Clients are known by the kernel's peer credentials, which only
+ * the epoll transport reads: under {@code transport: nio} the socket is refused at start.
+ */
+public final class ControlListener implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ControlListener.class);
+    /** A request is one line; a QMP command in it is bounded as QEMU bounds one (1 MiB). */
+    private static final int MAX_REQUEST_BYTES = 2 << 20;
+
+    private final Path path;
+    private final ControlContext ctx;
+    private final ChannelGroup clients = new DefaultChannelGroup("control-clients", GlobalEventExecutor.INSTANCE);
+    private final Set<EventFollower> followers = ConcurrentHashMap.newKeySet();
+    private Channel channel;
+
+    private ControlListener(Path path, ControlContext ctx) {
+        this.path = path;
+        this.ctx = ctx;
+    }
+
+    /** Binds the socket at {@code path}; fails with a one-line reason. */
+    public static ControlListener bind(
+            Path path, ControlContext ctx, Transport transport, EventLoopGroup acceptors, EventLoopGroup workers) {
+        if (!transport.peerCredentials()) {
+            throw new IllegalStateException("control.socket: needs the epoll transport to know who connects "
+                    + "(its peer credentials), but the transport is " + transport.label()
+                    + "; set transport: epoll (or auto, where epoll loads) or leave control.socket out");
+        }
+        ControlListener l = new ControlListener(path.toAbsolutePath(), ctx);
+        l.start(transport, acceptors, workers);
+        return l;
+    }
+
+    private void start(Transport transport, EventLoopGroup acceptors, EventLoopGroup workers) {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(acceptors, workers)
+                .channel(transport.unixServer())
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        clients.add(ch);
+                        ch.pipeline()
+                                .addLast(
+                                        ControlHandler.FIRST_LINE_TIMEOUT, new ReadTimeoutHandler(30, TimeUnit.SECONDS))
+                                .addLast(new LineBasedFrameDecoder(MAX_REQUEST_BYTES, true, true))
+                                .addLast(new StringDecoder(StandardCharsets.UTF_8))
+                                .addLast(new ControlHandler(ctx, followers::add, followers::remove));
+                    }
+                });
+        try {
+            UnixSocketFiles.prepare(path);
+            channel = b.bind(transport.unix(path)).sync().channel();
+            permissions();
+        } catch (Exception e) {
+            if (channel != null) {
+                channel.close();
+            }
+            throw new IllegalStateException(
+                    "control.socket: cannot listen on " + path + ": "
+                            + (e.getMessage() == null ? e.toString() : e.getMessage()),
+                    e);
+        }
+        log.info("control socket on {} (mode {})", path, ctx.config().mode());
+    }
+
+    private void permissions() throws IOException {
+        int bits = ctx.config().modeBits();
+        Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] order = {
+            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ
+        };
+        for (int i = 0; i < order.length; i++) {
+            if ((bits & (1 << i)) != 0) {
+                perms.add(order[i]);
+            }
+        }
+        Files.setPosixFilePermissions(path, perms);
+        String group = ctx.config().group();
+        if (group != null) {
+            GroupPrincipal g =
+                    path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+            Files.getFileAttributeView(path, PosixFileAttributeView.class).setGroup(g);
+        }
+    }
+
+    /** A reload gave the VM a new link ({@code fresh}) or removed it (null): its followers are told. */
+    public void vmReplaced(String name, SharedVm fresh) {
+        for (EventFollower f : followers) {
+            if (f.vmName().equals(name)) {
+                f.replaced(fresh);
+            }
+        }
+    }
+
+    /** How many clients follow a VM's events now. */
+    public int followers() {
+        return followers.size();
+    }
+
+    /** Stops listening, closes the clients and deletes the socket file. */
+    @Override
+    public void close() {
+        if (channel != null) {
+            channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            log.warn("cannot delete the control socket {}: {}", path, e.getMessage());
+        }
+    }
+}

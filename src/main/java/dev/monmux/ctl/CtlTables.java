@@ -1,0 +1,63 @@
+package dev.monmux.ctl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code monmux ctl list} and {@code who} as tables: one row per line, columns padded, a header. */
+final class CtlTables {
+    private CtlTables() {}
+
+    static String vms(JsonNode vms) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"NAME", "LINK", "STATE", "QEMU", "OPERATORS", "LOCK"});
+        for (JsonNode v : vms) {
+            List<String> ops = new ArrayList<>();
+            v.path("operators").forEach(o -> ops.add(o.asText()));
+            rows.add(new String[] {
+                v.path("name").asText(),
+                v.path("link").asText(),
+                v.path("state").asText("-"),
+                v.path("qemu").asText("-"),
+                ops.isEmpty() ? "-" : String.join(",", ops),
+                v.path("lock").asText("-")
+            });
+        }
+        return table(rows);
+    }
+
+    static String operators(JsonNode operators) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"VM", "USER", "ADDRESS", "ROLE", "SINCE", "IDLE", "LOCK"});
+        for (JsonNode o : operators) {
+            rows.add(new String[] {
+                o.path("vm").asText(),
+                o.path("user").asText(),
+                o.path("address").asText(),
+                o.path("role").asText(),
+                o.path("since").asText(),
+                o.path("idleSeconds").asLong() + "s",
+                o.path("lock").asBoolean() ? "lock" : ""
+            });
+        }
+        return table(rows);
+    }
+
+    private static String table(List<String[]> rows) {
+        int[] width = new int[rows.get(0).length];
+        for (String[] r : rows) {
+            for (int i = 0; i < r.length; i++) {
+                width[i] = Math.max(width[i], r[i].length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String[] r : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < r.length; i++) {
+                line.append(r[i]).append(" ".repeat(width[i] - r[i].length() + 2));
+            }
+            sb.append(line.toString().stripTrailing()).append('\n');
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,348 @@
+package dev.monmux.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.monmux.auth.PasswordHash;
+import dev.monmux.ctl.Ctl;
+import dev.monmux.testing.MonmuxFixture;
+import dev.monmux.testing.QemuProcess;
+import dev.monmux.testing.TelnetTestClient;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code monmux ctl} against a real QEMU through a real control socket, the test's own Unix user
+ * as the peer: every subcommand, every exit status, the same ACL, locks, notices and audit log as
+ * telnet.
+ */
+class ControlSocketEndToEndTest {
+    private static final String ME = System.getProperty("user.name");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static String hash(String pw) {
+        return PasswordHash.create(pw.toCharArray(), 1000).encoded();
+    }
+
+    /** What one {@code monmux ctl} run printed and its exit status. */
+    record Run(int code, String out, String err) {}
+
+    static Run ctl(Path socket, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Ctl.run(
+                List.of(args),
+                Map.of(Ctl.SOCKET_ENV, socket.toString()),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String config(Path dir, QemuProcess qemu, String controlUsers) {
+        return """
+                listeners: {telnet: {port: 0, mode: raw}}
+                vms:
+                  - {name: vm1, qmp: 'unix:%s'}
+                  - {name: dead, qmp: 'unix:%s/nobody.sock'}
+                qmp: {reconnectInitial: 50ms, reconnectMax: 200ms}
+                audit: {path: '%s/audit.jsonl'}
+                users:
+                  - {name: alice, password: '%s', role: operator}
+                  - {name: carol, password: '%s', role: admin}
+                  - {name: vera, password: '%s', role: viewer, vms: [vm1]}
+                control:
+                  socket: '%s/control.sock'
+                  users: {%s}
+                """.formatted(
+                qemu.qmpSocket(), dir, dir, hash("alice-pw"), hash("carol-pw"), hash("vera-pw"), dir, controlUsers);
+    }
+
+    private static MonmuxFixture awaitVm1(MonmuxFixture mx) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (mx.monmux().vms().get("vm1").orElseThrow().link().state() != dev.monmux.qmp.QmpEndpoint.State.UP) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("vm1 did not come up");
+            }
+            Thread.sleep(10);
+        }
+        return mx;
+    }
+
+    @Test
+    void everySubcommandAndExitStatusAsAnOperator() throws Exception {
+        Path dir = Files.createTempDirectory("monmux-ctl");
+        Path socket = dir.resolve("control.sock");
+        try (QemuProcess qemu = QemuProcess.start();
+                MonmuxFixture mx = awaitVm1(MonmuxFixture.start(config(dir, qemu, ME + ": alice")));
+                TelnetTestClient carol = TelnetTestClient.loggedIn(mx.telnetPort(), false, "carol", "carol-pw")) {
+            assertEquals(
+                    "rw-------",
+                    PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)),
+                    "mode 0600 by default");
+            carol.line(".attach vm1");
+            carol.await("(qemu) ");
+
+            Run list = ctl(socket, "list");
+            assertEquals(0, list.code(), list.err());
+            assertTrue(
+                    list.out()
+                            .matches("(?s)NAME +LINK +STATE +QEMU +OPERATORS +LOCK\n"
+                                    + "vm1 +up +running +7\\.2\\.22 +carol@127\\.0\\.0\\.1 +-\n"
+                                    + "dead +(connecting|down) +- +- +- +-\n"),
+                    list.out());
+            JsonNode vms = JSON.readTree(ctl(socket, "list", "--json").out());
+            assertEquals("vm1", vms.get(0).path("name").asText());
+            assertEquals("running", vms.get(0).path("state").asText());
+            assertFalse(vms.get(0).has("qmp"), "QEMU's socket path is for admins only");
+
+            Run who = ctl(socket, "who", "vm1");
+            assertEquals(0, who.code());
+            assertTrue(
+                    who.out().matches("(?s)VM +USER +ADDRESS +ROLE.*\nvm1 +carol +127\\.0\\.0\\.1:\\d+ +admin .*"),
+                    who.out());
+            JsonNode ops = JSON.readTree(ctl(socket, "who", "--json").out());
+            assertEquals("carol", ops.get(0).path("user").asText());
+
+            Run status = ctl(socket, "hmp", "vm1", "info status");
+            assertEquals(new Run(0, "VM status: running\n", ""), status);
+            // Words after the VM are one line, as the shell splits them without quotes.
+            assertEquals(status, ctl(socket, "hmp", "vm1", "info", "status"));
+
+            Run unknown = ctl(socket, "hmp", "vm1", "info bogus");
+            assertEquals(1, unknown.code(), "a QEMU error");
+            assertEquals("", unknown.out());
+            assertTrue(unknown.err().contains("info bogus"), unknown.err());
+
+            Run screendump = ctl(socket, "hmp", "vm1", "screendump " + dir.resolve("x.ppm"));
+            assertEquals(2, screendump.code(), "a refusal");
+            assertTrue(
+                    screendump.err().startsWith("monmux ctl: permission denied: 'screendump' needs role admin"),
+                    screendump.err());
+            assertFalse(Files.exists(dir.resolve("x.ppm")));
+
+            assertEquals(2, ctl(socket, "hmp", "nosuch", "info status").code());
+            assertEquals(
+                    "monmux ctl: no VM named 'nosuch' (monmux ctl list shows yours)\n",
+                    ctl(socket, "hmp", "nosuch", "info status").err());
+            Run down = ctl(socket, "hmp", "dead", "info status");
+            assertEquals(3, down.code(), down.err());
+            assertTrue(down.err().contains("VM 'dead' is down"), down.err());
+
+            // A command that changes the VM is announced to its operators, as from telnet.
+            Run stop = ctl(socket, "hmp", "vm1", "stop");
+            assertEquals(new Run(0, "", ""), stop);
+            assertTrue(carol.await("[alice@ctl] stop").contains("[alice@ctl] stop"));
+            assertEquals(
+                    "VM status: paused\n",
+                    ctl(socket, "hmp", "vm1", "info status").out());
+
+            // Locks: while carol holds vm1, alice's controls are refused; her queries are not.
+            carol.line(".lock");
+            carol.await("(qemu) ");
+            Run locked = ctl(socket, "hmp", "vm1", "cont");
+            assertEquals(2, locked.code());
+            assertTrue(locked.err().contains("locked by carol@127.0.0.1"), locked.err());
+            assertEquals(0, ctl(socket, "hmp", "vm1", "info status").code());
+            carol.line(".unlock");
+            carol.await("(qemu) ");
+
+            Run qmp = ctl(socket, "qmp", "vm1", "{\"execute\":\"query-status\"}");
+            assertEquals(0, qmp.code(), qmp.err());
+            assertEquals(
+                    "paused",
+                    JSON.readTree(qmp.out()).path("return").path("status").asText());
+            // Read as QEMU reads it: single quotes are fine.
+            assertEquals(0, ctl(socket, "qmp", "vm1", "{'execute': 'cont'}").code());
+            Run nope = ctl(socket, "qmp", "vm1", "{\"execute\":\"no-such-command\"}");
+            assertEquals(1, nope.code());
+            assertEquals(
+                    "CommandNotFound",
+                    JSON.readTree(nope.out()).path("error").path("class").asText());
+            Run bad = ctl(socket, "qmp", "vm1", "{\"execute\":");
+            assertEquals(2, bad.code());
+            assertTrue(bad.err().startsWith("monmux ctl: "), bad.err());
+            // human-monitor-command is judged by the HMP line inside it.
+            Run wrapped = ctl(
+                    socket,
+                    "qmp",
+                    "vm1",
+                    "{\"execute\":\"human-monitor-command\",\"arguments\":{\"command-line\":\"screendump /tmp/y\"}}");
+            assertEquals(2, wrapped.code(), wrapped.out() + wrapped.err());
+
+            Run reload = ctl(socket, "reload");
+            assertEquals(2, reload.code(), "alice is not an admin of every VM");
+            assertTrue(reload.err().contains("reload needs role admin on every VM"), reload.err());
+
+            Run usage = ctl(socket, "hmp", "vm1");
+            assertEquals(2, usage.code());
+            assertTrue(usage.err().startsWith("monmux ctl: usage: monmux ctl hmp VM 'LINE'"), usage.err());
+            assertEquals(2, ctl(socket, "frobnicate").code());
+        }
+        // The audit log names the monmux user and the Unix user behind every control command.
+        List<JsonNode> records = Files.readAllLines(dir.resolve("audit.jsonl")).stream()
+                .map(l -> {
+                    try {
+                        return JSON.readTree(l);
+                    } catch (java.io.IOException e) {
+                        throw new AssertionError(e);
+                    }
+                })
+                .toList();
+        JsonNode stop = records.stream()
+                .filter(r -> "stop".equals(r.path("command").asText())
+                        && "start".equals(r.path("phase").asText()))
+                .findFirst()
+                .orElseThrow();
+        assertEquals("alice", stop.path("user").asText());
+        assertEquals("control", stop.path("listener").asText());
+        assertTrue(stop.path("remote").asText().startsWith("unix:" + ME + "(uid "), stop.toString());
+        assertTrue(records.stream()
+                .anyMatch(r -> "screendump".equals(r.path("command").asText())
+                        && "denied".equals(r.path("outcome").asText())));
+    }
+
+    @Test
+    void eventsFollowTheVmFilteredByNameUntilMonmuxStops() throws Exception {
+        Path dir = Files.createTempDirectory("monmux-ctl");
+        Path socket = dir.resolve("control.sock");
+        try (QemuProcess qemu = QemuProcess.start()) {
+            MonmuxFixture mx = awaitVm1(MonmuxFixture.start(config(dir, qemu, ME + ": carol")));
+            try {
+                CompletableFuture<Run> text =
+                        CompletableFuture.supplyAsync(() -> ctl(socket, "events", "vm1", "--event", "STOP"));
+                CompletableFuture<Run> json =
+                        CompletableFuture.supplyAsync(() -> ctl(socket, "events", "vm1", "--json"));
+                awaitFollowers(mx, 2);
+                assertEquals(0, ctl(socket, "hmp", "vm1", "stop").code());
+                assertEquals(0, ctl(socket, "hmp", "vm1", "cont").code());
+                Thread.sleep(300); // the events reach the followers
+                mx.close();
+                Run t = text.get(20, TimeUnit.SECONDS);
+                Run j = json.get(20, TimeUnit.SECONDS);
+                assertEquals(3, t.code(), "the stream ended: monmux stopped");
+                assertTrue(t.out().matches("\\[\\d{4}-\\d\\d-\\d\\d [\\d:.]+\\] event STOP\n"), t.out());
+                List<String> lines = j.out().lines().toList();
+                assertEquals(2, lines.size(), j.out());
+                assertEquals("STOP", JSON.readTree(lines.get(0)).path("event").asText());
+                assertEquals("RESUME", JSON.readTree(lines.get(1)).path("event").asText());
+                assertTrue(JSON.readTree(lines.get(1)).has("timestamp"), "QEMU's event, verbatim");
+            } finally {
+                mx.close();
+            }
+        }
+    }
+
+    /** Waits until {@code n} clients follow events (each has had its first answer). */
+    private static void awaitFollowers(MonmuxFixture mx, int n) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (mx.monmux().controlFollowers() < n) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("the event followers did not start");
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void reloadAsAnAdminOfEveryVm() throws Exception {
+        Path dir = Files.createTempDirectory("monmux-ctl");
+        Path socket = dir.resolve("control.sock");
+        try (QemuProcess qemu = QemuProcess.start()) {
+            Path file = dir.resolve("monmux.yaml");
+            Files.writeString(file, config(dir, qemu, ME + ": carol") + "metrics: {port: 0}\n");
+            try (MonmuxFixture mx = MonmuxFixture.startFile(file)) {
+                awaitVm1(mx);
+                assertEquals(new Run(0, "configuration reloaded: no changes\n", ""), ctl(socket, "reload"));
+                Files.writeString(file, "vms: [\n");
+                Run refused = ctl(socket, "reload");
+                assertEquals(1, refused.code());
+                assertTrue(refused.err().startsWith("Error: configuration not reloaded: "), refused.err());
+                JsonNode vms = JSON.readTree(ctl(socket, "list", "--json").out());
+                assertTrue(vms.get(0).path("qmp").asText().startsWith("unix:"), "an admin sees QEMU's socket");
+
+                // A follower of a VM that a reload removes is told, and its stream ends (exit 3).
+                CompletableFuture<Run> events = CompletableFuture.supplyAsync(() -> ctl(socket, "events", "vm1"));
+                awaitFollowers(mx, 1);
+                Files.writeString(
+                        file,
+                        config(dir, qemu, ME + ": carol").replaceFirst("  - \\{name: vm1, [^\n]*\n", "")
+                                + "metrics: {port: 0}\n");
+                Run removed = ctl(socket, "reload");
+                assertEquals(0, removed.code(), removed.err());
+                assertTrue(removed.out().contains("VMs removed: vm1"), removed.out());
+                Run followed = events.get(20, TimeUnit.SECONDS);
+                assertEquals(3, followed.code());
+                assertTrue(
+                        followed.err().contains("monmux ctl: VM 'vm1' was removed from the configuration\n"),
+                        followed.err());
+            }
+        }
+    }
+
+    @Test
+    void aUnixUserNotInControlUsersIsRefusedAndAGroupMapsToo() throws Exception {
+        Path dir = Files.createTempDirectory("monmux-ctl");
+        Path socket = dir.resolve("control.sock");
+        String myGroup = Files.getAttribute(dir, "posix:group").toString();
+        try (QemuProcess qemu = QemuProcess.start()) {
+            try (MonmuxFixture mx = awaitVm1(MonmuxFixture.start(config(dir, qemu, "somebody-else: alice")))) {
+                Run r = ctl(socket, "list");
+                assertEquals(2, r.code());
+                assertEquals(
+                        "monmux ctl: Unix user '" + ME + "' is not in control.users (nor any of its groups)\n",
+                        r.err());
+                assertEquals("", r.out());
+            }
+            String audit = Files.readString(dir.resolve("audit.jsonl"));
+            assertTrue(audit.contains("\"listener\":\"control\""), audit);
+            try (MonmuxFixture mx = awaitVm1(
+                    MonmuxFixture.start(config(dir, qemu, "somebody-else: carol, '@" + myGroup + "': vera")))) {
+                Run r = ctl(socket, "list", "--json");
+                assertEquals(0, r.code(), r.err());
+                JsonNode vms = JSON.readTree(r.out());
+                assertEquals(1, vms.size(), "vera sees vm1 only");
+                assertEquals(2, ctl(socket, "hmp", "vm1", "stop").code(), "a viewer");
+            }
+        }
+    }
+
+    @Test
+    void withoutMonmuxTheClientSaysSoAndExits4() throws Exception {
+        Path dir = Files.createTempDirectory("monmux-ctl");
+        Run r = ctl(dir.resolve("control.sock"), "list");
+        assertEquals(4, r.code());
+        assertTrue(
+                r.err().startsWith("monmux ctl: cannot connect to " + dir.resolve("control.sock") + ": no such socket"),
+                r.err());
+    }
+
+    @Test
+    void theNioTransportCannotKnowWhoConnects() throws Exception {
+        Path dir = Files.createTempDirectory("monmux-ctl");
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> MonmuxFixture.start("""
+                        transport: nio
+                        listeners: {telnet: {port: 0}}
+                        vms: [{name: vm1, qmp: 'unix:%s/q.sock'}]
+                        control: {socket: '%s/control.sock'}
+                        """.formatted(dir, dir)));
+        assertEquals(
+                "control.socket: needs the epoll transport to know who connects (its peer credentials), but the "
+                        + "transport is nio; set transport: epoll (or auto, where epoll loads) or leave "
+                        + "control.socket out",
+                e.getMessage());
+    }
+}
