@@ -1,5 +1,6 @@
 package dev.monmux.arch;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -83,4 +84,13 @@ class LayeringTest {
             .mayOnlyBeAccessedByLayers("sessions", "front ends", "wiring")
             .whereLayer("qmp")
             .mayOnlyBeAccessedByLayers("commands", "sessions", "front ends", "wiring");
+
+    /** {@code monmux ctl} is a client of the control socket: it shares no code with the server. */
+    @ArchTest
+    static final ArchRule ctlStandsAlone = classes()
+            .that()
+            .resideInAPackage("dev.monmux.ctl..")
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage("dev.monmux.ctl..", "java..", "com.fasterxml.jackson..");
 }

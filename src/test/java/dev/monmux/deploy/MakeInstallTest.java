@@ -94,6 +94,10 @@ class MakeInstallTest {
         assertEquals("check-config\n", complete(completion, "monmux ch"), "a command");
         assertEquals("--config\n--log-level\n", complete(completion, "monmux run --"), "run's options");
         assertEquals("debug\n", complete(completion, "monmux run --log-level de"), "a log level");
+        assertEquals("events\n", complete(completion, "monmux ctl ev"), "a ctl subcommand");
+        assertEquals("events\n", complete(completion, "monmux ctl --socket /tmp/x.sock ev"), "after --socket");
+        assertEquals("--event\n", complete(completion, "monmux ctl events web1 --ev"), "an events option");
+        assertEquals("RESUME\nRESET\n", complete(completion, "monmux ctl events web1 --event RES"), "an event name");
         Path unit = prefix.resolve("share/monmux/monmux.service");
         assertTrue(Files.readString(unit)
                 .contains("\nExecStart=/usr/local/bin/monmux run --config /etc/monmux/monmux.yaml\n"));
