@@ -94,6 +94,8 @@ class MakeInstallTest {
         assertEquals("check-config\n", complete(completion, "monmux ch"), "a command");
         assertEquals("--config\n--log-level\n", complete(completion, "monmux run --"), "run's options");
         assertEquals("debug\n", complete(completion, "monmux run --log-level de"), "a log level");
+        assertEquals("init\n", complete(completion, "monmux tls "), "tls's command");
+        assertEquals("--host\n", complete(completion, "monmux tls init /tmp --h"), "tls init's options");
         Path unit = prefix.resolve("share/monmux/monmux.service");
         assertTrue(Files.readString(unit)
                 .contains("\nExecStart=/usr/local/bin/monmux run --config /etc/monmux/monmux.yaml\n"));
