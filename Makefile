@@ -3,11 +3,11 @@ MVN ?= mvn -B -q
 
 .PHONY: build run test fuzz check-dashboard install clean bench bench-quick
 
-## build: compile and package the runnable jar (target/monmux.jar)
+## build: compile and package the runnable jar (target/monmux.jar) and the man page (target/monmux.1)
 build:
 	@echo "make: building target/monmux.jar (mvn package: compiles, checks, packages; about a minute the first time)..."
 	$(MVN) -DskipTests package
-	@echo "make: built target/monmux.jar"
+	@echo "make: built target/monmux.jar and target/monmux.1"
 
 ## run: start a disk-less demo QEMU and monmux on 127.0.0.1:4444 (Ctrl-C stops both)
 run: build
@@ -30,14 +30,16 @@ fuzz:
 check-dashboard:
 	MONMUX_REQUIRE_QEMU=1 $(MVN) test -Dtest=DashboardPrometheusTest -Dsurefire.failIfNoSpecifiedTests=false
 
-## install: the jar, the bin/monmux launcher, bash completion, the systemd unit, the docs and an example config.
+## install: the jar, the bin/monmux launcher, the man page, bash completion, the systemd unit, the docs and an example config.
 ## PREFIX=/usr puts the unit in /usr/lib/systemd/system; otherwise in $(PREFIX)/share/monmux.
 ## /etc/monmux/monmux.yaml is installed only if it does not exist. DESTDIR= stages it (packaging).
-## JAR= installs a jar built elsewhere (default: target/monmux.jar, built by `make build`).
+## JAR= installs a jar built elsewhere (default: target/monmux.jar, built by `make build`), MANPAGE= a man
+## page (default: target/monmux.1, made by `make build` from README.md's "Running monmux").
 PREFIX ?= /usr/local
 SYSCONFDIR ?= /etc
 DESTDIR ?=
 JAR ?= target/monmux.jar
+MANPAGE ?= target/monmux.1
 ifeq ($(PREFIX),/usr)
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 else
@@ -45,12 +47,14 @@ UNITDIR ?= $(PREFIX)/share/monmux
 endif
 install:
 	@test -f "$(JAR)" || { echo "make install: $(JAR) is missing; run 'make build' first" >&2; exit 1; }
+	@test -f "$(MANPAGE)" || { echo "make install: $(MANPAGE) is missing; run 'make build' first" >&2; exit 1; }
 	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/monmux" \
 		"$(DESTDIR)$(PREFIX)/share/doc/monmux" "$(DESTDIR)$(UNITDIR)" "$(DESTDIR)$(SYSCONFDIR)/monmux" \
-		"$(DESTDIR)$(PREFIX)/share/bash-completion/completions"
+		"$(DESTDIR)$(PREFIX)/share/bash-completion/completions" "$(DESTDIR)$(PREFIX)/share/man/man1"
 	install -m 0644 "$(JAR)" "$(DESTDIR)$(PREFIX)/share/monmux/monmux.jar"
 	install -m 0755 bin/monmux "$(DESTDIR)$(PREFIX)/bin/monmux"
 	install -m 0644 config/monmux.bash-completion "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/monmux"
+	install -m 0644 "$(MANPAGE)" "$(DESTDIR)$(PREFIX)/share/man/man1/monmux.1"
 	sed -e 's|/usr/local/|$(PREFIX)/|g' -e 's|/etc/monmux/|$(SYSCONFDIR)/monmux/|g' config/monmux.service \
 		> "$(DESTDIR)$(UNITDIR)/monmux.service"
 	chmod 0644 "$(DESTDIR)$(UNITDIR)/monmux.service"

@@ -2,7 +2,7 @@
 # Installs what the end-to-end tests use, if it is missing: QEMU 7.2 (the system's, the real
 # backend), QEMU 10.0 from Debian bookworm-backports unpacked *beside* it (target/qemu/10.0, never
 # replacing the system's), Prometheus and promtool (the dashboard check), openssl and socat (TLS
-# tests), qemu-img (images for the media tests). Needs root and apt-get for the system packages; otherwise it says what is missing and the
+# tests), qemu-img (images for the media tests), groff (the man page). Needs root and apt-get for the system packages; otherwise it says what is missing and the
 # tests that need it are skipped (or fail, with MONMUX_REQUIRE_QEMU=1, as in CI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,7 @@ command -v qemu-system-x86_64 >/dev/null 2>&1 || need+=(qemu-system-x86)
 { command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; } || need+=(prometheus)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v socat >/dev/null 2>&1 || need+=(socat)
+command -v groff >/dev/null 2>&1 || need+=(groff-base)
 command -v qemu-img >/dev/null 2>&1 || need+=(qemu-utils)
 
 root=false

@@ -6,6 +6,7 @@ import dev.monmux.config.ConfigLoader;
 import dev.monmux.config.MonmuxConfig;
 import dev.monmux.ctl.Ctl;
 import dev.monmux.tls.TlsContexts;
+import dev.monmux.tls.TlsInit;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -36,6 +37,7 @@ public final class Main {
             "       monmux check-config FILE...",
             "       monmux ctl [--socket PATH] COMMAND [ARGS] (monmux ctl --help lists them)",
             "       monmux hash-password [--iterations N]",
+            "       monmux tls init DIR --host NAME... [--client NAME]... [--days N] [--force]",
             "       monmux version | --version",
             "       monmux help | --help",
             "",
@@ -49,6 +51,9 @@ public final class Main {
             "                       qmp, events, reload (see monmux ctl --help)",
             "  hash-password        read a password (prompt without echo, or one line from stdin) and",
             "                       print its hash for users[].password",
+            "  tls init DIR         write a CA, a server certificate for each --host (DNS name or IP) and a",
+            "                       client certificate for each --client (a user's name) in DIR; print the",
+            "                       tls: line for the config",
             "  version              print the version",
             "  help                 print this text",
             "",
@@ -56,6 +61,11 @@ public final class Main {
             "  -c, --config FILE    the config file (YAML); 'monmux --config FILE' is 'monmux run --config FILE'",
             "  --log-level LEVEL    error, warn, info, debug or trace; overrides MONMUX_LOG_LEVEL and log.level",
             "  --iterations N       hash-password: PBKDF2 iterations (default " + PasswordHash.DEFAULT_ITERATIONS + ")",
+            "  --host NAME          tls init: a name or IP address clients connect to (repeat for more)",
+            "  --client NAME        tls init: a client certificate whose CN is NAME (repeat for more)",
+            "  --days N             tls init: days the server and client certificates last (default "
+                    + TlsInit.LEAF_VALIDITY.toDays() + ")",
+            "  --force              tls init: replace files that exist",
             "  -h, --help           print this text",
             "  -V, --version        print the version",
             "",
@@ -116,6 +126,8 @@ public final class Main {
                 return hashPassword(args.subList(1, args.size()), in, out, err);
             case "run":
                 return run(args.subList(1, args.size()), err, logLevelEnv);
+            case "tls":
+                return TlsInitCommand.run(args.subList(1, args.size()), out, err);
             default:
                 if (cmd.startsWith("-")) {
                     return run(args, err, logLevelEnv); // `monmux --config FILE`

@@ -33,6 +33,8 @@ class MakeInstallTest {
 
     static Path jar;
 
+    static Path manPage;
+
     @BeforeAll
     static void buildRunnableJar() throws IOException {
         assertNotNull(Commands.onPath("make"), "make is not installed (apt-get install -y make)");
@@ -49,6 +51,8 @@ class MakeInstallTest {
         m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "dev.monmux.Main");
         m.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath.toString());
+        manPage = work.resolve("monmux.1");
+        dev.monmux.docs.ManPage.main(new String[] {"README.md", manPage.toString(), "0.1.0"});
         jar = work.resolve("monmux-test.jar");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), m);
                 Stream<Path> files = Files.walk(classes)) {
@@ -62,6 +66,7 @@ class MakeInstallTest {
 
     private static Commands.Result make(String... vars) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("make", "-s", "--no-print-directory", "install"));
+        cmd.add("MANPAGE=" + manPage); // as `make build` makes it (target/monmux.1)
         cmd.addAll(List.of(vars));
         return Commands.run(cmd, Map.of());
     }
@@ -90,6 +95,7 @@ class MakeInstallTest {
         for (String doc : List.of("README.md", "monmux.yaml", "prometheus.yml", "monmux-dashboard.json")) {
             assertTrue(Files.isRegularFile(prefix.resolve("share/doc/monmux").resolve(doc)), doc);
         }
+        assertEquals(-1, Files.mismatch(manPage, prefix.resolve("share/man/man1/monmux.1")), "the man page");
         Path completion = prefix.resolve("share/bash-completion/completions/monmux");
         assertEquals("check-config\n", complete(completion, "monmux ch"), "a command");
         assertEquals("--config\n--log-level\n", complete(completion, "monmux run --"), "run's options");
@@ -98,6 +104,8 @@ class MakeInstallTest {
         assertEquals("events\n", complete(completion, "monmux ctl --socket /tmp/x.sock ev"), "after --socket");
         assertEquals("--event\n", complete(completion, "monmux ctl events web1 --ev"), "an events option");
         assertEquals("RESUME\nRESET\n", complete(completion, "monmux ctl events web1 --event RES"), "an event name");
+        assertEquals("init\n", complete(completion, "monmux tls "), "tls's command");
+        assertEquals("--host\n", complete(completion, "monmux tls init /tmp --h"), "tls init's options");
         Path unit = prefix.resolve("share/monmux/monmux.service");
         assertTrue(Files.readString(unit)
                 .contains("\nExecStart=/usr/local/bin/monmux run --config /etc/monmux/monmux.yaml\n"));
@@ -130,6 +138,7 @@ class MakeInstallTest {
         assertTrue(unit.contains("\nDocumentation=file:/usr/share/doc/monmux/README.md\n"), unit);
         assertTrue(Files.isExecutable(dest.resolve("usr/bin/monmux")));
         assertTrue(Files.isRegularFile(dest.resolve("usr/share/monmux/monmux.jar")));
+        assertTrue(Files.isRegularFile(dest.resolve("usr/share/man/man1/monmux.1")), "where man looks");
     }
 
     @Test
