@@ -73,7 +73,9 @@ class ManPageTest {
         for (String command : commands) {
             assertTrue(text.contains("\n       " + command), "the page describes '" + command + "':\n" + text);
         }
-        for (String section : List.of("NAME", "COMMAND LINE", "EXIT CODES", "SEE ALSO")) {
+        assertTrue(text.contains("\n           monmux ctl [--socket PATH] COMMAND [ARGS]\n"), "ctl's usage");
+        for (String section :
+                List.of("NAME", "COMMAND LINE", "EXIT CODES", "FROM THE HOST'S SHELL: MONMUX CTL", "SEE ALSO")) {
             assertTrue(text.contains("\n" + section + "\n"), section);
         }
         assertTrue(
@@ -90,6 +92,7 @@ class ManPageTest {
                 + "A line\n.TH that looks like a request, 'and one\n\\fB that is an escape: `a\\b` and `-x`.\n\n"
                 + "```sh\n.nf\n  indented \\n\n```\n\n"
                 + "- one\n- two, *in italics*, **bold**\n\n"
+                + "## From the host's shell: monmux ctl\n\nctl's text\n\n"
                 + "## Next section\n\nnot in the page\n";
         Path page = page(dir, readme);
         Groff lint = groff(page, "-ww", "-z");
@@ -102,6 +105,7 @@ class ManPageTest {
         assertTrue(text.contains("\n           .nf\n             indented \\n\n"), "verbatim: " + text);
         assertTrue(text.contains("•"), "a bulleted list: " + text);
         assertFalse(text.contains("not in the page"), text);
+        assertTrue(text.contains("\nFROM THE HOST'S SHELL: MONMUX CTL\n       ctl's text\n"), text);
     }
 
     @Test

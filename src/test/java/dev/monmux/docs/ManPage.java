@@ -44,8 +44,11 @@ import org.commonmark.parser.Parser;
  * <p>Usage: {@code ManPage README.md OUT VERSION}.
  */
 public final class ManPage {
-    /** The README section the page is made of. */
+    /** The README section the page is made of: its {@code ###} headings are the page's sections. */
     public static final String SECTION = "Running monmux";
+
+    /** Further README sections, each one section of the page (titled by its heading). */
+    public static final List<String> MORE = List.of("From the host's shell: monmux ctl");
 
     private final StringBuilder out = new StringBuilder();
 
@@ -83,20 +86,35 @@ public final class ManPage {
         m.out.append(".\\\" Generated from README.md (").append(SECTION).append(") by ManPage: edit the README.\n");
         m.out.append(".SH NAME\nmonmux \\- QEMU monitor multiplexer: one QMP connection per VM, shared by many ")
                 .append("telnet (HMP) and QMP clients\n");
-        Node n = doc.getFirstChild();
-        while (n != null && !(n instanceof Heading h && h.getLevel() == 2 && SECTION.equals(plain(h)))) {
-            n = n.getNext();
-        }
-        if (n == null) {
-            throw new IllegalArgumentException("README.md has no '## " + SECTION + "' section");
-        }
-        for (n = n.getNext(); n != null && !(n instanceof Heading h && h.getLevel() <= 2); n = n.getNext()) {
+        for (Node n = section(doc, SECTION).getNext();
+                n != null && !(n instanceof Heading h && h.getLevel() <= 2);
+                n = n.getNext()) {
             m.block(n);
+        }
+        for (String title : MORE) {
+            m.out.append(".SH ").append(quoted(title.toUpperCase(Locale.ROOT))).append('\n');
+            for (Node n = section(doc, title).getNext();
+                    n != null && !(n instanceof Heading h && h.getLevel() <= 2);
+                    n = n.getNext()) {
+                m.block(n);
+            }
         }
         m.out.append(".SH SEE ALSO\n")
                 .append("README.md (installed in share/doc/monmux/) is the whole manual: the configuration, ")
                 .append("TLS, users and roles, the audit log and metrics.\n");
         return m.out.toString();
+    }
+
+    /** The {@code ##} heading named {@code title}. */
+    private static Node section(Node doc, String title) {
+        Node n = doc.getFirstChild();
+        while (n != null && !(n instanceof Heading h && h.getLevel() == 2 && title.equals(plain(h)))) {
+            n = n.getNext();
+        }
+        if (n == null) {
+            throw new IllegalArgumentException("README.md has no '## " + title + "' section");
+        }
+        return n;
     }
 
     private void block(Node n) {
@@ -122,7 +140,7 @@ public final class ManPage {
                 listItem((ListItem) item);
             }
         } else {
-            throw new IllegalArgumentException("README.md's '" + SECTION + "' has a "
+            throw new IllegalArgumentException("README.md's sections for the man page have a "
                     + n.getClass().getSimpleName() + ", which ManPage does not know");
         }
     }
@@ -221,9 +239,22 @@ public final class ManPage {
         return sb.toString();
     }
 
-    /** roff's escapes: a backslash is {@code \e}; every '-' a minus, so that options copy as typed. */
+    /**
+     * roff's escapes: a backslash is {@code \e}; every '-' a minus, so that options copy as typed;
+     * a character beyond ASCII is named by its code point ({@code \[u2192]}), as troff reads bytes
+     * as Latin-1 unless told otherwise.
+     */
     private static String escape(String s) {
-        return s.replace("\\", "\\e").replace("-", "\\-");
+        String t = s.replace("\\", "\\e").replace("-", "\\-");
+        StringBuilder sb = new StringBuilder(t.length());
+        t.codePoints().forEach(cp -> {
+            if (cp < 0x80) {
+                sb.appendCodePoint(cp);
+            } else {
+                sb.append(String.format(Locale.ROOT, "\\[u%04X]", cp));
+            }
+        });
+        return sb.toString();
     }
 
     private static String quoted(String s) {
