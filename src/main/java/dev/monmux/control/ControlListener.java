@@ -18,10 +18,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -80,41 +76,19 @@ public final class ControlListener implements AutoCloseable {
                     }
                 });
         try {
-            UnixSocketFiles.prepare(path);
-            channel = b.bind(transport.unix(path)).sync().channel();
-            permissions();
+            channel = UnixSocketFiles.bind(
+                    path,
+                    UnixSocketFiles.permissions(ctx.config().modeBits()),
+                    ctx.config().group(),
+                    at -> b.bind(transport.unix(at)).sync().channel(),
+                    Channel::close);
         } catch (Exception e) {
-            if (channel != null) {
-                channel.close();
-            }
             throw new IllegalStateException(
                     "control.socket: cannot listen on " + path + ": "
                             + (e.getMessage() == null ? e.toString() : e.getMessage()),
                     e);
         }
         log.info("control socket on {} (mode {})", path, ctx.config().mode());
-    }
-
-    private void permissions() throws IOException {
-        int bits = ctx.config().modeBits();
-        Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] order = {
-            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ
-        };
-        for (int i = 0; i < order.length; i++) {
-            if ((bits & (1 << i)) != 0) {
-                perms.add(order[i]);
-            }
-        }
-        Files.setPosixFilePermissions(path, perms);
-        String group = ctx.config().group();
-        if (group != null) {
-            GroupPrincipal g =
-                    path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
-            Files.getFileAttributeView(path, PosixFileAttributeView.class).setGroup(g);
-        }
     }
 
     /** A reload gave the VM a new link ({@code fresh}) or removed it (null): its followers are told. */

@@ -1,6 +1,10 @@
 package dev.monmux.ctl;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,12 +39,23 @@ final class CtlTables {
                 o.path("user").asText(),
                 o.path("address").asText(),
                 o.path("role").asText(),
-                o.path("since").asText(),
+                since(o.path("since").asText()),
                 o.path("idleSeconds").asLong() + "s",
                 o.path("lock").asBoolean() ? "lock" : ""
             });
         }
         return table(rows);
+    }
+
+    private static final DateTimeFormatter SINCE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    /** An ISO instant as the prompt's {@code .who} shows it: local time, to the second. */
+    private static String since(String iso) {
+        try {
+            return SINCE.format(Instant.parse(iso).atZone(ZoneId.systemDefault()));
+        } catch (DateTimeParseException e) {
+            return iso;
+        }
     }
 
     private static String table(List<String[]> rows) {

@@ -7,6 +7,15 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,5 +49,69 @@ public final class UnixSocketFiles {
             return;
         }
         throw new IOException(path + " is in use by another process");
+    }
+
+    /** Binds a socket at the path it is given (a Netty bind, say) and returns what it bound. */
+    @FunctionalInterface
+    public interface Binder<C> {
+        C bind(Path path) throws Exception;
+    }
+
+    /**
+     * Binds a unix socket at {@code path} with {@code permissions} (and {@code group}, if not
+     * null) from its first moment: it is bound inside a fresh directory only monmux may enter,
+     * given its mode and group there, then renamed into place. Bound at {@code path} directly, it
+     * would exist with the process's umask until a chmod, and a local user could connect in
+     * between. {@code undo} is called on what was bound if the rest fails.
+     */
+    public static <C> C bind(
+            Path path, Set<PosixFilePermission> permissions, String group, Binder<C> binder, Consumer<C> undo)
+            throws Exception {
+        prepare(path);
+        Path dir = Files.createTempDirectory(
+                path.getParent(),
+                ".monmux-bind-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path staged = dir.resolve(path.getFileName());
+        C bound = null;
+        try {
+            bound = binder.bind(staged);
+            Files.setPosixFilePermissions(staged, permissions);
+            if (group != null) {
+                GroupPrincipal g;
+                try {
+                    g = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+                } catch (UserPrincipalNotFoundException e) {
+                    throw new IOException("there is no Unix group '" + group + "'", e);
+                }
+                Files.getFileAttributeView(staged, PosixFileAttributeView.class).setGroup(g);
+            }
+            Files.move(staged, path, StandardCopyOption.ATOMIC_MOVE);
+            return bound;
+        } catch (Exception e) {
+            if (bound != null) {
+                undo.accept(bound);
+            }
+            Files.deleteIfExists(staged);
+            throw e;
+        } finally {
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /** {@code 0660} as permissions. */
+    public static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] bits = {
+            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ
+        };
+        for (int i = 0; i < bits.length; i++) {
+            if ((mode & (1 << i)) != 0) {
+                perms.add(bits[i]);
+            }
+        }
+        return perms;
     }
 }

@@ -97,7 +97,6 @@ public final class QmpListeners implements AutoCloseable {
         try {
             if (lc.unix() != null) {
                 Path path = lc.unixPath().toAbsolutePath();
-                UnixSocketFiles.prepare(path);
                 // A client that half-closes (`printf ... | socat - UNIX-CONNECT:...`) gets every
                 // answer first, as from QEMU. Netty's NIO unix channel cannot do that (it closes at
                 // the end of input whatever is asked; AbstractNioByteChannel honours half-closure
@@ -106,8 +105,12 @@ public final class QmpListeners implements AutoCloseable {
                 if (transport.unixHalfClose()) {
                     b.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
                 }
-                ch = b.bind(transport.unix(path)).sync().channel();
-                Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(lc.permissions()));
+                ch = UnixSocketFiles.bind(
+                        path,
+                        PosixFilePermissions.fromString(lc.permissions()),
+                        null,
+                        at -> b.bind(transport.unix(at)).sync().channel(),
+                        Channel::close);
             } else {
                 b.channel(transport.tcpServer())
                         .option(ChannelOption.SO_REUSEADDR, true)

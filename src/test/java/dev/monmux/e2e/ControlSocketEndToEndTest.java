@@ -320,6 +320,35 @@ class ControlSocketEndToEndTest {
     }
 
     @Test
+    void theSocketsModeAndGroupAreSetBeforeAnyoneCanConnect() throws Exception {
+        Path dir = Files.createTempDirectory("monmux-ctl");
+        String myGroup = Files.getAttribute(dir, "posix:group").toString();
+        String yaml = """
+                listeners: {telnet: {port: 0}}
+                vms: [{name: vm1, qmp: 'unix:%s/q.sock'}]
+                control: {socket: '%s/control.sock', mode: '0660', group: %s}
+                """;
+        try (MonmuxFixture mx = MonmuxFixture.start(yaml.formatted(dir, dir, myGroup))) {
+            Path socket = dir.resolve("control.sock");
+            assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+            assertEquals(myGroup, Files.getAttribute(socket, "posix:group").toString());
+            try (var files = Files.list(dir)) {
+                assertEquals(
+                        List.of("control.sock"),
+                        files.map(p -> p.getFileName().toString()).toList(),
+                        "bound in a private directory, renamed into place, the directory gone");
+            }
+            assertEquals(0, ctl(socket, "list").code(), "answers at its place");
+        }
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class, () -> MonmuxFixture.start(yaml.formatted(dir, dir, "no-such-group-xyz")));
+        assertEquals(
+                "control.socket: cannot listen on " + dir.resolve("control.sock")
+                        + ": there is no Unix group 'no-such-group-xyz'",
+                e.getMessage());
+    }
+
+    @Test
     void withoutMonmuxTheClientSaysSoAndExits4() throws Exception {
         Path dir = Files.createTempDirectory("monmux-ctl");
         Run r = ctl(dir.resolve("control.sock"), "list");
