@@ -121,7 +121,7 @@ public final class Main {
                 }
                 return checkConfig(args.subList(1, args.size()), out, err);
             case "ctl":
-                return Ctl.run(args.subList(1, args.size()), System.getenv(), out, err);
+                return Ctl.run(args.subList(1, args.size()), System.getenv(), in, out, err);
             case "hash-password":
                 return hashPassword(args.subList(1, args.size()), in, out, err);
             case "run":

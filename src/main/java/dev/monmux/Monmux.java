@@ -421,12 +421,15 @@ public final class Monmux implements AutoCloseable, Reloader.Target {
         observability.stopServer();
         reloader.close();
         if (control != null) {
-            control.close();
+            control.stopListening(); // no new clients; those in flight get their answers below
         }
         telnetListeners.closeAll();
         List<CompletableFuture<Void>> drains = new ArrayList<>();
         for (OperatorSession s : sessions.all()) {
             drains.add(s.drain());
+        }
+        if (control != null) {
+            drains.add(control.drain());
         }
         try {
             CompletableFuture.allOf(drains.toArray(CompletableFuture[]::new))
@@ -439,6 +442,9 @@ public final class Monmux implements AutoCloseable, Reloader.Target {
         }
         for (OperatorSession s : sessions.all()) {
             s.console().close();
+        }
+        if (control != null) {
+            control.close(); // after the drain: a `monmux ctl hmp` in flight had its answer
         }
         qmpListeners.close();
         List<CompletableFuture<Void>> closing = new ArrayList<>();

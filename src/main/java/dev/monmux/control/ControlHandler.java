@@ -32,6 +32,7 @@ final class ControlHandler extends SimpleChannelInboundHandler<String> {
     private final ControlContext ctx;
     private final Consumer<EventFollower> following;
     private final Consumer<EventFollower> unfollowing;
+    private final Consumer<CompletableFuture<?>> inFlight;
     private LocalPeer peer;
     private ControlClient client;
     private SharedVm vm;
@@ -41,11 +42,17 @@ final class ControlHandler extends SimpleChannelInboundHandler<String> {
     /**
      * @param following   told of a client that follows a VM's events (so a reload can move it)
      * @param unfollowing told when it stops
+     * @param inFlight    told of each answer still to come (a stop waits for them)
      */
-    ControlHandler(ControlContext ctx, Consumer<EventFollower> following, Consumer<EventFollower> unfollowing) {
+    ControlHandler(
+            ControlContext ctx,
+            Consumer<EventFollower> following,
+            Consumer<EventFollower> unfollowing,
+            Consumer<CompletableFuture<?>> inFlight) {
         this.ctx = ctx;
         this.following = following;
         this.unfollowing = unfollowing;
+        this.inFlight = inFlight;
     }
 
     @Override
@@ -135,6 +142,9 @@ final class ControlHandler extends SimpleChannelInboundHandler<String> {
     }
 
     private void finish(ChannelHandlerContext c, CompletableFuture<ObjectNode> answer) {
+        if (!answer.isDone()) {
+            inFlight.accept(answer);
+        }
         answer.whenComplete((a, err) -> {
             ObjectNode o = a;
             if (err != null) {

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -38,6 +39,9 @@ public final class ControlListener implements AutoCloseable {
     private final ControlContext ctx;
     private final ChannelGroup clients = new DefaultChannelGroup("control-clients", GlobalEventExecutor.INSTANCE);
     private final Set<EventFollower> followers = ConcurrentHashMap.newKeySet();
+    /** The answers still to come (a {@code monmux ctl hmp} waiting for QEMU, say). */
+    private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+
     private Channel channel;
 
     private ControlListener(Path path, ControlContext ctx) {
@@ -72,7 +76,8 @@ public final class ControlListener implements AutoCloseable {
                                         ControlHandler.FIRST_LINE_TIMEOUT, new ReadTimeoutHandler(30, TimeUnit.SECONDS))
                                 .addLast(new LineBasedFrameDecoder(MAX_REQUEST_BYTES, true, true))
                                 .addLast(new StringDecoder(StandardCharsets.UTF_8))
-                                .addLast(new ControlHandler(ctx, followers::add, followers::remove));
+                                .addLast(new ControlHandler(
+                                        ctx, followers::add, followers::remove, ControlListener.this::track));
                     }
                 });
         try {
@@ -100,22 +105,38 @@ public final class ControlListener implements AutoCloseable {
         }
     }
 
+    private void track(CompletableFuture<?> answer) {
+        inFlight.add(answer);
+        answer.whenComplete((r, e) -> inFlight.remove(answer));
+    }
+
+    /** Completes once every answer still to come has come (monmux is stopping). */
+    public CompletableFuture<Void> drain() {
+        return CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new))
+                .handle((r, e) -> null);
+    }
+
     /** How many clients follow a VM's events now. */
     public int followers() {
         return followers.size();
     }
 
-    /** Stops listening, closes the clients and deletes the socket file. */
+    /** Takes no more clients and deletes the socket file; those connected go on. */
+    public void stopListening() {
+        if (channel != null && channel.isOpen()) {
+            channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException e) {
+                log.warn("cannot delete the control socket {}: {}", path, e.getMessage());
+            }
+        }
+    }
+
+    /** Stops listening (the socket file deleted) and closes the clients. */
     @Override
     public void close() {
-        if (channel != null) {
-            channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        }
+        stopListening();
         clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            log.warn("cannot delete the control socket {}: {}", path, e.getMessage());
-        }
     }
 }

@@ -3,7 +3,9 @@ package dev.monmux.ctl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,8 +37,8 @@ public final class Ctl {
             "Commands:",
             "  list [--json]                VMs: link, run state, QEMU version, operators, lock holder",
             "  who [VM] [--json]            the operators attached (to VM, or to every VM)",
-            "  hmp VM 'LINE'                run an HMP line, print QEMU's output",
-            "  qmp VM 'JSON'                run a QMP command, print QEMU's reply (one line of JSON)",
+            "  hmp VM 'LINE'                run an HMP line, print QEMU's output (LINE -: from stdin)",
+            "  qmp VM 'JSON'                run a QMP command, print QEMU's reply (JSON -: from stdin)",
             "  events VM [--event NAME]... [--json]",
             "                               print VM's events as they come (names or globs: STOP, BLOCK_*)",
             "  reload                       re-read monmux's configuration file",
@@ -51,8 +53,17 @@ public final class Ctl {
 
     private Ctl() {}
 
-    /** Runs {@code monmux ctl ARGS}; {@code env} is the environment (for the socket's path). */
+    /** As {@link #run(List, Map, InputStream, PrintStream, PrintStream)} with nothing on stdin. */
     public static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+        return run(args, env, InputStream.nullInputStream(), out, err);
+    }
+
+    /**
+     * Runs {@code monmux ctl ARGS}; {@code env} is the environment (for the socket's path);
+     * {@code in} gives the line of {@code hmp VM -} and the command of {@code qmp VM -}.
+     */
+    public static int run(
+            List<String> args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
         Path socket = Path.of(env.getOrDefault(SOCKET_ENV, DEFAULT_SOCKET));
         List<String> rest = new ArrayList<>(args);
         while (!rest.isEmpty() && rest.get(0).startsWith("-")) {
@@ -83,6 +94,19 @@ public final class Ctl {
         if (req == null) {
             out.print(HELP);
             return OK;
+        }
+        String field = req.command().equals("hmp") ? "line" : "qmp";
+        if (req.request().path(field).asText().equals("-")) {
+            // A line with a secret in it (set_password ...) is not for the process list: from stdin.
+            try {
+                String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                req.request()
+                        .put(
+                                field,
+                                field.equals("line") ? text.lines().findFirst().orElse("") : text.strip());
+            } catch (IOException e) {
+                return usage(err, "cannot read stdin: " + e.getMessage());
+            }
         }
         try (ControlConnection c = ControlConnection.open(socket)) {
             c.send(req.request());

@@ -32,7 +32,7 @@ class ControlHandlerTest {
         return new EmbeddedChannel(
                 new LineBasedFrameDecoder(64, true, true),
                 new StringDecoder(StandardCharsets.UTF_8),
-                new ControlHandler(ctx, f -> {}, f -> {}));
+                new ControlHandler(ctx, f -> {}, f -> {}, f -> {}));
     }
 
     private static JsonNode answer(EmbeddedChannel ch) throws Exception {

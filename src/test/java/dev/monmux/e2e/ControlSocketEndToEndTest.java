@@ -41,11 +41,16 @@ class ControlSocketEndToEndTest {
     record Run(int code, String out, String err) {}
 
     static Run ctl(Path socket, String... args) {
+        return ctlWithStdin(socket, "", args);
+    }
+
+    static Run ctlWithStdin(Path socket, String stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Ctl.run(
                 List.of(args),
                 Map.of(Ctl.SOCKET_ENV, socket.toString()),
+                new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
@@ -182,6 +187,17 @@ class ControlSocketEndToEndTest {
                     "{\"execute\":\"human-monitor-command\",\"arguments\":{\"command-line\":\"screendump /tmp/y\"}}");
             assertEquals(2, wrapped.code(), wrapped.out() + wrapped.err());
 
+            // A line from stdin: a secret in it is not in the process list (and never in the audit log).
+            assertEquals(
+                    new Run(0, "VM status: running\n", ""), ctlWithStdin(socket, "info status\n", "hmp", "vm1", "-"));
+            assertEquals(
+                    0,
+                    ctlWithStdin(socket, "{'execute': 'query-status'}\n", "qmp", "vm1", "-")
+                            .code());
+            Run secret = ctlWithStdin(socket, "set_password vnc Hunter2-SECRET\n", "hmp", "vm1", "-");
+            assertEquals(
+                    new Run(1, "", "Error: Could not set password\n"), secret, "no VNC display here: QEMU says so");
+
             Run reload = ctl(socket, "reload");
             assertEquals(2, reload.code(), "alice is not an admin of every VM");
             assertTrue(reload.err().contains("reload needs role admin on every VM"), reload.err());
@@ -209,6 +225,8 @@ class ControlSocketEndToEndTest {
         assertEquals("alice", stop.path("user").asText());
         assertEquals("control", stop.path("listener").asText());
         assertTrue(stop.path("remote").asText().startsWith("unix:" + ME + "(uid "), stop.toString());
+        assertFalse(
+                Files.readString(dir.resolve("audit.jsonl")).contains("Hunter2-SECRET"), "no secret in the audit log");
         assertTrue(records.stream()
                 .anyMatch(r -> "screendump".equals(r.path("command").asText())
                         && "denied".equals(r.path("outcome").asText())));
