@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.monmux.auth.PasswordHash;
 import dev.monmux.ctl.Ctl;
+import dev.monmux.testing.FakeQmpServer;
 import dev.monmux.testing.MonmuxFixture;
 import dev.monmux.testing.QemuProcess;
 import dev.monmux.testing.TelnetTestClient;
@@ -364,6 +365,48 @@ class ControlSocketEndToEndTest {
                 "control.socket: cannot listen on " + dir.resolve("control.sock")
                         + ": there is no Unix group 'no-such-group-xyz'",
                 e.getMessage());
+    }
+
+    /** A QEMU that takes its time (a fake: a real one answers `stop` at once). */
+    @Test
+    void aStopAnswersTheCommandInFlightFirst() throws Exception {
+        Path dir = Files.createTempDirectory("monmux-ctl");
+        Path socket = dir.resolve("control.sock");
+        try (FakeQmpServer fake = new FakeQmpServer(dir.resolve("q.sock"))) {
+            CompletableFuture<Runnable> held = new CompletableFuture<>();
+            fake.responder((c, req) -> {
+                if (!"stop".equals(req.path("execute").asText())) {
+                    return List.of(FakeQmpServer.okReply(req, "{}"));
+                }
+                held.complete(() -> {
+                    try {
+                        c.send(FakeQmpServer.okReply(req, "{}"));
+                    } catch (java.io.IOException e) {
+                        throw new AssertionError(e);
+                    }
+                });
+                return null;
+            });
+            MonmuxFixture mx =
+                    MonmuxFixture.start("""
+                    listeners: {telnet: {port: 0}}
+                    vms: [{name: vm1, qmp: '%s'}]
+                    control: {socket: '%s'}
+                    shutdownGrace: 10s
+                    """.formatted(fake.address(), socket)).awaitUp();
+            CompletableFuture<Run> stop = CompletableFuture.supplyAsync(() -> ctl(socket, "hmp", "vm1", "stop"));
+            Runnable answer = held.get(10, TimeUnit.SECONDS);
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(mx::close);
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (Files.exists(socket) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+            }
+            assertFalse(Files.exists(socket), "no new clients once the stop began");
+            assertFalse(stop.isDone(), "the command in flight is still waiting for QEMU");
+            answer.run();
+            assertEquals(new Run(0, "", ""), stop.get(10, TimeUnit.SECONDS));
+            closing.get(20, TimeUnit.SECONDS);
+        }
     }
 
     @Test
