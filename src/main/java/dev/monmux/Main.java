@@ -15,9 +15,11 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 
 /**
  * The command line. Exit codes: 0 success, 1 runtime failure (e.g. a port in use), 2 bad usage
@@ -149,9 +151,15 @@ public final class Main {
             return usage(err, e.getMessage());
         }
         MonmuxConfig config;
+        ConfigLoader.Checked checked;
         try {
-            config = new ConfigLoader().load(o.config());
-            TlsContexts.load(config, o.config().toAbsolutePath().getParent());
+            checked = new ConfigLoader().loadAndCheck(o.config());
+            config = checked.config();
+            if (!checked.errors().isEmpty()) {
+                checked.errors().forEach(e -> err.println("monmux: " + e));
+                return USAGE;
+            }
+            loadTls(checked, o.config());
         } catch (ConfigException e) {
             err.println("monmux: " + e.getMessage());
             return USAGE;
@@ -161,6 +169,8 @@ public final class Main {
         } catch (IllegalArgumentException e) {
             return usage(err, e.getMessage());
         }
+        // What check-config fails on but need not stop a start (a user for VMs a reload may add).
+        checked.warnings().forEach(w -> LoggerFactory.getLogger(Main.class).warn("{}", w));
         return serve(config, o.config(), err);
     }
 
@@ -272,14 +282,25 @@ public final class Main {
         return OK;
     }
 
-    /** Checks every file (not only up to the first bad one); exit 2 if any does not validate. */
+    /**
+     * Checks every file (not only up to the first bad one), each as {@code run} would and against
+     * this host; prints every problem of a file, one per line; exit 2 if any does not validate.
+     */
     private static int checkConfig(List<String> files, PrintStream out, PrintStream err) {
         int code = OK;
         for (String f : files) {
             Path file = Path.of(f);
             try {
-                MonmuxConfig c = new ConfigLoader().load(file);
-                TlsContexts.load(c, file.toAbsolutePath().getParent());
+                ConfigLoader.Checked checked = new ConfigLoader().loadAndCheck(file);
+                List<String> problems = new ArrayList<>(checked.errors());
+                problems.addAll(checked.warnings());
+                if (!problems.isEmpty()) {
+                    problems.forEach(p -> err.println("monmux: " + p));
+                    code = USAGE;
+                    continue;
+                }
+                loadTls(checked, file);
+                MonmuxConfig c = checked.config();
                 out.println(file + ": OK (" + c.vms().size() + " VM" + (c.vms().size() == 1 ? "" : "s") + ")");
             } catch (ConfigException e) {
                 err.println("monmux: " + e.getMessage());
@@ -287,6 +308,15 @@ public final class Main {
             }
         }
         return code;
+    }
+
+    /** Reads the TLS files as {@code run} will; a file that is not usable PEM is a config error at its key. */
+    private static void loadTls(ConfigLoader.Checked checked, Path file) throws ConfigException {
+        try {
+            TlsContexts.load(checked.config(), file.toAbsolutePath().getParent());
+        } catch (ConfigException e) {
+            throw checked.located(e);
+        }
     }
 
     private static int serve(MonmuxConfig config, Path file, PrintStream err) {

@@ -57,7 +57,7 @@ public final class PasswordHash {
         String[] parts = encoded.split("\\$", -1);
         if (parts.length != 4 || !parts[0].equals(SCHEME)) {
             throw new IllegalArgumentException("a password hash looks like '" + SCHEME
-                    + "$ITERATIONS$SALT$HASH' (make one with: java -jar monmux.jar hash-password)");
+                    + "$ITERATIONS$SALT$HASH' (make one with: monmux hash-password)");
         }
         int iterations;
         try {

@@ -24,13 +24,14 @@ public record AclConfig(List<String> mediaPaths, String screendumpDir) {
         for (int i = 0; i < mediaPaths.size(); i++) {
             String g = mediaPaths.get(i);
             if (g == null || !g.startsWith("/")) {
-                throw new IllegalArgumentException("mediaPaths[" + i + "]: expected an absolute path or glob "
-                        + "(e.g. /srv/iso/*.iso), found '" + g + "'");
+                throw new IllegalArgumentException(
+                        "mediaPaths[" + i + "]: expected an absolute path or glob (e.g. /srv/iso/*.iso)");
             }
             try {
                 FileSystems.getDefault().getPathMatcher("glob:" + g);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("mediaPaths[" + i + "]: '" + g + "' is not a valid glob");
+                throw new IllegalArgumentException(
+                        "mediaPaths[" + i + "]: expected a valid glob (e.g. /srv/iso/*.iso)");
             }
         }
         if (screendumpDir != null) {
@@ -38,11 +39,10 @@ public record AclConfig(List<String> mediaPaths, String screendumpDir) {
             try {
                 dir = Path.of(screendumpDir);
             } catch (InvalidPathException e) {
-                throw new IllegalArgumentException("screendumpDir: '" + screendumpDir + "' is not a path");
+                throw new IllegalArgumentException("screendumpDir: expected an absolute directory");
             }
             if (!screendumpDir.startsWith("/") || !dir.isAbsolute()) {
-                throw new IllegalArgumentException(
-                        "screendumpDir: expected an absolute directory, found '" + screendumpDir + "'");
+                throw new IllegalArgumentException("screendumpDir: expected an absolute directory");
             }
         }
     }

@@ -23,7 +23,7 @@ public record AuditConfig(
         String path, Fsync fsync, OnFailure onFailure, Integer maxSizeMb, Integer keep, Integer queueSize) {
     public AuditConfig {
         if (path != null && path.isBlank()) {
-            throw new IllegalArgumentException("path must not be empty (leave it out to disable the audit log)");
+            throw new IllegalArgumentException("path: expected a file name (leave path out to disable the audit log)");
         }
         fsync = fsync == null ? Fsync.BATCH : fsync;
         onFailure = onFailure == null ? OnFailure.REFUSE : onFailure;
@@ -48,7 +48,7 @@ public record AuditConfig(
 
         @JsonCreator
         public static Fsync parse(String s) {
-            return AuditConfig.parse(Fsync.class, "fsync", s);
+            return AuditConfig.parse(Fsync.class, s);
         }
 
         @JsonValue
@@ -64,7 +64,7 @@ public record AuditConfig(
 
         @JsonCreator
         public static OnFailure parse(String s) {
-            return AuditConfig.parse(OnFailure.class, "onFailure", s);
+            return AuditConfig.parse(OnFailure.class, s);
         }
 
         @JsonValue
@@ -73,7 +73,7 @@ public record AuditConfig(
         }
     }
 
-    private static <E extends Enum<E>> E parse(Class<E> type, String key, String s) {
+    private static <E extends Enum<E>> E parse(Class<E> type, String s) {
         for (E e : type.getEnumConstants()) {
             if (e.name().equalsIgnoreCase(s)) {
                 return e;
@@ -83,6 +83,6 @@ public record AuditConfig(
         for (E e : type.getEnumConstants()) {
             known.append(known.length() == 0 ? "" : ", ").append(e.name().toLowerCase(Locale.ROOT));
         }
-        throw new IllegalArgumentException(key + " must be one of " + known + ", not '" + s + "'");
+        throw new IllegalArgumentException("expected one of " + known + ", found " + ConfigException.quote(s));
     }
 }

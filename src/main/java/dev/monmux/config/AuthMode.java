@@ -16,6 +16,6 @@ public enum AuthMode {
                 return m;
             }
         }
-        throw new IllegalArgumentException("'" + s + "' is not an auth mode (none, password)");
+        throw new IllegalArgumentException("expected none or password, found " + ConfigException.quote(s));
     }
 }

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -18,15 +20,29 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Reads the YAML config into {@link MonmuxConfig}. Anything it does not understand is an error
- * that names the key path and the line: a typo in a key must never be silently ignored.
+ * Reads the YAML config into {@link MonmuxConfig}. Anything it does not understand is an error,
+ * one line in the words of the file (README, "Errors in the config"):
+ * {@code FILE: line L, column C: key.path: expected ..., found ...}, at the key or value that is
+ * wrong. A typo in a key must never be silently ignored, and no message names a Java type.
  */
 public final class ConfigLoader {
+    static final String PORT = "a port number 0-65535";
+
+    /** A record's message that starts with the key it is about: {@code "port: expected ..."}. */
+    private static final Pattern KEYED =
+            Pattern.compile("([A-Za-z][A-Za-z0-9]*(?:\\[\\d+]|\\.[A-Za-z0-9_@$-]+)*): (.*)", Pattern.DOTALL);
+
     private final ObjectMapper mapper;
 
     public ConfigLoader() {
@@ -34,16 +50,20 @@ public final class ConfigLoader {
         module.addDeserializer(Duration.class, new JsonDeserializer<>() {
             @Override
             public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+                if (!p.currentToken().isScalarValue()) {
+                    throw MismatchedInputException.from(p, Duration.class, "not a duration");
+                }
                 try {
-                    return Durations.parse(p.getValueAsString(p.getText()));
+                    return Durations.parse(p.getText());
                 } catch (IllegalArgumentException e) {
-                    throw JsonMappingException.from(p, e.getMessage());
+                    throw JsonMappingException.from(p, e.getMessage(), e);
                 }
             }
         });
         this.mapper = YAMLMapper.builder(YAMLFactory.builder().build())
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .addModule(module)
                 .build();
@@ -51,16 +71,21 @@ public final class ConfigLoader {
 
     /** Loads and validates {@code file}; the exception's message is one line fit for an operator. */
     public MonmuxConfig load(Path file) throws ConfigException {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file + ": no such file");
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read: " + e.getMessage());
+        return read(file).config();
+    }
+
+    /**
+     * Loads {@code file} as {@link #load} does, then checks it against the other listeners and the
+     * host ({@link ConfigChecks}): what {@code check-config} and {@code run} do before binding.
+     */
+    public Checked loadAndCheck(Path file) throws ConfigException {
+        Parsed p = read(file);
+        Checked c = new Checked(p);
+        for (ConfigChecks.Problem problem :
+                ConfigChecks.check(p.config(), file.toAbsolutePath().getParent(), c)) {
+            (problem.stopsRun() ? c.errors : c.warnings).add(c.located(problem.key() + ": " + problem.message()));
         }
-        Path dir = file.toAbsolutePath().getParent();
-        return parse(text, file.toString(), dir);
+        return c;
     }
 
     /** Parses YAML text; {@code source} names it in error messages; a usersFile is relative to the working directory. */
@@ -70,6 +95,108 @@ public final class ConfigLoader {
 
     /** Parses YAML text; a relative {@code usersFile} is read from {@code baseDir}. */
     public MonmuxConfig parse(String yaml, String source, Path baseDir) throws ConfigException {
+        return parsed(yaml, source, baseDir).config();
+    }
+
+    /**
+     * A config that parsed and validated, with what {@code check-config} and {@code run} found
+     * when they checked it against the host: {@link #errors} stop both, {@link #warnings} stop
+     * {@code check-config} only. Each is one located line.
+     */
+    public static final class Checked implements ConfigChecks.Keys {
+        private final Parsed parsed;
+        private final List<String> errors = new ArrayList<>();
+        private final List<String> warnings = new ArrayList<>();
+        private YamlPositions positions;
+        private YamlPositions usersPositions;
+
+        private Checked(Parsed parsed) {
+            this.parsed = parsed;
+        }
+
+        public MonmuxConfig config() {
+            return parsed.config();
+        }
+
+        /** Problems that {@code run} refuses to start with. */
+        public List<String> errors() {
+            return List.copyOf(errors);
+        }
+
+        /** Problems {@code run} starts with (logged), and {@code check-config} fails on. */
+        public List<String> warnings() {
+            return List.copyOf(warnings);
+        }
+
+        /** {@code e}'s {@code key.path: problem} with the file, line and column of the key. */
+        public ConfigException located(ConfigException e) {
+            return new ConfigException(located(e.getMessage()), e);
+        }
+
+        String located(String keyAndProblem) {
+            Matcher m = KEYED.matcher(keyAndProblem);
+            if (!m.matches()) {
+                return parsed.source() + ": " + keyAndProblem;
+            }
+            boolean inUsersFile = inUsersFile(m.group(1));
+            return render(
+                    inUsersFile ? parsed.usersSource() : parsed.source(),
+                    positions(inUsersFile).locate(m.group(1)),
+                    m.group(2));
+        }
+
+        @Override
+        public boolean inFile(String keyPath) {
+            return positions(inUsersFile(keyPath)).locate(keyPath).exists();
+        }
+
+        /** Another key named in a message: {@code metrics.port (line 12)}, or {@code (default)}. */
+        @Override
+        public String describe(String keyPath) {
+            boolean users = inUsersFile(keyPath);
+            YamlPositions.Located at = positions(users).locate(keyPath);
+            if (!at.exists()) {
+                return at.path() + " (default)";
+            }
+            return at.path() + " (" + (users ? parsed.usersSource() + " " : "") + "line "
+                    + at.position().line() + ")";
+        }
+
+        private boolean inUsersFile(String keyPath) {
+            return parsed.usersYaml() != null && keyPath.matches("users(\\[.*|\\..*)?");
+        }
+
+        private YamlPositions positions(boolean usersFile) {
+            if (usersFile) {
+                if (usersPositions == null) {
+                    usersPositions = YamlPositions.of(parsed.usersYaml());
+                }
+                return usersPositions;
+            }
+            if (positions == null) {
+                positions = YamlPositions.of(parsed.yaml());
+            }
+            return positions;
+        }
+    }
+
+    /** A config with the text it came from (and its usersFile's), to point at keys later. */
+    private record Parsed(MonmuxConfig config, String source, String yaml, String usersSource, String usersYaml) {}
+
+    private Parsed read(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": no such file");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage());
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        return parsed(text, file.toString(), dir);
+    }
+
+    private Parsed parsed(String yaml, String source, Path baseDir) throws ConfigException {
         if (yaml.isBlank()) {
             throw new ConfigException(source + ": the file is empty (at least 'vms:' is required)");
         }
@@ -77,15 +204,21 @@ public final class ConfigLoader {
         if (c == null) {
             throw new ConfigException(source + ": the file is empty (at least 'vms:' is required)");
         }
-        if (c.usersFile() != null) {
-            Path file = baseDir.resolve(c.usersFile());
-            try {
-                c = c.withUsers(loadUsers(file, source));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(file + ": " + e.getMessage());
-            }
+        if (c.usersFile() == null) {
+            return new Parsed(c, source, yaml, null, null);
         }
-        return c;
+        Path file = baseDir.resolve(c.usersFile());
+        String usersYaml = readUsersFile(file, source, yaml);
+        UsersFile u = usersYaml.isBlank() ? null : read(usersYaml, file.toString(), UsersFile.class);
+        if (u == null || u.users().isEmpty()) {
+            throw new ConfigException(file + ": no users (expected 'users:' with at least one entry)");
+        }
+        Parsed withoutUsers = new Parsed(c, source, yaml, file.toString(), usersYaml);
+        try {
+            return new Parsed(c.withUsers(u.users()), source, yaml, file.toString(), usersYaml);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(new Checked(withoutUsers).located(e.getMessage()), e);
+        }
     }
 
     /** The file a {@code usersFile:} key names: {@code users: [{name, password, role, vms}, ...]}. */
@@ -95,82 +228,216 @@ public final class ConfigLoader {
         }
     }
 
-    private List<UserConfig> loadUsers(Path file, String referrer) throws ConfigException {
-        String text;
+    private static String readUsersFile(Path file, String referrer, String referrerYaml) throws ConfigException {
         try {
-            text = Files.readString(file);
+            return Files.readString(file);
         } catch (NoSuchFileException e) {
-            throw new ConfigException(referrer + ": usersFile " + file + ": no such file");
+            throw new ConfigException(
+                    referrerAt(referrer, referrerYaml) + "usersFile: cannot read " + file + " (no such file)");
         } catch (IOException e) {
-            throw new ConfigException(referrer + ": usersFile " + file + ": cannot read: " + e.getMessage());
+            throw new ConfigException(referrerAt(referrer, referrerYaml) + "usersFile: cannot read " + file + " ("
+                    + e.getMessage() + ")");
         }
-        UsersFile u = text.isBlank() ? null : read(text, file.toString(), UsersFile.class);
-        if (u == null || u.users().isEmpty()) {
-            throw new ConfigException(file + ": no users (expected 'users:' with at least one entry)");
-        }
-        return u.users();
+    }
+
+    private static String referrerAt(String source, String yaml) {
+        YamlPositions.Position at = YamlPositions.of(yaml).locate("usersFile").position();
+        return source + ": line " + at.line() + ", column " + at.column() + ": ";
     }
 
     private <T> T read(String yaml, String source, Class<T> type) throws ConfigException {
         try {
             return mapper.readValue(yaml, type);
-        } catch (UnrecognizedPropertyException e) {
-            String known = e.getKnownPropertyIds() == null
-                    ? ""
-                    : e.getKnownPropertyIds().stream()
-                            .map(Object::toString)
-                            .sorted()
-                            .collect(Collectors.joining(", "));
-            String path = path(e.getPath().subList(0, e.getPath().size() - 1));
-            throw new ConfigException(source + where(keyLine(yaml, e.getPropertyName(), tokenLocation(e)))
-                    + "unknown key '" + e.getPropertyName() + "'" + (path.isEmpty() ? "" : " in " + path)
-                    + (known.isEmpty() ? "" : " (known keys: " + known + ")"));
         } catch (JsonMappingException e) {
             JsonParseException syntax = syntaxError(e);
             if (syntax != null) {
-                throw new ConfigException(source + where(syntax.getLocation()) + "not valid YAML: " + oneLine(syntax));
+                throw syntax(yaml, source, syntax);
             }
-            String path = path(e.getPath());
-            throw new ConfigException(
-                    source + where(e.getLocation()) + (path.isEmpty() ? "" : path + ": ") + problem(e));
+            throw new ConfigException(mappingError(yaml, source, e), e);
         } catch (JsonParseException e) {
-            throw new ConfigException(source + where(e.getLocation()) + "not valid YAML: " + oneLine(e));
+            throw syntax(yaml, source, e);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(source + where(e.getLocation()) + e.getOriginalMessage());
+            throw new ConfigException(source + where(e.getLocation()) + "not valid YAML: " + oneLine(e), e);
         }
     }
 
-    /** Renders the config back to YAML (for {@code check-config --print}). */
-    public String toYaml(MonmuxConfig config) {
-        try {
-            return mapper.writeValueAsString(config);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+    /** What a mapping error means in the words of the file, at the key or value that is wrong. */
+    private static String mappingError(String yaml, String source, JsonMappingException e) {
+        YamlPositions positions = YamlPositions.of(yaml);
+        List<Object> path = segments(e.getPath());
+        if (e instanceof UnrecognizedPropertyException u) {
+            String known = u.getKnownPropertyIds() == null
+                    ? ""
+                    : u.getKnownPropertyIds().stream()
+                            .map(Object::toString)
+                            .sorted()
+                            .collect(Collectors.joining(", "));
+            return render(
+                    source,
+                    positions.locate(path, true),
+                    "unknown key" + (known.isEmpty() ? "" : " (known keys: " + known + ")"));
         }
-    }
-
-    /** Where the offending token starts (the parser's own location is already past it). */
-    private static JsonLocation tokenLocation(JsonMappingException e) {
-        if (e.getProcessor() instanceof JsonParser p && p.currentTokenLocation() != null) {
-            return p.currentTokenLocation();
+        IllegalArgumentException invalid = invalidValue(e);
+        if (invalid != null) {
+            return located(source, positions, path, invalid.getMessage());
         }
-        return e.getLocation();
+        if (e instanceof MismatchedInputException m) {
+            Object last = path.isEmpty() ? null : path.get(path.size() - 1);
+            YamlPositions.Located at = positions.locate(path, false);
+            return render(source, at, "expected " + expected(m.getTargetType(), last) + ", found " + at.found());
+        }
+        // Not expected from the records; still one line, without the parser's own vocabulary.
+        return render(source, positions.locate(path, false), "not a valid value");
     }
 
     /**
-     * The line of an unknown key. Jackson reports where it stopped reading, which for YAML is often
-     * past the key's value (the next line); look back from there for the key itself.
+     * A record's message {@code "port: expected ..."} names a key below the record Jackson
+     * reports: the message's key joins the path, and the position is that key's.
      */
-    private static int keyLine(String yaml, String key, JsonLocation reported) {
-        String[] lines = yaml.split("\\R", -1);
-        int from = reported == null ? lines.length : Math.min(reported.getLineNr(), lines.length);
-        Pattern keyAt = Pattern.compile("(^|[\\s{,\\-])['\"]?" + Pattern.quote(key) + "['\"]?\\s*:");
-        for (int i = from; i >= 1; i--) {
-            if (keyAt.matcher(lines[i - 1]).find()) {
-                return i;
+    private static String located(String source, YamlPositions positions, List<Object> path, String message) {
+        Matcher m = KEYED.matcher(message);
+        List<Object> full = new ArrayList<>(path);
+        String problem = message;
+        if (m.matches()) {
+            full.addAll(YamlPositions.segments(m.group(1)));
+            problem = m.group(2);
+        }
+        return render(source, positions.locate(full, false), problem);
+    }
+
+    /**
+     * The one line: {@code FILE: line L, column C: key.path: problem}. A problem that says what
+     * was expected but not what was found (a record knows the value, not how it was written) gets
+     * the value as the file has it; never for a password.
+     */
+    private static String render(String source, YamlPositions.Located at, String problem) {
+        String p = problem;
+        if (p.startsWith("expected ")
+                && !p.contains(", found ")
+                && !at.path().endsWith("password")
+                && (at.found().startsWith("\"") || at.found().equals("nothing"))) {
+            p += ", found " + at.found();
+        }
+        return source + ": line " + at.position().line() + ", column "
+                + at.position().column() + ": " + (at.path().isEmpty() ? "" : at.path() + ": ") + p;
+    }
+
+    /** The words for what a key takes, from the type the value was to become. */
+    private static String expected(Class<?> type, Object key) {
+        if (type == null) {
+            return "another kind of value";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "port".equals(key) ? PORT : "a whole number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a single value";
+        }
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "a list";
+        }
+        if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+            return "a mapping (key: value)";
+        }
+        if (type == Duration.class) {
+            return Durations.EXPECTED;
+        }
+        if (type == QmpAddress.class) {
+            return QmpAddress.EXPECTED;
+        }
+        if (type.isEnum()) {
+            return "one of "
+                    + Arrays.stream(type.getEnumConstants())
+                            .map(c -> c.toString().toLowerCase(Locale.ROOT))
+                            .collect(Collectors.joining(", "));
+        }
+        return "another kind of value";
+    }
+
+    /** Our own validation of a value (a record's constructor, a {@code @JsonCreator}), if that is what failed. */
+    private static IllegalArgumentException invalidValue(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException i) {
+                return i; // the outermost: it may add the key to a library's message
             }
         }
-        return reported == null ? -1 : reported.getLineNr();
+        return null;
+    }
+
+    private static ConfigException syntax(String yaml, String source, JsonParseException e) {
+        String message = e.getOriginalMessage();
+        if (message.contains("(TAB)")) {
+            YamlPositions.Position tab = firstTab(yaml, e.getLocation());
+            String[] lines = yaml.split("\\R", -1);
+            String line = lines[Math.min(tab.line(), lines.length) - 1];
+            boolean indent =
+                    line.substring(0, Math.min(tab.column() - 1, line.length())).isBlank();
+            return new ConfigException(
+                    source + ": line " + tab.line() + ", column " + tab.column() + ": "
+                            + (indent ? "tabs are not allowed for indentation" : "a tab is not allowed here")
+                            + "; use spaces",
+                    e);
+        }
+        JsonParser p = e.getProcessor();
+        if (message.startsWith("Duplicate field '") && p != null) {
+            String key = message.substring("Duplicate field '".length(), message.lastIndexOf('\''));
+            List<Object> path = contextPath(p.getParsingContext());
+            path.add(key);
+            YamlPositions.Located first = YamlPositions.of(yaml).locate(path, true);
+            return new ConfigException(
+                    source + where(p.currentTokenLocation()) + first.path() + ": given twice (first on line "
+                            + first.position().line() + ")",
+                    e);
+        }
+        return new ConfigException(source + where(e.getLocation()) + "not valid YAML: " + oneLine(e), e);
+    }
+
+    /**
+     * The tab SnakeYAML stopped at: it reports the end of the line before (a tab that starts line
+     * 2 is "line 1"), so look from there for a tab in a line's indentation.
+     */
+    private static YamlPositions.Position firstTab(String yaml, JsonLocation reported) {
+        String[] lines = yaml.split("\\R", -1);
+        int from = reported == null ? 0 : Math.max(0, Math.min(reported.getLineNr() - 1, lines.length - 1));
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = pass == 0 ? from : 0; i < lines.length; i++) {
+                String l = lines[i];
+                int indent = 0;
+                while (indent < l.length() && (l.charAt(indent) == ' ' || l.charAt(indent) == '\t')) {
+                    indent++;
+                }
+                int tab = l.substring(0, indent).indexOf('\t');
+                if (tab < 0 && pass == 1) {
+                    tab = l.indexOf('\t');
+                }
+                if (tab >= 0) {
+                    return new YamlPositions.Position(i + 1, tab + 1);
+                }
+            }
+        }
+        return reported == null
+                ? new YamlPositions.Position(1, 1)
+                : new YamlPositions.Position(reported.getLineNr(), reported.getColumnNr());
+    }
+
+    /** The key path of the mapping {@code ctx} is reading (the duplicate key's mapping). */
+    private static List<Object> contextPath(JsonStreamContext ctx) {
+        List<JsonStreamContext> chain = new ArrayList<>();
+        for (JsonStreamContext c = ctx; c != null && !c.inRoot(); c = c.getParent()) {
+            chain.add(0, c);
+        }
+        List<Object> out = new ArrayList<>();
+        for (JsonStreamContext c : chain.subList(0, Math.max(0, chain.size() - 1))) {
+            if (c.inArray()) {
+                out.add(c.getCurrentIndex());
+            } else if (c.getCurrentName() != null) {
+                out.add(c.getCurrentName());
+            }
+        }
+        return out;
     }
 
     private static JsonParseException syntaxError(Throwable t) {
@@ -198,39 +465,20 @@ public final class ConfigLoader {
     }
 
     private static String where(JsonLocation loc) {
-        return where(loc == null ? -1 : loc.getLineNr());
+        return loc == null || loc.getLineNr() < 1
+                ? ": "
+                : ": line " + loc.getLineNr() + ", column " + Math.max(1, loc.getColumnNr()) + ": ";
     }
 
-    private static String where(int line) {
-        return line < 1 ? ": " : ": line " + line + ": ";
-    }
-
-    private static String path(List<JsonMappingException.Reference> refs) {
-        StringBuilder sb = new StringBuilder();
+    private static List<Object> segments(List<JsonMappingException.Reference> refs) {
+        List<Object> out = new ArrayList<>();
         for (JsonMappingException.Reference r : refs) {
             if (r.getFieldName() != null) {
-                if (sb.length() > 0) {
-                    sb.append('.');
-                }
-                sb.append(r.getFieldName());
+                out.add(r.getFieldName());
             } else if (r.getIndex() >= 0) {
-                sb.append('[').append(r.getIndex()).append(']');
+                out.add(r.getIndex());
             }
         }
-        return sb.toString();
-    }
-
-    /** The innermost meaningful message: our own validation text rather than Jackson's wrapper. */
-    private static String problem(JsonMappingException e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        if (t instanceof IllegalArgumentException) {
-            return t.getMessage();
-        }
-        String msg = e.getOriginalMessage();
-        int nl = msg.indexOf('\n');
-        return nl < 0 ? msg : msg.substring(0, nl);
+        return out;
     }
 }

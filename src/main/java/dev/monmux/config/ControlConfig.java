@@ -1,5 +1,6 @@
 package dev.monmux.config;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -25,21 +26,23 @@ public record ControlConfig(String socket, String mode, String group, Map<String
 
     public ControlConfig {
         if (socket != null && socket.isBlank()) {
-            throw new IllegalArgumentException("socket: must not be empty (leave it out for no control socket)");
+            throw new IllegalArgumentException(
+                    "socket: expected a socket path (leave socket out for no control socket)");
         }
         mode = mode == null ? "0600" : mode;
         if (!MODE.matcher(mode).matches()) {
             throw new IllegalArgumentException(
-                    "mode: expected octal permissions such as 0600 or 0660, found '" + mode + "'");
+                    "mode: expected octal permissions such as \"0600\" or \"0660\" (quoted)");
         }
         if (group != null && !UNIX_NAME.matcher(group).matches()) {
-            throw new IllegalArgumentException("group: '" + group + "' is not a Unix group name");
+            throw new IllegalArgumentException("group: expected a Unix group name");
         }
-        users = users == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(users));
+        users = users == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(users));
         for (Map.Entry<String, String> e : users.entrySet()) {
             if (!UNIX_NAME.matcher(e.getKey()).matches()) {
-                throw new IllegalArgumentException(
-                        "users: '" + e.getKey() + "' is neither a Unix user name nor '@' and a Unix group name");
+                throw new IllegalArgumentException("users." + e.getKey()
+                        + ": expected a Unix user name or '@' and a Unix group name as the key, found "
+                        + ConfigException.quote(e.getKey()));
             }
             if (e.getValue() == null || e.getValue().isBlank()) {
                 throw new IllegalArgumentException("users." + e.getKey() + ": expected a monmux user name");

@@ -8,6 +8,9 @@ import java.util.regex.Pattern;
 public final class Durations {
     private static final Pattern FORMAT = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)");
 
+    /** What a duration key takes, for error messages. */
+    static final String EXPECTED = "a duration (250ms, 30s, 5m, 1h or off)";
+
     private Durations() {}
 
     public static Duration parse(String text) {
@@ -16,7 +19,11 @@ public final class Durations {
         }
         Matcher m = FORMAT.matcher(text.trim());
         if (!m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration (examples: 250ms, 30s, 5m, 1h, off)");
+            throw new IllegalArgumentException("expected "
+                    + (text.trim().startsWith("-")
+                            ? "a duration that is not negative (250ms, 30s, 5m, 1h or off)"
+                            : EXPECTED)
+                    + ", found " + ConfigException.quote(text));
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {

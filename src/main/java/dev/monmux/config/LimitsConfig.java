@@ -47,7 +47,7 @@ public record LimitsConfig(
         detectTimeout = QmpLinkConfig.positive("detectTimeout", detectTimeout, Duration.ofMillis(300));
         idleTimeout = idleTimeout == null ? Duration.ZERO : idleTimeout;
         if (idleTimeout.isNegative()) {
-            throw new IllegalArgumentException("idleTimeout must be positive or 'off'");
+            throw new IllegalArgumentException("idleTimeout: expected a duration that is not negative, or off");
         }
         maxClients = QmpLinkConfig.atLeast("maxClients", maxClients, 1000, 1);
         maxClientsPerAddress = QmpLinkConfig.atLeast("maxClientsPerAddress", maxClientsPerAddress, 100, 1);
@@ -55,7 +55,8 @@ public record LimitsConfig(
         outboundLowWaterBytes = QmpLinkConfig.atLeast(
                 "outboundLowWaterBytes", outboundLowWaterBytes, Math.min(32768, outboundHighWaterBytes / 2), 512);
         if (outboundLowWaterBytes > outboundHighWaterBytes) {
-            throw new IllegalArgumentException("outboundLowWaterBytes must not exceed outboundHighWaterBytes");
+            throw new IllegalArgumentException(
+                    "outboundLowWaterBytes: expected at most outboundHighWaterBytes (" + outboundHighWaterBytes + ")");
         }
         stuckClientTimeout = QmpLinkConfig.positive("stuckClientTimeout", stuckClientTimeout, Duration.ofSeconds(60));
     }

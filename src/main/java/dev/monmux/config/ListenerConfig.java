@@ -17,11 +17,8 @@ public record ListenerConfig(String bind, Integer port, TelnetMode mode, TlsConf
     public ListenerConfig {
         bind = bind == null ? DEFAULT_BIND : bind;
         mode = mode == null ? TelnetMode.AUTO : mode;
-        if (port == null) {
-            throw new IllegalArgumentException("port is required");
-        }
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port must be 0-65535, not " + port);
+        if (port == null || port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port: expected " + ConfigLoader.PORT);
         }
     }
 

@@ -13,6 +13,9 @@ public record LogConfig(String level) {
     public static final List<String> LEVELS = List.of("error", "warn", "info", "debug", "trace");
 
     public LogConfig {
+        if (level != null && !LEVELS.contains(level.trim().toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("level: expected one of " + String.join(", ", LEVELS));
+        }
         level = level == null ? "info" : checkLevel(level);
     }
 

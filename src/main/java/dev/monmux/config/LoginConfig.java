@@ -24,7 +24,8 @@ public record LoginConfig(
         failureDelay = QmpLinkConfig.positive("failureDelay", failureDelay, Duration.ofSeconds(1));
         maxFailureDelay = QmpLinkConfig.positive("maxFailureDelay", maxFailureDelay, Duration.ofSeconds(30));
         if (maxFailureDelay.compareTo(failureDelay) < 0) {
-            throw new IllegalArgumentException("maxFailureDelay must not be less than failureDelay");
+            throw new IllegalArgumentException("maxFailureDelay: expected a duration no shorter than failureDelay ("
+                    + Durations.format(failureDelay) + ")");
         }
         maxUserFailureDelay = QmpLinkConfig.positive(
                 "maxUserFailureDelay",

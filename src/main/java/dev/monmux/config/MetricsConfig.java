@@ -15,7 +15,7 @@ public record MetricsConfig(Boolean enabled, String bind, Integer port, TlsConfi
         bind = bind == null ? ListenerConfig.DEFAULT_BIND : bind;
         port = port == null ? 9464 : port;
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port must be 0-65535, not " + port);
+            throw new IllegalArgumentException("port: expected " + ConfigLoader.PORT);
         }
     }
 

@@ -44,14 +44,14 @@ public record MonmuxConfig(
         transport = transport == null ? TransportKind.AUTO : transport;
         control = control == null ? ControlConfig.defaults() : control;
         if (vms.isEmpty()) {
-            throw new IllegalArgumentException("vms: at least one VM is required");
+            throw new IllegalArgumentException("vms: expected at least one VM ({name: ..., qmp: ...})");
         }
         acl.check(audit, vms.stream().map(VmConfig::name).toList());
         Set<String> names = new HashSet<>();
         for (int i = 0; i < vms.size(); i++) {
             if (!names.add(vms.get(i).name())) {
-                throw new IllegalArgumentException(
-                        "vms[" + i + "].name: duplicate VM name '" + vms.get(i).name() + "'");
+                throw new IllegalArgumentException("vms[" + i + "].name: duplicate VM name "
+                        + ConfigException.quote(vms.get(i).name()) + " (vms[" + firstIndex(vms, i) + "] has it too)");
             }
         }
         auth = checkAuth(auth, users, usersFile, clientListeners(listeners, vms));
@@ -108,9 +108,25 @@ public record MonmuxConfig(
         control.users().forEach((unix, user) -> {
             if (!names.contains(user)) {
                 throw new IllegalArgumentException(
-                        "control.users." + unix + ": '" + user + "' is not one of the users");
+                        "control.users." + unix + ": " + ConfigException.quote(user) + " is not one of the users");
             }
         });
+    }
+
+    private static int firstIndex(List<VmConfig> vms, int i) {
+        for (int j = 0; ; j++) {
+            if (vms.get(j).name().equals(vms.get(i).name())) {
+                return j;
+            }
+        }
+    }
+
+    private static int firstUser(List<UserConfig> users, int i) {
+        for (int j = 0; ; j++) {
+            if (users.get(j).name().equals(users.get(i).name())) {
+                return j;
+            }
+        }
     }
 
     public Optional<VmConfig> vm(String name) {
@@ -143,7 +159,7 @@ public record MonmuxConfig(
             String usersFile,
             List<Map.Entry<String, ListenerConfig>> clientListeners) {
         if (!users.isEmpty() && usersFile != null) {
-            throw new IllegalArgumentException("users and usersFile: give the users in one place, not both");
+            throw new IllegalArgumentException("usersFile: give the users in one place, users or usersFile, not both");
         }
         boolean haveUsers = !users.isEmpty() || usersFile != null;
         AuthMode mode = auth != null ? auth : haveUsers ? AuthMode.PASSWORD : AuthMode.NONE;
@@ -164,8 +180,9 @@ public record MonmuxConfig(
         Set<String> names = new HashSet<>();
         for (int i = 0; i < users.size(); i++) {
             if (!names.add(users.get(i).name())) {
-                throw new IllegalArgumentException(
-                        "users[" + i + "].name: duplicate user '" + users.get(i).name() + "'");
+                throw new IllegalArgumentException("users[" + i + "].name: duplicate user name "
+                        + ConfigException.quote(users.get(i).name()) + " (users[" + firstUser(users, i)
+                        + "] has it too)");
             }
         }
         return mode;

@@ -53,7 +53,8 @@ public record QmpLinkConfig(
         reconnectInitial = positive("reconnectInitial", reconnectInitial, Duration.ofMillis(100));
         reconnectMax = positive("reconnectMax", reconnectMax, Duration.ofSeconds(5));
         if (reconnectMax.compareTo(reconnectInitial) < 0) {
-            throw new IllegalArgumentException("reconnectMax must not be shorter than reconnectInitial");
+            throw new IllegalArgumentException("reconnectMax: expected a duration no shorter than reconnectInitial ("
+                    + Durations.format(reconnectInitial) + ")");
         }
         maxMessageBytes = atLeast("maxMessageBytes", maxMessageBytes, 10 * 1024 * 1024, 4096);
         maxPending = atLeast("maxPending", maxPending, 10_000, 1);
@@ -69,7 +70,7 @@ public record QmpLinkConfig(
             return dflt;
         }
         if (value.isZero() || value.isNegative()) {
-            throw new IllegalArgumentException(key + " must be positive");
+            throw new IllegalArgumentException(key + ": expected a duration longer than zero");
         }
         return value;
     }
@@ -79,7 +80,7 @@ public record QmpLinkConfig(
             return dflt;
         }
         if (value < min) {
-            throw new IllegalArgumentException(key + " must be at least " + min + ", not " + value);
+            throw new IllegalArgumentException(key + ": expected a whole number, at least " + min);
         }
         return value;
     }

@@ -20,35 +20,35 @@ public record QmpListenerConfig(String unix, String tcp, String mode, String rol
 
     public QmpListenerConfig {
         if ((unix == null) == (tcp == null)) {
-            throw new IllegalArgumentException("give exactly one of 'unix: /path' and 'tcp: host:port'");
+            throw new IllegalArgumentException("expected exactly one of 'unix: PATH' and 'tcp: HOST:PORT'");
         }
         if (unix != null && unix.isBlank()) {
-            throw new IllegalArgumentException("unix: needs a socket path");
+            throw new IllegalArgumentException("unix: expected a socket path");
         }
         if (role == null) {
-            throw new IllegalArgumentException("role is required (viewer, operator or admin)");
+            throw new IllegalArgumentException("role: expected viewer, operator or admin");
         }
         if (!ROLES.contains(role)) {
-            throw new IllegalArgumentException("role '" + role + "' must be viewer, operator or admin");
+            throw new IllegalArgumentException("role: expected viewer, operator or admin");
         }
         if (mode != null && unix == null) {
-            throw new IllegalArgumentException("mode applies to unix sockets only");
+            throw new IllegalArgumentException("mode: applies to unix sockets only (this listener is tcp)");
         }
         mode = mode == null ? "0600" : mode;
         if (!mode.matches("0?[0-7]{3}")) {
-            throw new IllegalArgumentException("mode '" + mode + "' must be octal like \"0600\" (quote it in YAML)");
+            throw new IllegalArgumentException("mode: expected octal permissions such as \"0600\" (quoted)");
         }
         if (tls != null && tcp == null) {
-            throw new IllegalArgumentException("tls applies to tcp listeners only");
+            throw new IllegalArgumentException("tls: applies to tcp listeners only (this listener is unix)");
         }
         if (tcp != null) {
             String host = host(tcp);
             port(tcp);
             boolean certified = tls != null && tls.clientAuth() == TlsConfig.ClientAuth.REQUIRE;
             if (!isLoopback(host) && !certified) {
-                throw new IllegalArgumentException("tcp '" + tcp + "' is not a loopback address: a QMP listener "
-                        + "elsewhere needs TLS client certificates (tls: {cert, key, clientCa, clientAuth: require}); "
-                        + "bind to 127.0.0.1 or use a unix socket");
+                throw new IllegalArgumentException("tcp: " + ConfigException.quote(tcp) + " is not a loopback address: "
+                        + "a QMP listener elsewhere needs TLS client certificates (tls: {cert, key, clientCa, "
+                        + "clientAuth: require}); bind to 127.0.0.1 or use a unix socket");
             }
         }
     }
@@ -86,7 +86,7 @@ public record QmpListenerConfig(String unix, String tcp, String mode, String rol
     private static String host(String tcp) {
         int colon = tcp.lastIndexOf(':');
         if (colon <= 0) {
-            throw new IllegalArgumentException("tcp '" + tcp + "' must be host:port");
+            throw new IllegalArgumentException("tcp: expected host:port");
         }
         String h = tcp.substring(0, colon);
         return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
@@ -96,11 +96,11 @@ public record QmpListenerConfig(String unix, String tcp, String mode, String rol
         try {
             int p = Integer.parseInt(tcp.substring(tcp.lastIndexOf(':') + 1));
             if (p < 0 || p > 65535) {
-                throw new IllegalArgumentException("tcp '" + tcp + "': port must be 0-65535");
+                throw new IllegalArgumentException("tcp: expected host:port with " + ConfigLoader.PORT);
             }
             return p;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("tcp '" + tcp + "': port is not a number");
+            throw new IllegalArgumentException("tcp: expected host:port with " + ConfigLoader.PORT);
         }
     }
 

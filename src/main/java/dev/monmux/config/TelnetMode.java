@@ -18,6 +18,6 @@ public enum TelnetMode {
                 return m;
             }
         }
-        throw new IllegalArgumentException("'" + s + "' is not a telnet mode (auto, telnet, raw)");
+        throw new IllegalArgumentException("expected one of auto, telnet, raw, found " + ConfigException.quote(s));
     }
 }

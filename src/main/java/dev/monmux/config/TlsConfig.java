@@ -17,14 +17,14 @@ import java.util.Locale;
 public record TlsConfig(String cert, String key, String clientCa, ClientAuth clientAuth) {
     public TlsConfig {
         if (cert == null || cert.isBlank()) {
-            throw new IllegalArgumentException("cert is required (a PEM certificate file)");
+            throw new IllegalArgumentException("cert: expected a PEM certificate file");
         }
         if (key == null || key.isBlank()) {
-            throw new IllegalArgumentException("key is required (a PEM private key file)");
+            throw new IllegalArgumentException("key: expected a PEM private key file");
         }
         clientAuth = clientAuth != null ? clientAuth : clientCa != null ? ClientAuth.REQUIRE : ClientAuth.NONE;
         if (clientAuth != ClientAuth.NONE && clientCa == null) {
-            throw new IllegalArgumentException("clientAuth: " + clientAuth.label()
+            throw new IllegalArgumentException("clientCa: clientAuth " + clientAuth.label()
                     + " needs clientCa (the CA file that signs client certificates)");
         }
     }
@@ -42,7 +42,8 @@ public record TlsConfig(String cert, String key, String clientCa, ClientAuth cli
                     return a;
                 }
             }
-            throw new IllegalArgumentException("clientAuth must be none, optional or require, not '" + s + "'");
+            throw new IllegalArgumentException(
+                    "expected one of none, optional, require, found " + ConfigException.quote(s));
         }
 
         @JsonValue

@@ -21,7 +21,7 @@ public enum TransportKind {
                 return k;
             }
         }
-        throw new IllegalArgumentException("transport must be one of auto, epoll, nio, not '" + s + "'");
+        throw new IllegalArgumentException("expected one of auto, epoll, nio, found " + ConfigException.quote(s));
     }
 
     @JsonValue

@@ -19,29 +19,36 @@ public record UserConfig(String name, String password, String role, List<String>
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
 
     public UserConfig {
-        if (name == null) {
-            throw new IllegalArgumentException("name is required");
-        }
-        if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException(
-                    "name '" + name + "' must be 1-64 letters, digits, '.', '_', '-' or '@'");
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("name: expected 1-64 letters, digits, '.', '_', '-' or '@'");
         }
         if (password == null) {
             throw new IllegalArgumentException(
-                    "password is required (a hash from: java -jar monmux.jar hash-password)");
+                    "password: expected a password hash (make one with: monmux hash-password)");
         }
-        PasswordHash.parse(password);
-        if (role == null) {
-            throw new IllegalArgumentException("role is required (viewer, operator, admin)");
+        try {
+            PasswordHash.parse(password);
+        } catch (IllegalArgumentException e) {
+            // never quotes what was found: it may be a password
+            throw new IllegalArgumentException("password: " + e.getMessage(), e);
         }
-        if (Role.parse(role).isEmpty()) {
-            throw new IllegalArgumentException("role '" + role + "' is not a role (viewer, operator, admin)");
+        if (role == null || Role.parse(role).isEmpty()) {
+            throw new IllegalArgumentException("role: expected viewer, operator or admin");
         }
         vms = vms == null ? List.of("*") : List.copyOf(vms);
         if (vms.isEmpty()) {
-            throw new IllegalArgumentException("vms must name at least one VM or pattern (\"*\" for all)");
+            throw new IllegalArgumentException("vms: expected at least one VM name or pattern (\"*\" for all)");
         }
-        vms.forEach(VmGlob::of);
+        for (int i = 0; i < vms.size(); i++) {
+            try {
+                VmGlob.of(vms.get(i));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "vms[" + i + "]: expected a VM name or pattern: 1-64 letters, "
+                                + "digits, '.', '_', '-', '*' or '?'",
+                        e);
+            }
+        }
     }
 
     public User toUser() {

@@ -22,14 +22,11 @@ public record VmConfig(
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     public VmConfig {
-        if (name == null) {
-            throw new IllegalArgumentException("name is required");
-        }
-        if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-'");
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("name: expected 1-64 letters, digits, '.', '_' or '-'");
         }
         if (qmp == null) {
-            throw new IllegalArgumentException("qmp is required (unix:/path or tcp:host:port)");
+            throw new IllegalArgumentException("qmp: expected " + QmpAddress.EXPECTED);
         }
         qmpListen = qmpListen == null ? List.of() : List.copyOf(qmpListen);
     }

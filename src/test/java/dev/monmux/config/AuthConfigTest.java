@@ -1,6 +1,7 @@
 package dev.monmux.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,19 +64,24 @@ class AuthConfigTest {
 
     @Test
     void badUsersNameTheKey() {
-        assertTrue(error(VM + "users: [{name: alice, password: hunter2, role: operator}]\n")
-                .contains("users[0]: a password hash looks like 'pbkdf2-sha256$ITERATIONS$SALT$HASH'"));
+        String badHash = error(VM + "users: [{name: alice, password: hunter2, role: operator}]\n");
+        assertTrue(
+                badHash.contains("users[0].password: a password hash looks like 'pbkdf2-sha256$ITERATIONS$SALT$HASH'"),
+                badHash);
+        assertFalse(badHash.contains("hunter2"), "never quotes what may be a password: " + badHash);
         assertTrue(error(VM + "users: [{name: alice, password: '" + HASH + "', role: god}]\n")
-                .contains("users[0]: role 'god' is not a role (viewer, operator, admin)"));
+                .contains("users[0].role: expected viewer, operator or admin, found \"god\""));
         assertTrue(error(VM + "users: [{name: alice, password: '" + HASH + "', role: viewer, vms: ['web 1']}]\n")
-                .contains("users[0]: VM pattern 'web 1' must be"));
+                .contains(
+                        "users[0].vms[0]: expected a VM name or pattern: 1-64 letters, digits, '.', '_', '-', '*' or '?', "
+                                + "found \"web 1\""));
         assertTrue(error(VM + "users: [{name: alice, password: '" + HASH + "', role: viewer, pasword: x}]\n")
-                .contains("unknown key 'pasword' in users[0]"));
+                .contains("users[0].pasword: unknown key"));
         assertTrue(error(VM + "users: [{name: a, password: '" + HASH + "', role: viewer}," + " {name: a, password: '"
                         + HASH + "', role: admin}]\n")
-                .contains("users[1].name: duplicate user 'a'"));
+                .contains("users[1].name: duplicate user name \"a\" (users[0] has it too)"));
         assertTrue(error(VM + "auth: password\n").contains("auth: password needs at least one entry in users"));
-        assertTrue(error(VM + "auth: kerberos\n").contains("'kerberos' is not an auth mode (none, password)"));
+        assertTrue(error(VM + "auth: kerberos\n").contains("auth: expected none or password, found \"kerberos\""));
     }
 
     @Test
@@ -124,15 +130,18 @@ class AuthConfigTest {
         Files.writeString(dir.resolve("users.yaml"), "users:\n  - {name: bob, password: x, role: viewer}\n");
         String e = assertThrows(ConfigException.class, () -> loader.load(file)).getMessage();
         assertTrue(e.startsWith(dir.resolve("users.yaml") + ": "), e);
-        assertTrue(e.contains("users[0]: a password hash looks like"), e);
+        assertTrue(e.contains("line 2, column 27: users[0].password: a password hash looks like"), e);
+        assertTrue(e.contains("(make one with: monmux hash-password)"), e);
 
         Files.writeString(file, VM + "usersFile: nope.yaml\n");
         e = assertThrows(ConfigException.class, () -> loader.load(file)).getMessage();
-        assertTrue(e.contains("usersFile " + dir.resolve("nope.yaml") + ": no such file"), e);
+        assertEquals(
+                file + ": line 2, column 12: usersFile: cannot read " + dir.resolve("nope.yaml") + " (no such file)",
+                e);
 
         Files.writeString(
                 file, VM + "usersFile: users.yaml\nusers: [{name: a, password: '" + HASH + "', role: viewer}]\n");
         e = assertThrows(ConfigException.class, () -> loader.load(file)).getMessage();
-        assertTrue(e.contains("users and usersFile: give the users in one place, not both"), e);
+        assertTrue(e.contains("usersFile: give the users in one place, users or usersFile, not both"), e);
     }
 }

@@ -45,17 +45,19 @@ class ObservabilityConfigTest {
     @Test
     void mistakesAreNamed() {
         assertEquals(
-                "test.yaml: line 3: audit.fsync: fsync must be one of always, batch, never, not 'sometimes'",
+                "test.yaml: line 3, column 26: audit.fsync: expected one of always, batch, never, found \"sometimes\"",
                 error("audit: {path: /x, fsync: sometimes}\n"));
         assertTrue(error("audit: {path: /x, onFailure: ignore}\n")
-                .contains("onFailure must be one of refuse, continue, not 'ignore'"));
+                .contains("audit.onFailure: expected one of refuse, continue, found \"ignore\""));
         assertTrue(
                 error("audit: {pathh: /x}\n")
                         .contains(
-                                "unknown key 'pathh' in audit (known keys: fsync, keep, maxSizeMb, onFailure, path, queueSize)"),
+                                "audit.pathh: unknown key (known keys: fsync, keep, maxSizeMb, onFailure, path, queueSize)"),
                 error("audit: {pathh: /x}\n"));
-        assertTrue(error("metrics: {port: 70000}\n").contains("port must be 0-65535, not 70000"));
-        assertTrue(error("audit: {path: ''}\n").contains("leave it out to disable the audit log"));
+        assertTrue(error("metrics: {port: 70000}\n")
+                .contains("metrics.port: expected a port number 0-65535, found \"70000\""));
+        assertTrue(error("audit: {path: ''}\n")
+                .contains("audit.path: expected a file name (leave path out to disable the audit log), found \"\""));
     }
 
     @Test

@@ -65,15 +65,18 @@ class QmpListenerConfigTest {
 
     @Test
     void mistakesAreNamed() {
-        assertTrue(error("[{unix: /a, role: root}]").contains("role 'root' must be viewer, operator or admin"));
-        assertTrue(error("[{unix: /a}]").contains("role is required"));
+        assertTrue(
+                error("[{unix: /a, role: root}]").contains("role: expected viewer, operator or admin, found \"root\""));
+        assertTrue(error("[{unix: /a}]").contains("role: expected viewer, operator or admin, found nothing"));
         assertTrue(error("[{unix: /a, tcp: \"127.0.0.1:1\", role: admin}]").contains("exactly one of"));
-        assertTrue(error("[{unix: /a, mode: \"999\", role: admin}]").contains("must be octal"));
+        assertTrue(error("[{unix: /a, mode: \"999\", role: admin}]")
+                .contains("mode: expected octal permissions such as \"0600\" (quoted), found \"999\""));
         assertTrue(
                 error("[{tcp: \"127.0.0.1:1\", mode: \"0600\", role: admin}]").contains("unix sockets only"));
         String unknown = error("[{unix: /a, role: admin, perms: \"0600\"}]");
         assertTrue(
-                unknown.contains("unknown key 'perms'") && unknown.contains("known keys: mode, role, tcp, tls, unix"),
+                unknown.contains("vms[0].qmpListen[0].perms: unknown key")
+                        && unknown.contains("known keys: mode, role, tcp, tls, unix"),
                 unknown);
     }
 

@@ -34,16 +34,16 @@ class TlsConfigTest {
     @Test
     void mistakesAreNamed() {
         assertTrue(error("listeners: {telnet: {port: 1, tls: {cert: s.crt}}}\nvms: [{name: a, qmp: 'unix:/a'}]\n")
-                .contains("listeners.telnet[0].tls: key is required"));
+                .contains("listeners.telnet.tls.key: expected a PEM private key file, found nothing"));
         assertTrue(error("listeners: {telnet: {port: 1, tls: {cert: a, key: b, clientAuth: require}}}\n"
                         + "vms: [{name: a, qmp: 'unix:/a'}]\n")
-                .contains("clientAuth: require needs clientCa"));
+                .contains("listeners.telnet.tls.clientCa: clientAuth require needs clientCa"));
         assertTrue(error("listeners: {telnet: {port: 1, tls: {cert: a, key: b, clientCa: c, clientAuth: maybe}}}\n"
                         + "vms: [{name: a, qmp: 'unix:/a'}]\n")
-                .contains("clientAuth must be none, optional or require, not 'maybe'"));
+                .contains("listeners.telnet.tls.clientAuth: expected one of none, optional, require, found \"maybe\""));
         assertTrue(
                 error("vms: [{name: a, qmp: 'unix:/a', qmpListen: {unix: /x, role: admin, tls: {cert: a, key: b}}}]\n")
-                        .contains("tls applies to tcp listeners only"));
+                        .contains("tls: applies to tcp listeners only"));
     }
 
     @Test

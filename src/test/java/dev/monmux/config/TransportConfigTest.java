@@ -13,7 +13,7 @@ class TransportConfigTest {
         assertEquals(TransportKind.NIO, parse("transport: nio\n").transport());
         assertEquals(TransportKind.EPOLL, parse("transport: EPOLL\n").transport());
         assertEquals(
-                "test.yaml: line 3: transport: transport must be one of auto, epoll, nio, not 'kqueue'",
+                "test.yaml: line 3, column 12: transport: expected one of auto, epoll, nio, found \"kqueue\"",
                 error("transport: kqueue\n"));
     }
 }

@@ -119,7 +119,20 @@ class MakeInstallTest {
         assertEquals(0, version.code(), version.output());
         assertTrue(version.output().matches("monmux \\d+\\.\\d+\\.\\d+\\S*\n"), version.output());
         Commands.Result check = monmux(launcher, "check-config", config.toString());
-        assertEquals(config + ": OK (2 VMs)\n", check.output());
+        if (Files.isDirectory(Path.of("/var/log/monmux")) && Files.isDirectory(Path.of("/run/qemu"))) {
+            assertEquals(config + ": OK (2 VMs)\n", check.output());
+        } else {
+            // check-config looks at this host too: the example's audit and QMP socket directories
+            // are there only where monmux is deployed; nothing else may be wrong.
+            assertEquals(2, check.code(), check.output());
+            for (String line : check.output().split("\n")) {
+                assertTrue(
+                        line.matches("monmux: " + java.util.regex.Pattern.quote(config.toString())
+                                + ": line \\d+, column \\d+: (audit\\.path|vms\\[0]\\.qmp): the directory "
+                                + "(/var/log/monmux|/run/qemu) does not exist.*"),
+                        line);
+            }
+        }
         assertEquals(2, monmux(launcher, "--no-such-option").code(), "the launcher passes on the exit code");
 
         // A second install keeps the operator's config.
