@@ -117,9 +117,10 @@ class CheckConfigErrorsTest {
             "line 5, column 17: listeners.telnet.tls.cert: cannot read " + dir.resolve("server.crt") + " (no such file)"
         });
         c.put("qmp-listener-directory-missing", new String[] {
-            "vms:\n  - name: a\n    qmp: unix:/a.qmp\n    qmpListen:\n      - unix: /no/such/dir/a.sock\n"
+            "vms:\n  - name: a\n    qmp: unix:/a.qmp\n    qmpListen:\n      - unix: /dev/null/dir/a.sock\n"
                     + "        role: viewer\n",
-            "line 5, column 15: vms[0].qmpListen[0].unix: the directory /no/such/dir does not exist"
+            "line 5, column 15: vms[0].qmpListen[0].unix: the directory /dev/null/dir does not exist and cannot be "
+                    + "created (/dev/null is not a directory)"
         });
         c.put("user-with-no-vm", new String[] {
             vm + "users:\n  - name: bob\n    password: '" + HASH + "'\n    role: operator\n    vms: [web-*, db1]\n",

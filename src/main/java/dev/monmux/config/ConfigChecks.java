@@ -200,18 +200,40 @@ public final class ConfigChecks {
     }
 
     /**
-     * The directory a socket goes in must be there. For a VM's QMP socket it is QEMU's to create,
-     * maybe after monmux started (monmux connects again until QEMU is there): {@code run} logs it.
+     * The directory a socket goes in. For a VM's QMP socket it must be there, but it is QEMU's to
+     * create, maybe after monmux started (monmux connects again until QEMU is there): {@code run}
+     * logs it. For monmux's own sockets (listeners, the control socket) monmux creates a missing
+     * directory at start ({@code /run/monmux} under systemd is made just before): it must be
+     * possible to create, below a directory that exists and may be written.
      */
-    private void directory(Socket s, boolean stopsRun) {
+    private void directory(Socket s, boolean ours) {
         Path dir = s.path().getParent();
         if (dir == null || Files.isDirectory(dir)) {
             return;
         }
-        String message = "the directory " + dir + " does not exist"
-                + (Files.exists(dir) ? " (it is not a directory)" : "")
-                + (stopsRun ? "" : " (QEMU creates the socket " + s.path() + " there)");
-        problems.add(new Problem(s.key(), message, stopsRun));
+        if (!ours) {
+            String message = "the directory " + dir + " does not exist"
+                    + (Files.exists(dir) ? " (it is not a directory)" : "")
+                    + " (QEMU creates the socket " + s.path() + " there)";
+            problems.add(new Problem(s.key(), message, false));
+            return;
+        }
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        String why = existing == null
+                ? null
+                : !Files.isDirectory(existing)
+                        ? existing + " is not a directory"
+                        : !Files.isWritable(existing) ? existing + " is not writable" : null;
+        if (existing == null || why != null) {
+            problems.add(new Problem(
+                    s.key(),
+                    "the directory " + dir + " does not exist and cannot be created"
+                            + (why == null ? "" : " (" + why + ")"),
+                    true));
+        }
     }
 
     private static Socket samePath(List<Socket> sockets, Path p) {
