@@ -264,12 +264,12 @@ public final class Monmux implements AutoCloseable, Reloader.Target {
                 sessionContext,
                 users,
                 authenticator != null,
-                config.control(),
+                () -> this.config.control(),
                 events,
                 who -> reloader.reloadFor(who).thenApply(r -> new ControlContext.Reloaded(r.ok(), r.line())),
                 UnixAccounts.system());
-        control =
-                ControlListener.bind(baseDir().resolve(config.control().socket()), ctx, transport, acceptors, workers);
+        control = ControlListener.bind(
+                baseDir().resolve(config.control().socket()), ctx, transport, acceptors, workers, config.limits());
     }
 
     private void bindListeners() {
@@ -313,6 +313,9 @@ public final class Monmux implements AutoCloseable, Reloader.Target {
         users.replace(list.stream().map(UserConfig::toUser).toList());
         for (OperatorSession s : sessions.all()) {
             s.usersReloaded(users);
+        }
+        if (control != null) {
+            control.usersReloaded();
         }
     }
 

@@ -102,7 +102,13 @@ public record ConfigDiff(
             }
         }
         return new ConfigDiff(
-                added, removed, addedL, removedL, !running.users().equals(next.users()), restartKeys(running, next));
+                added,
+                removed,
+                addedL,
+                removedL,
+                !running.users().equals(next.users())
+                        || !running.control().users().equals(next.control().users()),
+                restartKeys(running, next));
     }
 
     /**
@@ -129,7 +135,12 @@ public record ConfigDiff(
                 running.log(),
                 running.acl(),
                 running.transport(),
-                running.control());
+                // control.users applies to the next connection; the socket itself needs a restart.
+                new ControlConfig(
+                        running.control().socket(),
+                        running.control().mode(),
+                        running.control().group(),
+                        next.control().users()));
     }
 
     /** Every client listener of a config, in config order: shared first, then each VM's. */
@@ -167,7 +178,17 @@ public record ConfigDiff(
         diff(keys, "log", a.log(), b.log());
         diff(keys, "acl", a.acl(), b.acl());
         diff(keys, "transport", a.transport(), b.transport());
-        diff(keys, "control", a.control(), b.control());
+        diff(
+                keys,
+                "control",
+                List.of(
+                        Objects.toString(a.control().socket()),
+                        a.control().mode(),
+                        Objects.toString(a.control().group())),
+                List.of(
+                        Objects.toString(b.control().socket()),
+                        b.control().mode(),
+                        Objects.toString(b.control().group())));
         return keys;
     }
 

@@ -89,6 +89,12 @@ public record MonmuxConfig(
             return;
         }
         if (auth == AuthMode.NONE) {
+            if ((control.modeBits() & 0077) != 0) {
+                throw new IllegalArgumentException(
+                        "control.mode: with auth: none every client of the control socket is "
+                                + "the anonymous admin, so only monmux's Unix user and root may open it: expected \"0600\", found \""
+                                + control.mode() + "\" (for a Unix group, set auth: password and control.users)");
+            }
             if (!control.users().isEmpty()) {
                 throw new IllegalArgumentException("control.users: maps Unix users to monmux users, but auth is none "
                         + "(every client of the control socket is the anonymous admin); leave it out or set auth: "

@@ -96,11 +96,14 @@ final class ControlCommands {
                         .forEach(s -> ops.add(s.who()));
                 o.put("lock", lockHolder(vm).map(VmLock::who).orElse(null));
                 // Where QEMU's monitor socket is (a host path) is for the VM's admins only, as in .vms.
-                if (client.roleOn(vm).orElse(Role.VIEWER) == Role.ADMIN) {
-                    o.put("qmp", link.address().toString());
+                boolean admin = client.roleOn(vm).orElse(Role.VIEWER) == Role.ADMIN;
+                String address = link.address().toString();
+                if (admin) {
+                    o.put("qmp", address);
                 }
                 if (link.state() != QmpEndpoint.State.UP && link.lastError() != null) {
-                    o.put("error", link.lastError());
+                    String why = link.lastError();
+                    o.put("error", admin ? why : why.replace(address, "its QMP socket"));
                 }
             }
             ObjectNode a = answer(OK, null);
@@ -262,11 +265,12 @@ final class ControlCommands {
 
     /** Re-reads the configuration: needs role admin on every VM, as {@code .reload} does. */
     CompletableFuture<ObjectNode> reload() {
-        List<String> notAdmin = BuiltinCommands.notAdmin(ctx.sessions().vms().all(), vm -> client.roleOn(vm));
-        if (!notAdmin.isEmpty()) {
-            return done(refused("permission denied: reload needs role admin on every VM (not on "
-                    + String.join(", ", notAdmin) + ")"));
+        Optional<String> denied =
+                BuiltinCommands.reloadDenied("reload", ctx.sessions().vms().all(), client::roleOn);
+        if (denied.isPresent()) {
+            return done(refused(denied.get()));
         }
+
         return ctx.reload().reload(client.actor(null)).thenApply(r -> answer(r.ok() ? OK : ERROR, r.line() + "\n"));
     }
 

@@ -6,6 +6,7 @@ import dev.monmux.config.ControlConfig;
 import dev.monmux.session.EventFormatter;
 import dev.monmux.session.SessionContext;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * What the control socket's clients share with every other front end: the sessions' context
@@ -14,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
  * @param sessions     the operators' context: the same ACL, audit, locks and notices as telnet
  * @param users        the configured users (after reloads)
  * @param authRequired false with {@code auth: none}: every client is the anonymous admin
- * @param config       the {@code control:} section
+ * @param config       the {@code control:} section in force (its {@code users} change on reload)
  * @param events       formats event lines as the telnet prompt shows them
  * @param reload       re-reads the configuration file
  * @param accounts     names a client's uid and groups
@@ -23,7 +24,7 @@ public record ControlContext(
         SessionContext sessions,
         UserDirectory users,
         boolean authRequired,
-        ControlConfig config,
+        Supplier<ControlConfig> config,
         EventFormatter events,
         Reload reload,
         UnixAccounts accounts) {

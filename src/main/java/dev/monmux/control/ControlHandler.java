@@ -1,7 +1,6 @@
 package dev.monmux.control;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.monmux.command.ActivityListener;
 import dev.monmux.qmp.QmpJson;
 import dev.monmux.session.EventFilter;
 import dev.monmux.session.SharedVm;
@@ -13,60 +12,86 @@ import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.unix.PeerCredentials;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.timeout.ReadTimeoutException;
+import io.netty.util.AttributeKey;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One connection to the control socket: who the client is (its peer credentials, then
- * {@code control.users}), its one request, the answer, and the end of the connection. A
- * client that is not known, or whose request does not parse, gets one {@code refused} answer.
+ * {@code control.users}, decided as it connects: a stranger is answered and closed before monmux
+ * reads a byte of it), its one request, the answer, and the end of the connection.
  */
 final class ControlHandler extends SimpleChannelInboundHandler<String> {
     private static final Logger log = LoggerFactory.getLogger(ControlHandler.class);
     static final String FIRST_LINE_TIMEOUT = "first-line-timeout";
+    /** Why monmux closed the connection ({@code shutdown}); unset: the client's doing. */
+    static final AttributeKey<String> CLOSE_REASON = AttributeKey.valueOf("monmux.control.closeReason");
+
+    /** What the handler tells the listener. */
+    record Hooks(
+            Consumer<EventFollower> following,
+            Consumer<EventFollower> unfollowing,
+            Consumer<CompletableFuture<?>> inFlight,
+            ControlConnections connections) {}
 
     private final ControlContext ctx;
-    private final Consumer<EventFollower> following;
-    private final Consumer<EventFollower> unfollowing;
-    private final Consumer<CompletableFuture<?>> inFlight;
+    private final Hooks hooks;
+    private final Function<Channel, LocalPeer> peers;
     private LocalPeer peer;
+    private boolean admitted;
     private ControlClient client;
     private SharedVm vm;
     private EventFollower follower;
     private boolean requested;
+    /** Whether the audit log has this client's {@code session.open} (then it gets its close). */
+    private boolean opened;
 
-    /**
-     * @param following   told of a client that follows a VM's events (so a reload can move it)
-     * @param unfollowing told when it stops
-     * @param inFlight    told of each answer still to come (a stop waits for them)
-     */
-    ControlHandler(
-            ControlContext ctx,
-            Consumer<EventFollower> following,
-            Consumer<EventFollower> unfollowing,
-            Consumer<CompletableFuture<?>> inFlight) {
+    /** @param peers who the client of a channel is (its peer credentials), or null if unknown */
+    ControlHandler(ControlContext ctx, Hooks hooks, Function<Channel, LocalPeer> peers) {
         this.ctx = ctx;
-        this.following = following;
-        this.unfollowing = unfollowing;
-        this.inFlight = inFlight;
+        this.hooks = hooks;
+        this.peers = peers;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext c) throws Exception {
-        peer = peerOf(c.channel());
         super.channelActive(c);
+        peer = peers.apply(c.channel());
+        if (peer == null) {
+            refuse(c, "monmux cannot tell who this client is (no peer credentials)");
+            return;
+        }
+        if (!hooks.connections().admit(peer.uid())) {
+            ctx.sessions().activity().connectionRefused(ControlClient.LISTENER);
+            refuse(c, "too many control connections; try again when some have ended");
+            return;
+        }
+        admitted = true;
+        ControlIdentity.Resolved who =
+                ControlIdentity.resolve(peer, ctx.config().get(), ctx.users(), ctx.authRequired());
+        if (who.refusal() != null) {
+            ctx.sessions()
+                    .activity()
+                    .loginFailed("unknown", "unix:" + peer.describe(), ControlClient.LISTENER, who.refusal());
+            log.debug("control socket: refused {}: {}", peer.describe(), who.refusal());
+            refuse(c, who.refusal());
+            return;
+        }
+        client = new ControlClient(ctx.sessions().sessions().nextId(), peer, who.user());
     }
 
-    private LocalPeer peerOf(Channel ch) {
+    /** The client of an epoll unix channel, by the kernel's peer credentials; null for any other. */
+    static LocalPeer peerOf(Channel ch, UnixAccounts accounts) {
         if (ch instanceof EpollDomainSocketChannel e) {
             try {
                 PeerCredentials cred = e.peerCredentials();
                 int[] gids = cred.gids();
-                return ctx.accounts().peer(cred.uid(), gids.length > 0 ? gids[0] : -1);
+                return accounts.peer(cred.uid(), gids.length > 0 ? gids[0] : -1);
             } catch (IOException ex) {
                 log.warn("control socket: cannot read a client's peer credentials: {}", ex.getMessage());
             }
@@ -74,13 +99,17 @@ final class ControlHandler extends SimpleChannelInboundHandler<String> {
         return null;
     }
 
+    /** Answers {@code refused} at once and closes; nothing the client sent is read. */
+    private void refuse(ChannelHandlerContext c, String why) {
+        requested = true;
+        c.channel().config().setAutoRead(false);
+        finish(c, ControlCommands.refused(why));
+    }
+
     @Override
     protected void channelRead0(ChannelHandlerContext c, String line) {
-        if (requested) {
+        if (requested || line.isBlank()) {
             return; // one request per connection; what follows (while following events) is ignored
-        }
-        if (line.isBlank()) {
-            return;
         }
         requested = true;
         if (c.pipeline().get(FIRST_LINE_TIMEOUT) != null) {
@@ -93,22 +122,10 @@ final class ControlHandler extends SimpleChannelInboundHandler<String> {
             finish(c, ControlCommands.refused(e.getMessage()));
             return;
         }
-        if (peer == null) {
-            finish(c, ControlCommands.refused("monmux cannot tell who this client is (no peer credentials)"));
-            return;
-        }
-        ControlIdentity.Resolved who = ControlIdentity.resolve(peer, ctx.config(), ctx.users(), ctx.authRequired());
-        ActivityListener activity = ctx.sessions().activity();
-        if (who.refusal() != null) {
-            activity.loginFailed("unknown", "unix:" + peer.describe(), ControlClient.LISTENER, "not in control.users");
-            log.info("control socket: refused {}: {}", peer.describe(), who.refusal());
-            finish(c, ControlCommands.refused(who.refusal()));
-            return;
-        }
-        client = new ControlClient(ctx.sessions().sessions().nextId(), peer, who.user());
         ControlCommands commands = new ControlCommands(ctx, client, c.channel().eventLoop());
         vm = req.vm() == null ? null : commands.vm(req.vm()).orElse(null);
-        activity.sessionOpened(client.actor(vm));
+        ctx.sessions().activity().sessionOpened(client.actor(vm));
+        opened = true;
         switch (req.command()) {
             case "list" -> finish(c, commands.list());
             case "who" -> finish(c, commands.who(req.vm()));
@@ -136,14 +153,36 @@ final class ControlHandler extends SimpleChannelInboundHandler<String> {
         ObjectNode started = QmpJson.object().put("status", ControlCommands.OK).put("following", vm.name());
         c.writeAndFlush(QmpJson.encodeLine(c.alloc(), started));
         follower = new EventFollower(
-                c.channel(), vm, filter, ctx.events(), ctx.sessions().activity());
-        following.accept(follower);
+                c.channel(), vm, filter, ctx.events(), ctx.sessions().activity(), this::whyNotAllowed);
+        hooks.following().accept(follower);
         follower.start();
+        // A reload that replaced or removed the VM just now did not see this follower yet.
+        SharedVm now = ctx.sessions().vms().get(vm.name()).orElse(null);
+        if (now != vm) {
+            follower.replaced(now);
+        }
+    }
+
+    /**
+     * Whether the client may still follow {@code v}'s events (after a reload of the users): its
+     * Unix user still maps to a user, and that user still has a grant on the VM. Null if so, else
+     * why not.
+     */
+    private String whyNotAllowed(SharedVm v) {
+        ControlIdentity.Resolved who =
+                ControlIdentity.resolve(peer, ctx.config().get(), ctx.users(), ctx.authRequired());
+        if (who.refusal() != null) {
+            return who.refusal();
+        }
+        if (who.user().roleOn(v.name()).isEmpty()) {
+            return "user '" + who.user().name() + "' no longer has access to VM '" + v.name() + "'";
+        }
+        return null;
     }
 
     private void finish(ChannelHandlerContext c, CompletableFuture<ObjectNode> answer) {
         if (!answer.isDone()) {
-            inFlight.accept(answer);
+            hooks.inFlight().accept(answer);
         }
         answer.whenComplete((a, err) -> {
             ObjectNode o = a;
@@ -164,10 +203,14 @@ final class ControlHandler extends SimpleChannelInboundHandler<String> {
     public void channelInactive(ChannelHandlerContext c) throws Exception {
         if (follower != null) {
             follower.stop();
-            unfollowing.accept(follower);
+            hooks.unfollowing().accept(follower);
         }
-        if (client != null) {
-            ctx.sessions().activity().sessionClosed(client.actor(vm), "client");
+        if (opened) {
+            String reason = c.channel().attr(CLOSE_REASON).get();
+            ctx.sessions().activity().sessionClosed(client.actor(vm), reason == null ? "client" : reason);
+        }
+        if (admitted) {
+            hooks.connections().release(peer.uid());
         }
         super.channelInactive(c);
     }
@@ -175,12 +218,11 @@ final class ControlHandler extends SimpleChannelInboundHandler<String> {
     @Override
     public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
         if (cause instanceof TooLongFrameException && !requested) {
-            requested = true;
-            finish(c, ControlCommands.refused("the request is too long"));
+            refuse(c, "the request is too long");
             return;
         }
-        if (cause instanceof ReadTimeoutException) {
-            finish(c, ControlCommands.refused("no request within 30 seconds"));
+        if (cause instanceof ReadTimeoutException && !requested) {
+            refuse(c, "no request within " + ControlListener.FIRST_LINE_SECONDS + " seconds");
             return;
         }
         log.debug(

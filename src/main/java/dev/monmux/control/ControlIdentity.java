@@ -25,7 +25,10 @@ final class ControlIdentity {
         if (entry.isEmpty()) {
             return new Resolved(
                     null,
-                    "Unix user " + (peer.name() == null ? "with uid " + peer.uid() : "'" + peer.name() + "'")
+                    "Unix user "
+                            + (peer.name() == null
+                                    ? "with uid " + Integer.toUnsignedString(peer.uid())
+                                    : "'" + peer.name() + "'")
                             + " is not in control.users (nor any of its groups)");
         }
         Optional<User> user = users.get(entry.get().getValue());

@@ -1,5 +1,6 @@
 package dev.monmux.control;
 
+import dev.monmux.config.LimitsConfig;
 import dev.monmux.net.Transport;
 import dev.monmux.net.UnixSocketFiles;
 import dev.monmux.session.SharedVm;
@@ -32,11 +33,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class ControlListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControlListener.class);
-    /** A request is one line; a QMP command in it is bounded as QEMU bounds one (1 MiB). */
-    private static final int MAX_REQUEST_BYTES = 2 << 20;
+    /** A request is one line; a QMP command in it is bounded as QEMU bounds one (1 MiB), plus the rest. */
+    private static final int MAX_REQUEST_BYTES = (1 << 20) + (64 << 10);
+    /** How long a client may take to send its request. */
+    static final int FIRST_LINE_SECONDS = 10;
 
     private final Path path;
     private final ControlContext ctx;
+    private final ControlConnections connections;
     private final ChannelGroup clients = new DefaultChannelGroup("control-clients", GlobalEventExecutor.INSTANCE);
     private final Set<EventFollower> followers = ConcurrentHashMap.newKeySet();
     /** The answers still to come (a {@code monmux ctl hmp} waiting for QEMU, say). */
@@ -44,20 +48,26 @@ public final class ControlListener implements AutoCloseable {
 
     private Channel channel;
 
-    private ControlListener(Path path, ControlContext ctx) {
+    private ControlListener(Path path, ControlContext ctx, LimitsConfig limits) {
         this.path = path;
         this.ctx = ctx;
+        this.connections = new ControlConnections(limits.maxClients(), limits.maxClientsPerAddress());
     }
 
     /** Binds the socket at {@code path}; fails with a one-line reason. */
     public static ControlListener bind(
-            Path path, ControlContext ctx, Transport transport, EventLoopGroup acceptors, EventLoopGroup workers) {
+            Path path,
+            ControlContext ctx,
+            Transport transport,
+            EventLoopGroup acceptors,
+            EventLoopGroup workers,
+            LimitsConfig limits) {
         if (!transport.peerCredentials()) {
             throw new IllegalStateException("control.socket: needs the epoll transport to know who connects "
                     + "(its peer credentials), but the transport is " + transport.label()
                     + "; set transport: epoll (or auto, where epoll loads) or leave control.socket out");
         }
-        ControlListener l = new ControlListener(path.toAbsolutePath(), ctx);
+        ControlListener l = new ControlListener(path.toAbsolutePath(), ctx, limits);
         l.start(transport, acceptors, workers);
         return l;
     }
@@ -73,18 +83,25 @@ public final class ControlListener implements AutoCloseable {
                         clients.add(ch);
                         ch.pipeline()
                                 .addLast(
-                                        ControlHandler.FIRST_LINE_TIMEOUT, new ReadTimeoutHandler(30, TimeUnit.SECONDS))
+                                        ControlHandler.FIRST_LINE_TIMEOUT,
+                                        new ReadTimeoutHandler(FIRST_LINE_SECONDS, TimeUnit.SECONDS))
                                 .addLast(new LineBasedFrameDecoder(MAX_REQUEST_BYTES, true, true))
                                 .addLast(new StringDecoder(StandardCharsets.UTF_8))
                                 .addLast(new ControlHandler(
-                                        ctx, followers::add, followers::remove, ControlListener.this::track));
+                                        ctx,
+                                        new ControlHandler.Hooks(
+                                                followers::add,
+                                                followers::remove,
+                                                ControlListener.this::track,
+                                                connections),
+                                        c -> ControlHandler.peerOf(c, ctx.accounts())));
                     }
                 });
         try {
             channel = UnixSocketFiles.bind(
                     path,
-                    UnixSocketFiles.permissions(ctx.config().modeBits()),
-                    ctx.config().group(),
+                    UnixSocketFiles.permissions(ctx.config().get().modeBits()),
+                    ctx.config().get().group(),
                     at -> b.bind(transport.unix(at)).sync().channel(),
                     Channel::close);
         } catch (Exception e) {
@@ -93,7 +110,7 @@ public final class ControlListener implements AutoCloseable {
                             + (e.getMessage() == null ? e.toString() : e.getMessage()),
                     e);
         }
-        log.info("control socket on {} (mode {})", path, ctx.config().mode());
+        log.info("control socket on {} (mode {})", path, ctx.config().get().mode());
     }
 
     /** A reload gave the VM a new link ({@code fresh}) or removed it (null): its followers are told. */
@@ -114,6 +131,13 @@ public final class ControlListener implements AutoCloseable {
     public CompletableFuture<Void> drain() {
         return CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new))
                 .handle((r, e) -> null);
+    }
+
+    /** The users or control.users were reloaded: each follower is checked again. */
+    public void usersReloaded() {
+        for (EventFollower f : followers) {
+            f.usersReloaded();
+        }
     }
 
     /** How many clients follow a VM's events now. */
@@ -137,6 +161,7 @@ public final class ControlListener implements AutoCloseable {
     @Override
     public void close() {
         stopListening();
+        clients.forEach(ch -> ch.attr(ControlHandler.CLOSE_REASON).set("shutdown"));
         clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
 }

@@ -1,6 +1,9 @@
 package dev.monmux.control;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.monmux.qmp.QmpJson;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -9,7 +12,8 @@ import java.util.Set;
 
 /**
  * One request of a control socket client: a JSON object on one line, such as
- * {@code {"command":"hmp","vm":"web1","line":"info status"}}.
+ * {@code {"command":"hmp","vm":"web1","line":"info status"}}. Read strictly: a key given twice or
+ * a member of the wrong type is an error, never a guess.
  *
  * @param command {@code list}, {@code who}, {@code hmp}, {@code qmp}, {@code events} or {@code reload}
  * @param vm      the VM (who: optional; hmp, qmp, events: required)
@@ -19,36 +23,61 @@ import java.util.Set;
  */
 record ControlRequest(String command, String vm, String line, String qmp, List<String> events) {
     static final Set<String> COMMANDS = Set.of("list", "who", "hmp", "qmp", "events", "reload");
+    private static final ObjectReader READER =
+            QmpJson.MAPPER.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     /** The request, or an {@link IllegalArgumentException} saying in one line what is wrong. */
     static ControlRequest parse(String text) {
         JsonNode n;
         try {
-            n = QmpJson.MAPPER.readTree(text);
+            n = READER.readTree(text);
+        } catch (JsonParseException e) {
+            String m = String.valueOf(e.getOriginalMessage());
+            if (m.startsWith("Duplicate field '")) {
+                String field = m.substring("Duplicate field '".length(), m.indexOf('\'', "Duplicate field '".length()));
+                throw new IllegalArgumentException("the request has '" + field + "' twice");
+            }
+            throw new IllegalArgumentException("the request is not JSON");
         } catch (IOException e) {
             throw new IllegalArgumentException("the request is not JSON");
         }
         if (n == null || !n.isObject()) {
             throw new IllegalArgumentException("the request is not a JSON object");
         }
-        String command = n.path("command").asText("");
-        if (!COMMANDS.contains(command)) {
+        String command = text(n, "command");
+        if (!COMMANDS.contains(String.valueOf(command))) {
             throw new IllegalArgumentException(
-                    "unknown command '" + command + "' (list, who, hmp, qmp, events, reload)");
+                    "unknown command '" + (command == null ? "" : command) + "' (list, who, hmp, qmp, events, reload)");
         }
         String vm = text(n, "vm");
         if (vm == null && Set.of("hmp", "qmp", "events").contains(command)) {
             throw new IllegalArgumentException(command + " needs a VM");
         }
         List<String> events = new ArrayList<>();
-        for (JsonNode e : n.path("events")) {
-            events.add(e.asText());
+        JsonNode list = n.get("events");
+        if (list != null && !list.isNull()) {
+            if (!list.isArray()) {
+                throw new IllegalArgumentException("'events' must be a list of strings");
+            }
+            for (JsonNode e : list) {
+                if (!e.isTextual()) {
+                    throw new IllegalArgumentException("'events' must be a list of strings");
+                }
+                events.add(e.asText());
+            }
         }
         return new ControlRequest(command, vm, text(n, "line"), text(n, "qmp"), List.copyOf(events));
     }
 
+    /** A string member, or null when absent; any other type is an error. */
     private static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
-        return v == null || v.isNull() ? null : v.asText();
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new IllegalArgumentException("'" + field + "' must be a string");
+        }
+        return v.asText();
     }
 }

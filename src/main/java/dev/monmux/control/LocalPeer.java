@@ -18,6 +18,6 @@ public record LocalPeer(int uid, int gid, String name, Set<String> groups) {
 
     /** {@code alice(uid 1000)}, as the audit log and the log name the client. */
     public String describe() {
-        return (name == null ? "?" : name) + "(uid " + uid + ")";
+        return (name == null ? "?" : name) + "(uid " + Integer.toUnsignedString(uid) + ")";
     }
 }

@@ -30,9 +30,11 @@ public final class UnixAccounts {
 
     /** Names the client with {@code uid} and primary group {@code gid}. */
     public LocalPeer peer(int uid, int gid) {
+        String uidText = Integer.toUnsignedString(uid);
+        String gidText = Integer.toUnsignedString(gid);
         String name = null;
         for (String[] f : entries(passwd)) {
-            if (f.length >= 4 && f[2].equals(Integer.toString(uid))) {
+            if (f.length >= 4 && f[2].equals(uidText)) {
                 name = f[0];
                 break;
             }
@@ -42,7 +44,7 @@ public final class UnixAccounts {
             if (f.length < 3) {
                 continue;
             }
-            if (f[2].equals(Integer.toString(gid))) {
+            if (f[2].equals(gidText)) {
                 groups.add(f[0]);
             } else if (name != null && f.length >= 4 && List.of(f[3].split(",")).contains(name)) {
                 groups.add(f[0]);

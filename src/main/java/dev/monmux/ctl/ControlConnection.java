@@ -49,6 +49,9 @@ final class ControlConnection implements AutoCloseable {
             return at + "no such socket (is monmux running with control.socket set? --socket PATH or "
                     + "MONMUX_CONTROL_SOCKET names another)";
         }
+        if (Files.isDirectory(socket) || Files.isRegularFile(socket)) {
+            return at + "it is a " + (Files.isDirectory(socket) ? "directory" : "file") + ", not a socket";
+        }
         if (e instanceof AccessDeniedException || String.valueOf(e.getMessage()).contains("ermission denied")) {
             return at + "permission denied (run as monmux's Unix user or root, or see control.mode in the config)";
         }

@@ -22,7 +22,7 @@ public final class Ctl {
     public static final int ERROR = 1;
     /** monmux refused: bad usage, no such VM, no access, a lock. */
     public static final int REFUSED = 2;
-    /** The VM is down, or did not answer in time. */
+    /** The VM is down, or did not answer in time; or monmux closed the connection before answering. */
     public static final int DOWN = 3;
     /** monmux cannot be reached (not running, wrong socket, no permission on it). */
     public static final int UNREACHABLE = 4;
@@ -47,8 +47,8 @@ public final class Ctl {
             "  -s, --socket PATH            the control socket (default: $" + SOCKET_ENV + ", else " + DEFAULT_SOCKET
                     + ")",
             "",
-            "Exit codes: 0 ok; 1 QEMU error (reload: not reloaded); 2 refused or bad usage; 3 VM down;",
-            "            4 monmux cannot be reached",
+            "Exit codes: 0 ok; 1 QEMU error (reload: the file did not validate or apply); 2 refused or bad",
+            "            usage; 3 VM down, no answer in time, or the stream ended; 4 monmux cannot be reached",
             "");
 
     private Ctl() {}
@@ -127,8 +127,13 @@ public final class Ctl {
             throws IOException {
         JsonNode a = c.next();
         if (a == null) {
-            err.println("monmux ctl: monmux closed the connection without an answer (is it stopping?)");
-            return UNREACHABLE;
+            // The request was sent: a command may have reached QEMU. Not "unreachable", which
+            // a script may retry safely; as "down": the answer did not come.
+            err.println("monmux ctl: monmux closed the connection before answering (is it stopping?); "
+                    + (req.command().equals("hmp") || req.command().equals("qmp")
+                            ? "the command may or may not have run"
+                            : "try again"));
+            return DOWN;
         }
         String status = a.path("status").asText();
         if (!status.equals("ok") && !status.equals("error")) {
@@ -153,8 +158,8 @@ public final class Ctl {
             throws IOException {
         JsonNode first = c.next();
         if (first == null) {
-            err.println("monmux ctl: monmux closed the connection without an answer (is it stopping?)");
-            return UNREACHABLE;
+            err.println("monmux ctl: monmux closed the connection before answering (is it stopping?)");
+            return DOWN;
         }
         if (!first.path("status").asText().equals("ok")) {
             err.println("monmux ctl: " + first.path("error").asText("refused"));

@@ -1,6 +1,7 @@
 package dev.monmux.net;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -27,29 +28,35 @@ public final class UnixSocketFiles {
 
     /**
      * Readies {@code path} for a bind: its directory is created if missing; a socket file left by
-     * a process that died is removed; one that still answers belongs to a running process
-     * (another monmux?) and is left alone, and so is anything that is not a socket: the bind
-     * fails with a one-line reason.
+     * a process that died (a connection to it is refused) is removed. Anything else is left alone
+     * and the bind fails with a one-line reason: a file that is not a socket (a FIFO, a device, a
+     * typo naming {@code /dev/null}), a socket that answers (another monmux?), one monmux may not
+     * connect to (someone else's).
      */
     public static void prepare(Path path) throws IOException {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(path.getParent());
             return;
         }
-        if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
-                || Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)
-                || Files.isSymbolicLink(path)) {
+        int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        if ((mode & S_IFMT) != S_IFSOCK) {
             throw new IOException(path + " exists and is not a socket");
         }
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             probe.connect(UnixDomainSocketAddress.of(path));
-        } catch (IOException e) {
+        } catch (ConnectException e) {
             log.info("removing stale socket {}", path);
             Files.deleteIfExists(path);
             return;
+        } catch (IOException e) {
+            throw new IOException(
+                    path + " is a socket monmux cannot check (" + e.getMessage() + "); remove it if it is stale", e);
         }
         throw new IOException(path + " is in use by another process");
     }
+
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
 
     /** Binds a socket at the path it is given (a Netty bind, say) and returns what it bound. */
     @FunctionalInterface

@@ -67,24 +67,36 @@ public final class BuiltinCommands {
         if (w.length != 1) {
             return CompletableFuture.completedFuture("Error: usage: .reload\r\n");
         }
-        List<String> notAdmin = notAdmin(s.context().vms().all(), s::roleOn);
-        if (!notAdmin.isEmpty()) {
-            return CompletableFuture.completedFuture(
-                    "permission denied: '.reload' needs role admin on every VM (not on " + String.join(", ", notAdmin)
-                            + ")\r\n");
+        Optional<String> denied = reloadDenied("'.reload'", s.context().vms().all(), s::roleOn);
+        if (denied.isPresent()) {
+            return CompletableFuture.completedFuture(denied.get() + "\r\n");
         }
         return reloader.reload(s.actor()).thenApply(text -> text + "\r\n");
     }
 
     /**
-     * The VMs on which {@code roleOn} is not admin: a reload changes every VM's settings and
-     * users, so it takes an admin of every VM ({@code .reload}, {@code monmux ctl reload}).
+     * Why {@code what} (a reload) is refused, if it is: it changes every VM's settings and users,
+     * so it takes an admin of every VM ({@code .reload}, {@code monmux ctl reload}). The refusal
+     * names only VMs the user can see: a VM without a grant is not to be learnt of this way.
      */
-    public static List<String> notAdmin(Collection<SharedVm> vms, Function<SharedVm, Optional<Role>> roleOn) {
-        return vms.stream()
-                .filter(vm -> !roleOn.apply(vm).map(r -> r.atLeast(Role.ADMIN)).orElse(false))
-                .map(SharedVm::name)
-                .toList();
+    public static Optional<String> reloadDenied(
+            String what, Collection<SharedVm> vms, Function<SharedVm, Optional<Role>> roleOn) {
+        List<String> visible = new ArrayList<>();
+        boolean denied = false;
+        for (SharedVm vm : vms) {
+            Optional<Role> r = roleOn.apply(vm);
+            if (r.map(x -> !x.atLeast(Role.ADMIN)).orElse(true)) {
+                denied = true;
+                if (r.isPresent()) {
+                    visible.add(vm.name());
+                }
+            }
+        }
+        if (!denied) {
+            return Optional.empty();
+        }
+        return Optional.of("permission denied: " + what + " needs role admin on every VM"
+                + (visible.isEmpty() ? "" : " (not on " + String.join(", ", visible) + ")"));
     }
 
     /** Runs {@code line} (which starts with '.') and returns its output. */

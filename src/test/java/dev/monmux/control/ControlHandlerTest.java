@@ -2,40 +2,85 @@ package dev.monmux.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.monmux.auth.PasswordHash;
+import dev.monmux.auth.Role;
+import dev.monmux.auth.User;
 import dev.monmux.auth.UserDirectory;
+import dev.monmux.auth.VmGlob;
+import dev.monmux.command.ActivityListener;
+import dev.monmux.command.CommandGate;
+import dev.monmux.command.CommandObserver;
+import dev.monmux.command.FallbackHmpPlanner;
+import dev.monmux.command.HmpPlanners;
+import dev.monmux.command.QmpRequestPlanner;
 import dev.monmux.config.ControlConfig;
 import dev.monmux.qmp.QmpJson;
+import dev.monmux.session.Access;
+import dev.monmux.session.BuiltinCommands;
 import dev.monmux.session.EventFormatter;
+import dev.monmux.session.SessionContext;
+import dev.monmux.session.SessionRegistry;
+import dev.monmux.session.VmDirectory;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/** The control socket's handler on its own: what a client that is not understood is told. */
+/** The control socket's handler on its own: who is served, and what a client not understood is told. */
 class ControlHandlerTest {
-    private static EmbeddedChannel channel() {
+    private static final LocalPeer BOB = new LocalPeer(1001, 1001, "bob", Set.of("bob"));
+    private final List<String> failedLogins = new ArrayList<>();
+    private final ControlConnections connections = new ControlConnections(10, 2);
+
+    private EmbeddedChannel channel(LocalPeer peer, boolean authRequired) {
+        ActivityListener activity = new ActivityListener() {
+            @Override
+            public void loginFailed(String user, String remote, String listener, String reason) {
+                failedLogins.add(remote + " " + listener + ": " + reason);
+            }
+        };
+        SessionContext sessions = new SessionContext(
+                new VmDirectory(),
+                new SessionRegistry(),
+                new BuiltinCommands(),
+                HmpPlanners.fixed(new FallbackHmpPlanner()),
+                new QmpRequestPlanner(new FallbackHmpPlanner()),
+                CommandGate.OPEN,
+                CommandObserver.NONE,
+                activity,
+                8,
+                100,
+                Access.open(),
+                "0");
+        UserDirectory users = new UserDirectory(List.of(new User(
+                "alice", Role.OPERATOR, List.of(VmGlob.of("*")), PasswordHash.create("pw".toCharArray(), 1000))));
         ControlContext ctx = new ControlContext(
-                null,
-                new UserDirectory(List.of()),
-                false,
-                ControlConfig.defaults(),
+                sessions,
+                users,
+                authRequired,
+                () -> new ControlConfig("/x.sock", null, null, Map.of("carol", "alice")),
                 new EventFormatter(ZoneId.of("UTC")),
                 who -> CompletableFuture.completedFuture(new ControlContext.Reloaded(true, "")),
                 UnixAccounts.system());
         return new EmbeddedChannel(
                 new LineBasedFrameDecoder(64, true, true),
                 new StringDecoder(StandardCharsets.UTF_8),
-                new ControlHandler(ctx, f -> {}, f -> {}, f -> {}));
+                new ControlHandler(ctx, new ControlHandler.Hooks(f -> {}, f -> {}, f -> {}, connections), ch -> peer));
     }
 
     private static JsonNode answer(EmbeddedChannel ch) throws Exception {
+        ch.runPendingTasks();
         ByteBuf b = ch.readOutbound();
         try {
             return QmpJson.MAPPER.readTree(b.toString(StandardCharsets.UTF_8));
@@ -50,39 +95,69 @@ class ControlHandlerTest {
 
     @Test
     void aRequestThatIsNotJsonGetsOneRefusalAndTheConnectionCloses() throws Exception {
-        EmbeddedChannel ch = channel();
+        EmbeddedChannel ch = channel(BOB, false);
         send(ch, "hello\n");
         JsonNode a = answer(ch);
         assertEquals("refused", a.path("status").asText());
         assertEquals("the request is not JSON", a.path("error").asText());
-        ch.runPendingTasks();
         assertFalse(ch.isOpen());
     }
 
     @Test
-    void unknownCommandsAndMissingVmsAreNamed() throws Exception {
-        EmbeddedChannel ch = channel();
-        send(ch, "{\"command\":\"format-disk\"}\n");
+    void requestsAreReadStrictly() throws Exception {
+        for (String[] c : new String[][] {
+            {"{\"command\":\"format-disk\"}", "unknown command 'format-disk' (list, who, hmp, qmp, events, reload)"},
+            {"{\"command\":\"hmp\",\"line\":\"stop\"}", "hmp needs a VM"},
+            {"{\"command\":\"list\",\"command\":\"reload\"}", "the request has 'command' twice"},
+            {"{\"command\":\"hmp\",\"vm\":{},\"line\":\"x\"}", "'vm' must be a string"},
+            {"{\"command\":\"events\",\"vm\":\"a\",\"events\":\"STOP\"}", "'events' must be a list of strings"},
+        }) {
+            EmbeddedChannel ch = channel(BOB, false);
+            send(ch, c[0] + "\n");
+            assertEquals(c[1], answer(ch).path("error").asText(), c[0]);
+        }
+    }
+
+    @Test
+    void aStrangerIsRefusedAsItConnectsBeforeAnythingIsRead() throws Exception {
+        EmbeddedChannel ch = channel(BOB, true);
         assertEquals(
-                "unknown command 'format-disk' (list, who, hmp, qmp, events, reload)",
+                "Unix user 'bob' is not in control.users (nor any of its groups)",
                 answer(ch).path("error").asText());
-        EmbeddedChannel ch2 = channel();
-        send(ch2, "{\"command\":\"hmp\",\"line\":\"stop\"}\n");
-        assertEquals("hmp needs a VM", answer(ch2).path("error").asText());
+        assertFalse(ch.config().isAutoRead(), "nothing more is read from it");
+        assertEquals(
+                List.of("unix:bob(uid 1001) control: Unix user 'bob' is not in control.users (nor any of its groups)"),
+                failedLogins);
     }
 
     @Test
     void aClientWithoutPeerCredentialsIsNotServed() throws Exception {
-        EmbeddedChannel ch = channel(); // an embedded channel has none, as NIO's unix channel has none
-        send(ch, "{\"command\":\"list\"}\n");
+        EmbeddedChannel ch = channel(null, false); // NIO's unix channel has none, nor has an embedded one
         assertEquals(
                 "monmux cannot tell who this client is (no peer credentials)",
                 answer(ch).path("error").asText());
     }
 
     @Test
+    void oneUnixUserMayHoldOnlySoManyConnections() throws Exception {
+        EmbeddedChannel a = channel(BOB, false);
+        EmbeddedChannel b = channel(BOB, false);
+        a.runPendingTasks();
+        assertNull(a.readOutbound(), "served");
+        assertNull(b.readOutbound(), "served");
+        EmbeddedChannel c = channel(BOB, false);
+        assertEquals(
+                "too many control connections; try again when some have ended",
+                answer(c).path("error").asText());
+        a.close();
+        EmbeddedChannel d = channel(BOB, false);
+        d.runPendingTasks();
+        assertNull(d.readOutbound(), "a closed connection gives its place back");
+    }
+
+    @Test
     void anOverlongRequestIsRefused() throws Exception {
-        EmbeddedChannel ch = channel();
+        EmbeddedChannel ch = channel(BOB, false);
         send(ch, "{\"command\":\"hmp\",\"vm\":\"x\",\"line\":\"" + "a".repeat(100) + "\"}\n");
         assertEquals("the request is too long", answer(ch).path("error").asText());
     }

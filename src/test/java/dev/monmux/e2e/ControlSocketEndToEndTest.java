@@ -312,6 +312,47 @@ class ControlSocketEndToEndTest {
     }
 
     @Test
+    void aReloadOfTheUsersReachesFollowersAndControlUsersApplyAtOnce() throws Exception {
+        Path dir = Files.createTempDirectory("monmux-ctl");
+        Path socket = dir.resolve("control.sock");
+        try (QemuProcess qemu = QemuProcess.start()) {
+            Path file = dir.resolve("monmux.yaml");
+            Files.writeString(file, config(dir, qemu, ME + ": vera") + "metrics: {port: 0}\n");
+            try (MonmuxFixture mx = MonmuxFixture.startFile(file)) {
+                awaitVm1(mx);
+                CompletableFuture<Run> events = CompletableFuture.supplyAsync(() -> ctl(socket, "events", "vm1"));
+                awaitFollowers(mx, 1);
+                // vera loses vm1: her event stream ends, she is told why.
+                Files.writeString(
+                        file,
+                        config(dir, qemu, ME + ": vera")
+                                        .replace("role: viewer, vms: [vm1]", "role: viewer, vms: [dead]")
+                                + "metrics: {port: 0}\n");
+                assertTrue(mx.reload().ok());
+                Run followed = events.get(20, TimeUnit.SECONDS);
+                assertEquals(3, followed.code());
+                assertTrue(
+                        followed.err().contains("monmux ctl: user 'vera' no longer has access to VM 'vm1'\n"),
+                        followed.err());
+                assertEquals(2, ctl(socket, "hmp", "vm1", "info status").code());
+
+                // control.users is reloaded too: the same Unix user is carol now, at once;
+                // and vera, no longer named by it, may be deleted in the same reload.
+                Files.writeString(
+                        file,
+                        config(dir, qemu, ME + ": carol").replaceFirst("  - \\{name: vera, [^\\n]*\\n", "")
+                                + "metrics: {port: 0}\n");
+                dev.monmux.Reloader.Result reload = mx.reload(); // vera may not; the host's admin may
+                assertTrue(reload.ok(), reload.detail());
+                assertTrue(reload.detail().contains("users updated"), reload.detail());
+                JsonNode vms = JSON.readTree(ctl(socket, "list", "--json").out());
+                assertEquals(2, vms.size(), "carol sees both VMs");
+                assertTrue(vms.get(0).has("qmp"), "as an admin");
+            }
+        }
+    }
+
+    @Test
     void aUnixUserNotInControlUsersIsRefusedAndAGroupMapsToo() throws Exception {
         Path dir = Files.createTempDirectory("monmux-ctl");
         Path socket = dir.resolve("control.sock");
@@ -345,9 +386,11 @@ class ControlSocketEndToEndTest {
         String yaml = """
                 listeners: {telnet: {port: 0}}
                 vms: [{name: vm1, qmp: 'unix:%s/q.sock'}]
-                control: {socket: '%s/control.sock', mode: '0660', group: %s}
+                users: [{name: carol, password: '%s', role: admin}]
+                control: {socket: '%s/control.sock', mode: '0660', group: %s, users: {%s: carol}}
                 """;
-        try (MonmuxFixture mx = MonmuxFixture.start(yaml.formatted(dir, dir, myGroup))) {
+        String hash = hash("carol-pw");
+        try (MonmuxFixture mx = MonmuxFixture.start(yaml.formatted(dir, hash, dir, myGroup, ME))) {
             Path socket = dir.resolve("control.sock");
             assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
             assertEquals(myGroup, Files.getAttribute(socket, "posix:group").toString());
@@ -360,7 +403,8 @@ class ControlSocketEndToEndTest {
             assertEquals(0, ctl(socket, "list").code(), "answers at its place");
         }
         IllegalStateException e = assertThrows(
-                IllegalStateException.class, () -> MonmuxFixture.start(yaml.formatted(dir, dir, "no-such-group-xyz")));
+                IllegalStateException.class,
+                () -> MonmuxFixture.start(yaml.formatted(dir, hash, dir, "no-such-group-xyz", ME)));
         assertEquals(
                 "control.socket: cannot listen on " + dir.resolve("control.sock")
                         + ": there is no Unix group 'no-such-group-xyz'",
