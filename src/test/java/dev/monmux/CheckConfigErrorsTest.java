@@ -6,11 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.monmux.auth.PasswordHash;
 import dev.monmux.config.ConfigLoader;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -42,23 +38,13 @@ class CheckConfigErrorsTest {
 
     private String vm;
 
-    private record Run(int code, String out, String err) {}
-
     @BeforeEach
     void setUp() {
         vm = "vms: [{name: a, qmp: 'unix:" + dir.resolve("a.qmp") + "'}]\n";
     }
 
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(
-                List.of(args),
-                new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8),
-                "info");
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(String... args) {
+        return CliRun.monmux("info", args);
     }
 
     /** Each invalid config (its file name, its text) and the line check-config prints after "monmux: FILE: ". */
@@ -183,7 +169,7 @@ class CheckConfigErrorsTest {
         for (Map.Entry<String, String[]> c : cases().entrySet()) {
             Path file = dir.resolve(c.getKey() + ".yaml");
             Files.writeString(file, c.getValue()[0]);
-            Run r = run("check-config", file.toString());
+            CliRun r = run("check-config", file.toString());
             String expected = "monmux: " + file + ": " + c.getValue()[1] + "\n";
             assertEquals(expected, r.err(), c.getKey());
             assertEquals("", r.out(), c.getKey());
@@ -202,7 +188,7 @@ class CheckConfigErrorsTest {
     void runRefusesWhatCheckConfigRefuses() throws IOException {
         Path file = dir.resolve("clash.yaml");
         Files.writeString(file, "listeners:\n  telnet: {port: 5000}\nmetrics:\n  port: 5000\n" + vm);
-        Run r = run("run", "--config", file.toString());
+        CliRun r = run("run", "--config", file.toString());
         assertEquals(2, r.code(), r.err());
         assertEquals(run("check-config", file.toString()).err(), r.err());
     }
@@ -231,7 +217,7 @@ class CheckConfigErrorsTest {
                         + "    qmpListen:\n      - {tcp: '127.0.0.1:0', role: admin}\n"
                         + "      - {unix: " + dir.resolve("a.sock") + ", role: admin}\n"
                         + "metrics: {port: 0}\ncontrol: {socket: control.sock, users: {}}\n");
-        Run r = run("check-config", file.toString());
+        CliRun r = run("check-config", file.toString());
         assertEquals("", r.err());
         assertEquals(0, r.code());
     }

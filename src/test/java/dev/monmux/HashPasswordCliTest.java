@@ -5,31 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.monmux.auth.PasswordHash;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code monmux hash-password}: a password in, a hash out that the config accepts and that matches it. */
 class HashPasswordCliTest {
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String stdin, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(
-                List.of(args),
-                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(String stdin, String... args) {
+        return CliRun.capture(stdin, (in, out, err) -> Main.run(List.of(args), in, out, err));
     }
 
     @Test
     void hashFromStdinRoundTrips() {
-        Run r = run("correct horse \u00e9\n", "hash-password", "--iterations", "1000");
+        CliRun r = run("correct horse \u00e9\n", "hash-password", "--iterations", "1000");
         assertEquals(0, r.code(), r.err());
         String line = r.out().strip();
         assertTrue(line.startsWith("pbkdf2-sha256$1000$"), line);
@@ -41,7 +28,7 @@ class HashPasswordCliTest {
 
     @Test
     void defaultIterationsAreTheRecommendedOnes() {
-        Run r = run("pw\r\n", "hash-password");
+        CliRun r = run("pw\r\n", "hash-password");
         assertEquals(0, r.code(), r.err());
         PasswordHash h = PasswordHash.parse(r.out().strip());
         assertEquals(PasswordHash.DEFAULT_ITERATIONS, h.iterations());

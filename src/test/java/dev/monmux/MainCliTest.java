@@ -6,13 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.monmux.config.LogConfig;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,31 +19,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The command line: help, version, check-config, run's options and its exit codes (0, 1, 2). */
 class MainCliTest {
-    private record Run(int code, String out, String err) {}
-
     @TempDir
     Path dir;
 
-    private static Run runWithEnv(String env, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(
-                List.of(args),
-                new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8),
-                env);
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun runWithEnv(String env, String... args) {
+        return CliRun.monmux(env, args);
     }
 
-    private static Run run(String... args) {
+    private static CliRun run(String... args) {
         return runWithEnv(null, args);
     }
 
     @Test
     void helpHasUsageCommandsOptionsEnvironmentAndExitCodes() {
         for (String h : List.of("--help", "-h", "help")) {
-            Run r = run(h);
+            CliRun r = run(h);
             assertEquals(0, r.code(), h);
             assertEquals("", r.err(), h);
             assertTrue(r.out().startsWith("Usage: monmux run --config FILE [--log-level LEVEL]\n"), r.out());
@@ -70,7 +56,7 @@ class MainCliTest {
                 assertTrue(line.length() <= 100, "help lines fit a terminal: " + line);
             }
         }
-        Run none = run();
+        CliRun none = run();
         assertEquals(2, none.code());
         assertEquals("", none.out());
         assertTrue(none.err().startsWith("Usage: monmux"), "no arguments: the help on stderr");
@@ -80,7 +66,7 @@ class MainCliTest {
     @Test
     void versionPrintsTheProjectVersion() {
         for (String v : List.of("version", "--version", "-V")) {
-            Run r = run(v);
+            CliRun r = run(v);
             assertEquals(0, r.code());
             assertEquals("monmux " + Version.get() + "\n", r.out());
         }
@@ -90,7 +76,7 @@ class MainCliTest {
 
     @Test
     void unknownCommandsAndOptionsAreUsageErrors() {
-        Run r = run("start");
+        CliRun r = run("start");
         assertEquals(2, r.code());
         assertEquals("monmux: unknown command 'start' (see monmux --help)\n", r.err());
         assertEquals(
@@ -143,7 +129,7 @@ class MainCliTest {
         assertTrue(files.contains(dir.resolve("monmux.yaml").toString()), files.toString());
         List<String> args = new ArrayList<>(List.of("check-config"));
         args.addAll(files);
-        Run r = run(args.toArray(String[]::new));
+        CliRun r = run(args.toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
         assertEquals("", r.err());
         for (String f : files) {
@@ -164,7 +150,7 @@ class MainCliTest {
         Files.writeString(typo, "vms:\n  - name: a\n    qmp: unix:/x\n    telnetport: 4501\n");
         Path level = dir.resolve("level.yaml");
         Files.writeString(level, "vms: [{name: a, qmp: 'unix:/x'}]\nlog: {level: loud}\n");
-        Run r = run(
+        CliRun r = run(
                 "check-config",
                 typo.toString(),
                 good.toString(),
@@ -189,7 +175,7 @@ class MainCliTest {
     void runWithABadConfigIsAUsageErrorNamingTheKey() throws IOException {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, "vms: [{name: a, qmp: 'unix:/x'}]\nqmp: {commandTimeout: soon}\n");
-        Run r = run("run", "--config", bad.toString());
+        CliRun r = run("run", "--config", bad.toString());
         assertEquals(2, r.code());
         assertTrue(
                 r.err().startsWith("monmux: " + bad + ": line 2, column 23: qmp.commandTimeout: expected a duration"),
@@ -205,7 +191,7 @@ class MainCliTest {
                     config,
                     "listeners: {telnet: {port: " + taken.getLocalPort() + "}}\n" + "vms: [{name: a, qmp: 'unix:"
                             + dir.resolve("none.qmp") + "'}]\nmetrics: {enabled: false}\n");
-            Run r = runWithEnv("info", "--config", config.toString());
+            CliRun r = runWithEnv("info", "--config", config.toString());
             assertEquals(1, r.code(), r.err());
             assertTrue(
                     r.err().startsWith("monmux: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": "), r.err());

@@ -9,11 +9,8 @@ import dev.monmux.auth.PasswordHash;
 import dev.monmux.testing.FakeQmpServer;
 import dev.monmux.testing.MonmuxFixture;
 import dev.monmux.testing.Tools;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,18 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TlsInitTest {
     private static final String PROMPT = "(qemu) ";
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run monmux(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(
-                List.of(args),
-                new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8),
-                null);
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun monmux(String... args) {
+        return CliRun.monmux(null, args);
     }
 
     private static String openssl(Path dir, String... args) throws IOException, InterruptedException {
@@ -80,7 +67,7 @@ class TlsInitTest {
     @Test
     void itsFilesPassOpensslVerifyAndMonmuxsListenerWithClientAuth(@TempDir Path dir) throws Exception {
         Path pki = dir.resolve("tls");
-        Run init = monmux(
+        CliRun init = monmux(
                 "tls",
                 "init",
                 pki.toString(),
@@ -205,7 +192,7 @@ class TlsInitTest {
                         .code());
         byte[] ca = Files.readAllBytes(pki.resolve("ca.pem"));
 
-        Run again = monmux("tls", "init", pki.toString(), "--host", "monmux.example", "--client", "alice");
+        CliRun again = monmux("tls", "init", pki.toString(), "--host", "monmux.example", "--client", "alice");
         assertEquals(2, again.code());
         assertEquals(
                 "monmux: " + pki.resolve("ca.pem")
@@ -219,13 +206,14 @@ class TlsInitTest {
         Path fresh = dir.resolve("fresh");
         Files.createDirectories(fresh);
         Files.writeString(fresh.resolve("bob-key.pem"), "mine\n");
-        Run clash = monmux("tls", "init", fresh.toString(), "--host", "h.example", "--client", "bob");
+        CliRun clash = monmux("tls", "init", fresh.toString(), "--host", "h.example", "--client", "bob");
         assertEquals(2, clash.code());
         assertTrue(clash.err().contains(fresh.resolve("bob-key.pem") + " exists"), clash.err());
         assertTrue(Files.notExists(fresh.resolve("ca.pem")));
         assertEquals("mine\n", Files.readString(fresh.resolve("bob-key.pem")));
 
-        Run forced = monmux("tls", "init", pki.toString(), "--host", "monmux.example", "--client", "alice", "--force");
+        CliRun forced =
+                monmux("tls", "init", pki.toString(), "--host", "monmux.example", "--client", "alice", "--force");
         assertEquals(0, forced.code(), forced.err());
         assertNotEquals(-1, Files.mismatch(pki.resolve("ca.pem"), writeTemp(dir, ca)), "a new CA");
         assertTrue(Files.isRegularFile(pki.resolve("alice.pem")));
@@ -278,7 +266,7 @@ class TlsInitTest {
                 "unexpected argument 'other' (one DIR; give each host its own --host, each client its own --client)",
                 file + " is not a directory");
         for (int i = 0; i < cases.size(); i++) {
-            Run r = monmux(cases.get(i).toArray(new String[0]));
+            CliRun r = monmux(cases.get(i).toArray(new String[0]));
             assertEquals(2, r.code(), cases.get(i).toString());
             assertEquals(
                     "monmux: " + expected.get(i) + "\n", r.err(), cases.get(i).toString());
@@ -286,7 +274,7 @@ class TlsInitTest {
         }
         assertTrue(Files.notExists(dir.resolve("tls")), "nothing written");
         // IP addresses in their usual spellings are accepted.
-        Run ips = monmux("tls", "init", d, "--host", "[::1]", "--host", "192.0.2.7", "--host", "*.example.org");
+        CliRun ips = monmux("tls", "init", d, "--host", "[::1]", "--host", "192.0.2.7", "--host", "*.example.org");
         assertEquals(0, ips.code(), ips.err());
         assertTrue(openssl(dir.resolve("tls"), "x509", "-in", "server.pem", "-noout", "-ext", "subjectAltName")
                 .contains("IP Address:0:0:0:0:0:0:0:1, IP Address:192.0.2.7, DNS:*.example.org\n"));

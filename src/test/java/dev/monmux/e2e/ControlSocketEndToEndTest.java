@@ -7,15 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.monmux.CliRun;
 import dev.monmux.auth.PasswordHash;
 import dev.monmux.ctl.Ctl;
 import dev.monmux.testing.FakeQmpServer;
 import dev.monmux.testing.MonmuxFixture;
 import dev.monmux.testing.QemuProcess;
 import dev.monmux.testing.TelnetTestClient;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -38,23 +36,14 @@ class ControlSocketEndToEndTest {
         return PasswordHash.create(pw.toCharArray(), 1000).encoded();
     }
 
-    /** What one {@code monmux ctl} run printed and its exit status. */
-    record Run(int code, String out, String err) {}
-
-    static Run ctl(Path socket, String... args) {
+    static CliRun ctl(Path socket, String... args) {
         return ctlWithStdin(socket, "", args);
     }
 
-    static Run ctlWithStdin(Path socket, String stdin, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Ctl.run(
-                List.of(args),
-                Map.of(Ctl.SOCKET_ENV, socket.toString()),
-                new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    static CliRun ctlWithStdin(Path socket, String stdin, String... args) {
+        return CliRun.capture(
+                stdin,
+                (in, out, err) -> Ctl.run(List.of(args), Map.of(Ctl.SOCKET_ENV, socket.toString()), in, out, err));
     }
 
     private static String config(Path dir, QemuProcess qemu, String controlUsers) {
@@ -101,7 +90,7 @@ class ControlSocketEndToEndTest {
             carol.line(".attach vm1");
             carol.await("(qemu) ");
 
-            Run list = ctl(socket, "list");
+            CliRun list = ctl(socket, "list");
             assertEquals(0, list.code(), list.err());
             assertTrue(
                     list.out()
@@ -114,7 +103,7 @@ class ControlSocketEndToEndTest {
             assertEquals("running", vms.get(0).path("state").asText());
             assertFalse(vms.get(0).has("qmp"), "QEMU's socket path is for admins only");
 
-            Run who = ctl(socket, "who", "vm1");
+            CliRun who = ctl(socket, "who", "vm1");
             assertEquals(0, who.code());
             assertTrue(
                     who.out().matches("(?s)VM +USER +ADDRESS +ROLE.*\nvm1 +carol +127\\.0\\.0\\.1:\\d+ +admin .*"),
@@ -122,17 +111,17 @@ class ControlSocketEndToEndTest {
             JsonNode ops = JSON.readTree(ctl(socket, "who", "--json").out());
             assertEquals("carol", ops.get(0).path("user").asText());
 
-            Run status = ctl(socket, "hmp", "vm1", "info status");
-            assertEquals(new Run(0, "VM status: running\n", ""), status);
+            CliRun status = ctl(socket, "hmp", "vm1", "info status");
+            assertEquals(new CliRun(0, "VM status: running\n", ""), status);
             // Words after the VM are one line, as the shell splits them without quotes.
             assertEquals(status, ctl(socket, "hmp", "vm1", "info", "status"));
 
-            Run unknown = ctl(socket, "hmp", "vm1", "info bogus");
+            CliRun unknown = ctl(socket, "hmp", "vm1", "info bogus");
             assertEquals(1, unknown.code(), "a QEMU error");
             assertEquals("", unknown.out());
             assertTrue(unknown.err().contains("info bogus"), unknown.err());
 
-            Run screendump = ctl(socket, "hmp", "vm1", "screendump " + dir.resolve("x.ppm"));
+            CliRun screendump = ctl(socket, "hmp", "vm1", "screendump " + dir.resolve("x.ppm"));
             assertEquals(2, screendump.code(), "a refusal");
             assertTrue(
                     screendump.err().startsWith("monmux ctl: permission denied: 'screendump' needs role admin"),
@@ -143,13 +132,13 @@ class ControlSocketEndToEndTest {
             assertEquals(
                     "monmux ctl: no VM named 'nosuch' (monmux ctl list shows yours)\n",
                     ctl(socket, "hmp", "nosuch", "info status").err());
-            Run down = ctl(socket, "hmp", "dead", "info status");
+            CliRun down = ctl(socket, "hmp", "dead", "info status");
             assertEquals(3, down.code(), down.err());
             assertTrue(down.err().contains("VM 'dead' is down"), down.err());
 
             // A command that changes the VM is announced to its operators, as from telnet.
-            Run stop = ctl(socket, "hmp", "vm1", "stop");
-            assertEquals(new Run(0, "", ""), stop);
+            CliRun stop = ctl(socket, "hmp", "vm1", "stop");
+            assertEquals(new CliRun(0, "", ""), stop);
             assertTrue(carol.await("[alice@ctl] stop").contains("[alice@ctl] stop"));
             assertEquals(
                     "VM status: paused\n",
@@ -158,30 +147,30 @@ class ControlSocketEndToEndTest {
             // Locks: while carol holds vm1, alice's controls are refused; her queries are not.
             carol.line(".lock");
             carol.await("(qemu) ");
-            Run locked = ctl(socket, "hmp", "vm1", "cont");
+            CliRun locked = ctl(socket, "hmp", "vm1", "cont");
             assertEquals(2, locked.code());
             assertTrue(locked.err().contains("locked by carol@127.0.0.1"), locked.err());
             assertEquals(0, ctl(socket, "hmp", "vm1", "info status").code());
             carol.line(".unlock");
             carol.await("(qemu) ");
 
-            Run qmp = ctl(socket, "qmp", "vm1", "{\"execute\":\"query-status\"}");
+            CliRun qmp = ctl(socket, "qmp", "vm1", "{\"execute\":\"query-status\"}");
             assertEquals(0, qmp.code(), qmp.err());
             assertEquals(
                     "paused",
                     JSON.readTree(qmp.out()).path("return").path("status").asText());
             // Read as QEMU reads it: single quotes are fine.
             assertEquals(0, ctl(socket, "qmp", "vm1", "{'execute': 'cont'}").code());
-            Run nope = ctl(socket, "qmp", "vm1", "{\"execute\":\"no-such-command\"}");
+            CliRun nope = ctl(socket, "qmp", "vm1", "{\"execute\":\"no-such-command\"}");
             assertEquals(1, nope.code());
             assertEquals(
                     "CommandNotFound",
                     JSON.readTree(nope.out()).path("error").path("class").asText());
-            Run bad = ctl(socket, "qmp", "vm1", "{\"execute\":");
+            CliRun bad = ctl(socket, "qmp", "vm1", "{\"execute\":");
             assertEquals(2, bad.code());
             assertTrue(bad.err().startsWith("monmux ctl: "), bad.err());
             // human-monitor-command is judged by the HMP line inside it.
-            Run wrapped = ctl(
+            CliRun wrapped = ctl(
                     socket,
                     "qmp",
                     "vm1",
@@ -190,20 +179,21 @@ class ControlSocketEndToEndTest {
 
             // A line from stdin: a secret in it is not in the process list (and never in the audit log).
             assertEquals(
-                    new Run(0, "VM status: running\n", ""), ctlWithStdin(socket, "info status\n", "hmp", "vm1", "-"));
+                    new CliRun(0, "VM status: running\n", ""),
+                    ctlWithStdin(socket, "info status\n", "hmp", "vm1", "-"));
             assertEquals(
                     0,
                     ctlWithStdin(socket, "{'execute': 'query-status'}\n", "qmp", "vm1", "-")
                             .code());
-            Run secret = ctlWithStdin(socket, "set_password vnc Hunter2-SECRET\n", "hmp", "vm1", "-");
+            CliRun secret = ctlWithStdin(socket, "set_password vnc Hunter2-SECRET\n", "hmp", "vm1", "-");
             assertEquals(
-                    new Run(1, "", "Error: Could not set password\n"), secret, "no VNC display here: QEMU says so");
+                    new CliRun(1, "", "Error: Could not set password\n"), secret, "no VNC display here: QEMU says so");
 
-            Run reload = ctl(socket, "reload");
+            CliRun reload = ctl(socket, "reload");
             assertEquals(2, reload.code(), "alice is not an admin of every VM");
             assertTrue(reload.err().contains("reload needs role admin on every VM"), reload.err());
 
-            Run usage = ctl(socket, "hmp", "vm1");
+            CliRun usage = ctl(socket, "hmp", "vm1");
             assertEquals(2, usage.code());
             assertTrue(usage.err().startsWith("monmux ctl: usage: monmux ctl hmp VM 'LINE'"), usage.err());
             assertEquals(2, ctl(socket, "frobnicate").code());
@@ -240,17 +230,17 @@ class ControlSocketEndToEndTest {
         try (QemuProcess qemu = QemuProcess.start()) {
             MonmuxFixture mx = awaitVm1(MonmuxFixture.start(config(dir, qemu, ME + ": carol")));
             try {
-                CompletableFuture<Run> text =
+                CompletableFuture<CliRun> text =
                         CompletableFuture.supplyAsync(() -> ctl(socket, "events", "vm1", "--event", "STOP"));
-                CompletableFuture<Run> json =
+                CompletableFuture<CliRun> json =
                         CompletableFuture.supplyAsync(() -> ctl(socket, "events", "vm1", "--json"));
                 awaitFollowers(mx, 2);
                 assertEquals(0, ctl(socket, "hmp", "vm1", "stop").code());
                 assertEquals(0, ctl(socket, "hmp", "vm1", "cont").code());
                 Thread.sleep(300); // the events reach the followers
                 mx.close();
-                Run t = text.get(20, TimeUnit.SECONDS);
-                Run j = json.get(20, TimeUnit.SECONDS);
+                CliRun t = text.get(20, TimeUnit.SECONDS);
+                CliRun j = json.get(20, TimeUnit.SECONDS);
                 assertEquals(3, t.code(), "the stream ended: monmux stopped");
                 assertTrue(t.out().matches("\\[\\d{4}-\\d\\d-\\d\\d [\\d:.]+\\] event STOP\n"), t.out());
                 List<String> lines = j.out().lines().toList();
@@ -284,25 +274,25 @@ class ControlSocketEndToEndTest {
             Files.writeString(file, config(dir, qemu, ME + ": carol") + "metrics: {port: 0}\n");
             try (MonmuxFixture mx = MonmuxFixture.startFile(file)) {
                 awaitVm1(mx);
-                assertEquals(new Run(0, "configuration reloaded: no changes\n", ""), ctl(socket, "reload"));
+                assertEquals(new CliRun(0, "configuration reloaded: no changes\n", ""), ctl(socket, "reload"));
                 Files.writeString(file, "vms: [\n");
-                Run refused = ctl(socket, "reload");
+                CliRun refused = ctl(socket, "reload");
                 assertEquals(1, refused.code());
                 assertTrue(refused.err().startsWith("Error: configuration not reloaded: "), refused.err());
                 JsonNode vms = JSON.readTree(ctl(socket, "list", "--json").out());
                 assertTrue(vms.get(0).path("qmp").asText().startsWith("unix:"), "an admin sees QEMU's socket");
 
                 // A follower of a VM that a reload removes is told, and its stream ends (exit 3).
-                CompletableFuture<Run> events = CompletableFuture.supplyAsync(() -> ctl(socket, "events", "vm1"));
+                CompletableFuture<CliRun> events = CompletableFuture.supplyAsync(() -> ctl(socket, "events", "vm1"));
                 awaitFollowers(mx, 1);
                 Files.writeString(
                         file,
                         config(dir, qemu, ME + ": carol").replaceFirst("  - \\{name: vm1, [^\n]*\n", "")
                                 + "metrics: {port: 0}\n");
-                Run removed = ctl(socket, "reload");
+                CliRun removed = ctl(socket, "reload");
                 assertEquals(0, removed.code(), removed.err());
                 assertTrue(removed.out().contains("VMs removed: vm1"), removed.out());
-                Run followed = events.get(20, TimeUnit.SECONDS);
+                CliRun followed = events.get(20, TimeUnit.SECONDS);
                 assertEquals(3, followed.code());
                 assertTrue(
                         followed.err().contains("monmux ctl: VM 'vm1' was removed from the configuration\n"),
@@ -320,7 +310,7 @@ class ControlSocketEndToEndTest {
             Files.writeString(file, config(dir, qemu, ME + ": vera") + "metrics: {port: 0}\n");
             try (MonmuxFixture mx = MonmuxFixture.startFile(file)) {
                 awaitVm1(mx);
-                CompletableFuture<Run> events = CompletableFuture.supplyAsync(() -> ctl(socket, "events", "vm1"));
+                CompletableFuture<CliRun> events = CompletableFuture.supplyAsync(() -> ctl(socket, "events", "vm1"));
                 awaitFollowers(mx, 1);
                 // vera loses vm1: her event stream ends, she is told why.
                 Files.writeString(
@@ -329,7 +319,7 @@ class ControlSocketEndToEndTest {
                                         .replace("role: viewer, vms: [vm1]", "role: viewer, vms: [dead]")
                                 + "metrics: {port: 0}\n");
                 assertTrue(mx.reload().ok());
-                Run followed = events.get(20, TimeUnit.SECONDS);
+                CliRun followed = events.get(20, TimeUnit.SECONDS);
                 assertEquals(3, followed.code());
                 assertTrue(
                         followed.err().contains("monmux ctl: user 'vera' no longer has access to VM 'vm1'\n"),
@@ -359,7 +349,7 @@ class ControlSocketEndToEndTest {
         String myGroup = Files.getAttribute(dir, "posix:group").toString();
         try (QemuProcess qemu = QemuProcess.start()) {
             try (MonmuxFixture mx = awaitVm1(MonmuxFixture.start(config(dir, qemu, "somebody-else: alice")))) {
-                Run r = ctl(socket, "list");
+                CliRun r = ctl(socket, "list");
                 assertEquals(2, r.code());
                 assertEquals(
                         "monmux ctl: Unix user '" + ME + "' is not in control.users (nor any of its groups)\n",
@@ -370,7 +360,7 @@ class ControlSocketEndToEndTest {
             assertTrue(audit.contains("\"listener\":\"control\""), audit);
             try (MonmuxFixture mx = awaitVm1(
                     MonmuxFixture.start(config(dir, qemu, "somebody-else: carol, '@" + myGroup + "': vera")))) {
-                Run r = ctl(socket, "list", "--json");
+                CliRun r = ctl(socket, "list", "--json");
                 assertEquals(0, r.code(), r.err());
                 JsonNode vms = JSON.readTree(r.out());
                 assertEquals(1, vms.size(), "vera sees vm1 only");
@@ -438,7 +428,7 @@ class ControlSocketEndToEndTest {
                     control: {socket: '%s'}
                     shutdownGrace: 10s
                     """.formatted(fake.address(), socket)).awaitUp();
-            CompletableFuture<Run> stop = CompletableFuture.supplyAsync(() -> ctl(socket, "hmp", "vm1", "stop"));
+            CompletableFuture<CliRun> stop = CompletableFuture.supplyAsync(() -> ctl(socket, "hmp", "vm1", "stop"));
             Runnable answer = held.get(10, TimeUnit.SECONDS);
             CompletableFuture<Void> closing = CompletableFuture.runAsync(mx::close);
             long deadline = System.currentTimeMillis() + 10_000;
@@ -448,7 +438,7 @@ class ControlSocketEndToEndTest {
             assertFalse(Files.exists(socket), "no new clients once the stop began");
             assertFalse(stop.isDone(), "the command in flight is still waiting for QEMU");
             answer.run();
-            assertEquals(new Run(0, "", ""), stop.get(10, TimeUnit.SECONDS));
+            assertEquals(new CliRun(0, "", ""), stop.get(10, TimeUnit.SECONDS));
             closing.get(20, TimeUnit.SECONDS);
         }
     }
@@ -456,7 +446,7 @@ class ControlSocketEndToEndTest {
     @Test
     void withoutMonmuxTheClientSaysSoAndExits4() throws Exception {
         Path dir = Files.createTempDirectory("monmux-ctl");
-        Run r = ctl(dir.resolve("control.sock"), "list");
+        CliRun r = ctl(dir.resolve("control.sock"), "list");
         assertEquals(4, r.code());
         assertTrue(
                 r.err().startsWith("monmux ctl: cannot connect to " + dir.resolve("control.sock") + ": no such socket"),
