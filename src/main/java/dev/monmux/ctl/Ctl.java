@@ -146,7 +146,7 @@ public final class Ctl {
             case "list" -> out.print(req.asJson() ? json(a.path("vms")) : CtlTables.vms(a.path("vms")));
             case "who" ->
                 out.print(req.asJson() ? json(a.path("operators")) : CtlTables.operators(a.path("operators")));
-            case "qmp" -> (status.equals("ok") || status.equals("error") ? out : err).print(text(a));
+            case "qmp" -> out.print(text(a)); // QEMU's reply, an error too: JSON for the pipe
             default -> (status.equals("ok") ? out : err).print(text(a));
         }
         out.flush();
