@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -17,7 +18,7 @@ import java.util.regex.Pattern;
  * Which arguments are secret, so that nobody sees them: not the other operators' notices, not the
  * audit log, not monmux's own log. Derived from the command and its arguments: members named like
  * a secret ({@code password}, {@code passwd}, {@code key}, {@code secret}, ...) at any depth; the
- * {@code data} of a {@code secret} object; what {@code qom-set} writes into a property named like
+ * {@code data} of a {@code secret} object (and any property of it but the few known to hold none); what {@code qom-set} writes into a property named like
  * one (or {@code data}); keystrokes and ring-buffer text, which may be a password typed into the
  * guest; and the HMP line inside {@code human-monitor-command}, by the HMP rules.
  */
@@ -80,9 +81,26 @@ public final class Secrets {
         return qomType != null && qomType.toLowerCase(Locale.ROOT).contains("secret");
     }
 
+    /**
+     * The properties of a secret object ({@link #isSecretType}) that hold no secret, from QEMU's
+     * crypto/secret_common.c, secret.c and secret_keyring.c: what it is, its name, where or how its
+     * secret is read. Every other property (data, iv, and any misspelling of them, which QEMU
+     * refuses only after monmux has recorded the line) is redacted.
+     */
+    private static final Set<String> SECRET_OBJECT_PUBLIC =
+            Set.of("qom-type", "type", "id", "format", "keyid", "file", "serial", "loaded");
+
+    /** In a secret object, whether {@code property} is one that holds a secret (anything but {@link #SECRET_OBJECT_PUBLIC}). */
+    public static boolean isSecretObjectProperty(String property) {
+        return !SECRET_OBJECT_PUBLIC.contains(property);
+    }
+
     /** What {@code qom-set} writes into {@code property} is secret. */
     public static boolean isSecretProperty(String property) {
-        return property == null || isSecretName(property) || property.equals("data") || property.equals("iv");
+        return property == null
+                || isSecretName(property)
+                || property.equalsIgnoreCase("data")
+                || property.equalsIgnoreCase("iv");
     }
 
     /**
@@ -132,7 +150,7 @@ public final class Secrets {
         return copy;
     }
 
-    /** Secret-named members at any depth, and the {@code data} of secret objects. */
+    /** Secret-named members at any depth, and every property of a secret object but its public ones. */
     public static void scrub(JsonNode node) {
         scrub(node, found -> {});
     }
@@ -145,7 +163,7 @@ public final class Secrets {
             o.fieldNames().forEachRemaining(names::add);
             for (String name : names) {
                 JsonNode v = o.get(name);
-                if (isSecretName(name) || (secretObject && (name.equals("data") || name.equals("props")))) {
+                if (isSecretName(name) || (secretObject && isSecretObjectProperty(name))) {
                     found(v, found);
                     o.set(name, TextNode.valueOf(REDACTED));
                 } else if (v.isTextual()) {

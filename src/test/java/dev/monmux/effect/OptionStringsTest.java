@@ -32,4 +32,24 @@ class OptionStringsTest {
         assertEquals("", OptionStrings.redact("", null));
         assertEquals("x,,y,key=[redacted]", OptionStrings.redact("x,,y,key=1", "qom-type"));
     }
+
+    @Test
+    void everyOptionOfASecretObjectButTheKnownPublicOnesIsRedactedMisspeltOrNot() {
+        assertEquals(
+                "secret,id=s,dta=[redacted],Data=[redacted],format=base64,keyid=[redacted],iv=[redacted]", // keyid:
+                // named like
+                // a key
+                OptionStrings.redact("secret,id=s,dta=SECRET,Data=SECRET,format=base64,keyid=k0,iv=IV", "qom-type"));
+        assertEquals(
+                "secret_keyring,id=s,serial=1234,loaded=on",
+                OptionStrings.redact("secret_keyring,id=s,serial=1234,loaded=on", "qom-type"));
+        assertEquals(
+                "secret id=[redacted],data=[redacted]",
+                OptionStrings.redact("secret id=s,data=SECRET", "qom-type"),
+                "a space for the comma: still a secret object");
+        assertEquals(
+                "secret,id=s,file=/run/keys/s0",
+                OptionStrings.redact("secret,id=s,file=/run/keys/s0", "qom-type"),
+                "where the secret is read from is no secret");
+    }
 }

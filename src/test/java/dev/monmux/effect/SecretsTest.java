@@ -40,6 +40,16 @@ class SecretsTest {
                 json("{\"qom-type\":\"secret_keyring\",\"id\":\"s0\",\"data\":\"[redacted]\"}"),
                 redact("object-add", "{\"qom-type\":\"secret_keyring\",\"id\":\"s0\",\"data\":\"x\"}"));
         assertEquals(
+                json("{\"qom-type\":\"secret\",\"id\":\"s0\",\"dta\":\"[redacted]\",\"Data\":\"[redacted]\","
+                        + "\"format\":\"raw\"}"),
+                redact(
+                        "object-add",
+                        "{\"qom-type\":\"secret\",\"id\":\"s0\",\"dta\":\"x\",\"Data\":\"y\",\"format\":\"raw\"}"),
+                "a misspelt property of a secret object is redacted too: QEMU refuses it only after the record");
+        assertEquals(
+                json("{\"path\":\"/objects/s0\",\"property\":\"Data\",\"value\":\"[redacted]\"}"),
+                redact("qom-set", "{\"path\":\"/objects/s0\",\"property\":\"Data\",\"value\":\"hunter2\"}"));
+        assertEquals(
                 json("{\"qom-type\":\"memory-backend-ram\",\"id\":\"m\",\"data\":\"d\"}"),
                 redact("object-add", "{\"qom-type\":\"memory-backend-ram\",\"id\":\"m\",\"data\":\"d\"}"));
         assertEquals(
