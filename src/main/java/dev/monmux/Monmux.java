@@ -267,7 +267,8 @@ public final class Monmux implements AutoCloseable, Reloader.Target {
                 () -> this.config.control(),
                 events,
                 who -> reloader.reloadFor(who).thenApply(r -> new ControlContext.Reloaded(r.ok(), r.line())),
-                UnixAccounts.system());
+                UnixAccounts.system(),
+                config.limits().lineBytes());
         control = ControlListener.bind(
                 baseDir().resolve(config.control().socket()), ctx, transport, acceptors, workers, config.limits());
     }

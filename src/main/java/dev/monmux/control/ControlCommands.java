@@ -17,6 +17,7 @@ import dev.monmux.session.RawQmpLine;
 import dev.monmux.session.SessionContext;
 import dev.monmux.session.SharedVm;
 import io.netty.util.concurrent.EventExecutor;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -176,6 +177,9 @@ final class ControlCommands {
         if (found.isEmpty()) {
             return done(noSuchVm(vmName));
         }
+        if (tooLong(line)) {
+            return done(refused(tooLongMessage()));
+        }
         String t = line == null ? "" : line.strip();
         if (t.isEmpty()) {
             return done(refused("no command given"));
@@ -198,6 +202,9 @@ final class ControlCommands {
         if (found.isEmpty()) {
             return done(noSuchVm(vmName));
         }
+        if (tooLong(text)) {
+            return done(refused(tooLongMessage()));
+        }
         SharedVm vm = found.get();
         QmpEndpoint link = vm.link();
         RawQmpLine raw = RawQmpLine.read(
@@ -214,6 +221,16 @@ final class ControlCommands {
                         req -> caller -> caller.execute(req).thenApply(ControlCommands::reply),
                         ControlCommands::reply);
         return run(vm, plan);
+    }
+
+    /** Longer than a line at the prompt may be (limits.lineBytes): its notices and audit records would be too. */
+    private boolean tooLong(String text) {
+        return text != null
+                && (text.length() > ctx.lineBytes() || text.getBytes(StandardCharsets.UTF_8).length > ctx.lineBytes());
+    }
+
+    private String tooLongMessage() {
+        return "line too long (max " + ctx.lineBytes() + " bytes, limits.lineBytes)";
     }
 
     private static CommandResult reply(ObjectNode reply) {

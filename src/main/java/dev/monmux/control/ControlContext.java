@@ -19,6 +19,7 @@ import java.util.function.Supplier;
  * @param events       formats event lines as the telnet prompt shows them
  * @param reload       re-reads the configuration file
  * @param accounts     names a client's uid and groups
+ * @param lineBytes    the longest HMP line or QMP command a request may carry ({@code limits.lineBytes}, as at the prompt)
  */
 public record ControlContext(
         SessionContext sessions,
@@ -27,7 +28,8 @@ public record ControlContext(
         Supplier<ControlConfig> config,
         EventFormatter events,
         Reload reload,
-        UnixAccounts accounts) {
+        UnixAccounts accounts,
+        int lineBytes) {
 
     /** Re-reads the configuration file on behalf of {@code who}. */
     @FunctionalInterface

@@ -9,13 +9,15 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.unix.PeerCredentials;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.AttributeKey;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -28,7 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ControlHandler extends SimpleChannelInboundHandler<String> {
     private static final Logger log = LoggerFactory.getLogger(ControlHandler.class);
-    static final String FIRST_LINE_TIMEOUT = "first-line-timeout";
     /** Why monmux closed the connection ({@code shutdown}); unset: the client's doing. */
     static final AttributeKey<String> CLOSE_REASON = AttributeKey.valueOf("monmux.control.closeReason");
 
@@ -46,6 +47,9 @@ final class ControlHandler extends SimpleChannelInboundHandler<String> {
     private boolean admitted;
     private ControlClient client;
     private SharedVm vm;
+    /** Refuses the client if its request has not come by then (counted from the connection, not reset by input). */
+    private ScheduledFuture<?> deadline;
+
     private EventFollower follower;
     private boolean requested;
     /** Whether the audit log has this client's {@code session.open} (then it gets its close). */
@@ -83,6 +87,15 @@ final class ControlHandler extends SimpleChannelInboundHandler<String> {
             return;
         }
         client = new ControlClient(ctx.sessions().sessions().nextId(), peer, who.user());
+        deadline = c.executor()
+                .schedule(
+                        () -> {
+                            if (!requested) {
+                                refuse(c, "no request within " + ControlListener.FIRST_LINE_SECONDS + " seconds");
+                            }
+                        },
+                        ControlListener.FIRST_LINE_SECONDS,
+                        TimeUnit.SECONDS);
     }
 
     /** The client of an epoll unix channel, by the kernel's peer credentials; null for any other. */
@@ -112,9 +125,7 @@ final class ControlHandler extends SimpleChannelInboundHandler<String> {
             return; // one request per connection; what follows (while following events) is ignored
         }
         requested = true;
-        if (c.pipeline().get(FIRST_LINE_TIMEOUT) != null) {
-            c.pipeline().remove(FIRST_LINE_TIMEOUT);
-        }
+        deadline.cancel(false);
         ControlRequest req;
         try {
             req = ControlRequest.parse(line);
@@ -122,6 +133,18 @@ final class ControlHandler extends SimpleChannelInboundHandler<String> {
             finish(c, ControlCommands.refused(e.getMessage()));
             return;
         }
+        // Who the client is, again, now: a reload since it connected may have removed or
+        // demoted its user, or its Unix user from control.users.
+        ControlIdentity.Resolved now =
+                ControlIdentity.resolve(peer, ctx.config().get(), ctx.users(), ctx.authRequired());
+        if (now.refusal() != null) {
+            ctx.sessions()
+                    .activity()
+                    .loginFailed("unknown", "unix:" + peer.describe(), ControlClient.LISTENER, now.refusal());
+            finish(c, ControlCommands.refused(now.refusal()));
+            return;
+        }
+        client = new ControlClient(client.id(), peer, now.user());
         ControlCommands commands = new ControlCommands(ctx, client, c.channel().eventLoop());
         vm = req.vm() == null ? null : commands.vm(req.vm()).orElse(null);
         ctx.sessions().activity().sessionOpened(client.actor(vm));
@@ -200,7 +223,19 @@ final class ControlHandler extends SimpleChannelInboundHandler<String> {
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext c, Object evt) throws Exception {
+        if (evt instanceof ChannelInputShutdownEvent && !requested) {
+            refuse(c, "no request (a request is one line of JSON, ending in a newline)");
+            return;
+        }
+        super.userEventTriggered(c, evt);
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext c) throws Exception {
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
         if (follower != null) {
             follower.stop();
             hooks.unfollowing().accept(follower);
@@ -219,10 +254,6 @@ final class ControlHandler extends SimpleChannelInboundHandler<String> {
     public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
         if (cause instanceof TooLongFrameException && !requested) {
             refuse(c, "the request is too long");
-            return;
-        }
-        if (cause instanceof ReadTimeoutException && !requested) {
-            refuse(c, "no request within " + ControlListener.FIRST_LINE_SECONDS + " seconds");
             return;
         }
         log.debug(

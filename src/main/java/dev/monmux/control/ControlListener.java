@@ -13,7 +13,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -82,9 +81,6 @@ public final class ControlListener implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         clients.add(ch);
                         ch.pipeline()
-                                .addLast(
-                                        ControlHandler.FIRST_LINE_TIMEOUT,
-                                        new ReadTimeoutHandler(FIRST_LINE_SECONDS, TimeUnit.SECONDS))
                                 .addLast(new LineBasedFrameDecoder(MAX_REQUEST_BYTES, true, true))
                                 .addLast(new StringDecoder(StandardCharsets.UTF_8))
                                 .addLast(new ControlHandler(

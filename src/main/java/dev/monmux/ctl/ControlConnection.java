@@ -1,5 +1,6 @@
 package dev.monmux.ctl;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,6 +15,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
@@ -25,6 +27,8 @@ final class ControlConnection implements AutoCloseable {
 
     private final SocketChannel channel;
     private final BufferedReader in;
+    private IOException unsent;
+    private boolean answered;
 
     private ControlConnection(SocketChannel channel) {
         this.channel = channel;
@@ -45,33 +49,84 @@ final class ControlConnection implements AutoCloseable {
 
     private static String why(Path socket, IOException e) {
         String at = "cannot connect to " + socket + ": ";
-        if (!Files.exists(socket)) {
+        String message = String.valueOf(e.getMessage());
+        if (e instanceof AccessDeniedException || message.contains("ermission denied")) {
+            // The socket itself, or a directory on the way to it that this user may not enter.
+            return at + "permission denied (run as monmux's Unix user or root, or as a user whom "
+                    + "control.mode and control.group let in, on the socket and its directory)";
+        }
+        if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS) && !Files.exists(socket)) {
             return at + "no such socket (is monmux running with control.socket set? --socket PATH or "
                     + "MONMUX_CONTROL_SOCKET names another)";
         }
-        if (Files.isDirectory(socket) || Files.isRegularFile(socket)) {
-            return at + "it is a " + (Files.isDirectory(socket) ? "directory" : "file") + ", not a socket";
+        if (!isSocket(socket)) {
+            return at + "it is " + kind(socket) + ", not a socket";
         }
-        if (e instanceof AccessDeniedException || String.valueOf(e.getMessage()).contains("ermission denied")) {
-            return at + "permission denied (run as monmux's Unix user or root, or see control.mode in the config)";
-        }
-        if (String.valueOf(e.getMessage()).contains("onnection refused")) {
+        if (message.contains("onnection refused")) {
             return at + "nobody is listening (monmux is not running?)";
         }
-        return at + e.getMessage();
+        return at + message;
     }
 
-    void send(ObjectNode request) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap((JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8));
-        while (b.hasRemaining()) {
-            channel.write(b);
+    private static boolean isSocket(Path p) {
+        try {
+            return (((Integer) Files.getAttribute(p, "unix:mode")) & S_IFMT) == S_IFSOCK;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return true; // cannot tell: let the connect error speak
         }
     }
 
-    /** The next answer, or null once monmux has closed the connection. */
+    private static String kind(Path p) {
+        if (Files.isDirectory(p)) {
+            return "a directory";
+        }
+        if (Files.isRegularFile(p)) {
+            return "a file";
+        }
+        return "a FIFO or a device";
+    }
+
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
+
+    /**
+     * Sends the request. monmux may have answered and closed already (a client it refuses as it
+     * connects): then the write fails, and {@link #next} still reads that answer.
+     */
+    void send(ObjectNode request) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap((JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8));
+        try {
+            while (b.hasRemaining()) {
+                channel.write(b);
+            }
+        } catch (IOException e) {
+            unsent = e;
+        }
+    }
+
+    /**
+     * The next answer, or null once monmux has closed the connection (or reset it). Throws if the
+     * request could not be sent and nothing came back, or if what came is not monmux's.
+     */
     JsonNode next() throws IOException {
-        String line = in.readLine();
-        return line == null ? null : JSON.readTree(line);
+        String line;
+        try {
+            line = in.readLine();
+        } catch (IOException e) {
+            line = null; // a reset: closed without a (complete) answer
+        }
+        if (line == null) {
+            if (unsent != null && !answered) {
+                throw new IOException("cannot send the request: " + unsent.getMessage(), unsent);
+            }
+            return null;
+        }
+        answered = true;
+        try {
+            return JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new IOException("what came back is not monmux's answer (is that monmux's control socket?)", e);
+        }
     }
 
     @Override

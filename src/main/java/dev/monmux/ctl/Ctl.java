@@ -172,6 +172,9 @@ public final class Ctl {
                                 ? ControlConnection.JSON.writeValueAsString(m.get("event"))
                                 : m.path("line").asText());
                 out.flush();
+                if (out.checkError()) {
+                    return OK; // the reader went away (| head -1): done, as after ^C, quietly
+                }
             } else if (m.has("notice")) {
                 err.println("monmux ctl: " + m.path("notice").asText());
             }

@@ -26,6 +26,7 @@ import dev.monmux.session.SessionRegistry;
 import dev.monmux.session.VmDirectory;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
 import java.nio.charset.StandardCharsets;
@@ -35,13 +36,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The control socket's handler on its own: who is served, and what a client not understood is told. */
 class ControlHandlerTest {
     private static final LocalPeer BOB = new LocalPeer(1001, 1001, "bob", Set.of("bob"));
     private final List<String> failedLogins = new ArrayList<>();
+    private static final LocalPeer CAROL = new LocalPeer(1002, 1002, "carol", Set.of("carol"));
     private final ControlConnections connections = new ControlConnections(10, 2);
+    private ControlConfig control = new ControlConfig("/x.sock", null, null, Map.of("carol", "alice"));
+    private final UserDirectory users = new UserDirectory(List.of(alice()));
+
+    private static User alice() {
+        return new User("alice", Role.OPERATOR, List.of(VmGlob.of("*")), PasswordHash.create("pw".toCharArray(), 1000));
+    }
 
     private EmbeddedChannel channel(LocalPeer peer, boolean authRequired) {
         ActivityListener activity = new ActivityListener() {
@@ -63,16 +72,15 @@ class ControlHandlerTest {
                 100,
                 Access.open(),
                 "0");
-        UserDirectory users = new UserDirectory(List.of(new User(
-                "alice", Role.OPERATOR, List.of(VmGlob.of("*")), PasswordHash.create("pw".toCharArray(), 1000))));
         ControlContext ctx = new ControlContext(
                 sessions,
                 users,
                 authRequired,
-                () -> new ControlConfig("/x.sock", null, null, Map.of("carol", "alice")),
+                () -> control,
                 new EventFormatter(ZoneId.of("UTC")),
                 who -> CompletableFuture.completedFuture(new ControlContext.Reloaded(true, "")),
-                UnixAccounts.system());
+                UnixAccounts.system(),
+                32);
         return new EmbeddedChannel(
                 new LineBasedFrameDecoder(64, true, true),
                 new StringDecoder(StandardCharsets.UTF_8),
@@ -160,5 +168,53 @@ class ControlHandlerTest {
         EmbeddedChannel ch = channel(BOB, false);
         send(ch, "{\"command\":\"hmp\",\"vm\":\"x\",\"line\":\"" + "a".repeat(100) + "\"}\n");
         assertEquals("the request is too long", answer(ch).path("error").asText());
+    }
+
+    @Test
+    void whoTheClientIsIsDecidedAgainWhenItsRequestComesAfterAReload() throws Exception {
+        EmbeddedChannel a = channel(CAROL, true);
+        EmbeddedChannel b = channel(CAROL, true);
+        a.runPendingTasks();
+        assertNull(a.readOutbound(), "carol maps to alice: served");
+        // A reload takes carol out of control.users, then deletes alice: requests read after it are judged by it.
+        control = new ControlConfig("/x.sock", null, null, Map.of("bob", "alice"));
+        send(a, "{\"command\":\"list\"}\n");
+        assertEquals(
+                "Unix user 'carol' is not in control.users (nor any of its groups)",
+                answer(a).path("error").asText());
+        control = new ControlConfig("/x.sock", null, null, Map.of("carol", "alice"));
+        users.replace(List.of());
+        send(b, "{\"command\":\"list\"}\n");
+        assertEquals(
+                "control.users maps 'carol' to 'alice', who is not a user any more",
+                answer(b).path("error").asText());
+        assertEquals(2, failedLogins.size(), "both refusals recorded: " + failedLogins);
+    }
+
+    @Test
+    void theRequestMustComeWithinTenSecondsOfConnectingWhateverElseIsSent() throws Exception {
+        EmbeddedChannel ch = channel(BOB, false);
+        ch.freezeTime();
+        for (int i = 1; i < 10; i++) {
+            send(ch, "\n"); // blank lines are not requests, and do not buy time
+            ch.advanceTimeBy(1, TimeUnit.SECONDS);
+            ch.runScheduledPendingTasks();
+            assertNull(ch.readOutbound(), "second " + i);
+        }
+        send(ch, "{");
+        ch.advanceTimeBy(1, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        assertEquals("no request within 10 seconds", answer(ch).path("error").asText());
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void aClientThatEndsItsInputWithoutANewlineIsToldWhy() throws Exception {
+        EmbeddedChannel ch = channel(BOB, false);
+        send(ch, "{\"command\":\"list\"}");
+        ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertEquals(
+                "no request (a request is one line of JSON, ending in a newline)",
+                answer(ch).path("error").asText());
     }
 }

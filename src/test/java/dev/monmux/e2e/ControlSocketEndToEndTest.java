@@ -189,6 +189,15 @@ class ControlSocketEndToEndTest {
             assertEquals(
                     new CliRun(1, "", "Error: Could not set password\n"), secret, "no VNC display here: QEMU says so");
 
+            // No longer than a line at the prompt: its notices to others and its audit record would be.
+            assertEquals(
+                    new CliRun(2, "", "monmux ctl: line too long (max 4096 bytes, limits.lineBytes)\n"),
+                    ctl(socket, "hmp", "vm1", "set_link " + "a".repeat(5000) + " on"));
+            assertEquals(
+                    2,
+                    ctl(socket, "qmp", "vm1", "{\"execute\":\"query-status\",\"id\":\"" + "b".repeat(5000) + "\"}")
+                            .code());
+
             CliRun reload = ctl(socket, "reload");
             assertEquals(2, reload.code(), "alice is not an admin of every VM");
             assertTrue(reload.err().contains("reload needs role admin on every VM"), reload.err());
