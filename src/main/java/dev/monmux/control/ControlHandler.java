@@ -54,6 +54,11 @@ final class ControlHandler extends SimpleChannelInboundHandler<String> {
     private boolean requested;
     /** Whether the audit log has this client's {@code session.open} (then it gets its close). */
     private boolean opened;
+    /** A refusal waits for its answer ({@link #refuseStranger}). */
+    private boolean waitingRefusal;
+
+    /** How long a refused stranger waits for its answer. */
+    static final long STRANGER_WAIT_MS = 1000;
 
     /** @param peers who the client of a channel is (its peer credentials), or null if unknown */
     ControlHandler(ControlContext ctx, Hooks hooks, Function<Channel, LocalPeer> peers) {
@@ -79,11 +84,7 @@ final class ControlHandler extends SimpleChannelInboundHandler<String> {
         ControlIdentity.Resolved who =
                 ControlIdentity.resolve(peer, ctx.config().get(), ctx.users(), ctx.authRequired());
         if (who.refusal() != null) {
-            ctx.sessions()
-                    .activity()
-                    .loginFailed("unknown", "unix:" + peer.describe(), ControlClient.LISTENER, who.refusal());
-            log.debug("control socket: refused {}: {}", peer.describe(), who.refusal());
-            refuse(c, who.refusal());
+            refuseStranger(c, who.refusal());
             return;
         }
         client = new ControlClient(ctx.sessions().sessions().nextId(), peer, who.user());
@@ -110,6 +111,43 @@ final class ControlHandler extends SimpleChannelInboundHandler<String> {
             }
         }
         return null;
+    }
+
+    /**
+     * A client whose Unix user is no monmux user: nothing it sends is read; it is recorded and
+     * answered after {@link #STRANGER_WAIT_MS}, as a failed telnet login waits, with at most
+     * {@link ControlConnections#STRANGERS_PER_USER} of one Unix user waiting at once. One more is
+     * closed at once and only counted (monmux_connections_refused_total): a local user who may
+     * open the socket cannot write refusals into the audit log faster than three a second.
+     */
+    private void refuseStranger(ChannelHandlerContext c, String why) {
+        c.channel().config().setAutoRead(false);
+        requested = true;
+        if (!hooks.connections().admitRefusal(peer.uid())) {
+            ctx.sessions().activity().connectionRefused(ControlClient.LISTENER);
+            refuse(c, "too many refused connections of this Unix user at once; " + why);
+            return;
+        }
+        waitingRefusal = true;
+        c.executor()
+                .schedule(
+                        () -> {
+                            ctx.sessions()
+                                    .activity()
+                                    .loginFailed("unknown", "unix:" + peer.describe(), ControlClient.LISTENER, why);
+                            log.debug("control socket: refused {}: {}", peer.describe(), why);
+                            releaseRefusal();
+                            refuse(c, why);
+                        },
+                        STRANGER_WAIT_MS,
+                        TimeUnit.MILLISECONDS);
+    }
+
+    private void releaseRefusal() {
+        if (waitingRefusal) {
+            waitingRefusal = false;
+            hooks.connections().releaseRefusal(peer.uid());
+        }
     }
 
     /** Answers {@code refused} at once and closes; nothing the client sent is read. */
@@ -247,6 +285,8 @@ final class ControlHandler extends SimpleChannelInboundHandler<String> {
         if (admitted) {
             hooks.connections().release(peer.uid());
         }
+        // A waiting refusal keeps its place until it is recorded, even if its client has left:
+        // connecting and closing at once must not buy a faster stream of records.
         super.channelInactive(c);
     }
 

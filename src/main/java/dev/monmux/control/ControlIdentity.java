@@ -21,15 +21,18 @@ final class ControlIdentity {
         if (!authRequired) {
             return new Resolved(User.ANONYMOUS, null);
         }
+        if (peer.name() == null) {
+            // No account here (a directory service's, or none): not matched by a group either,
+            // since its groups cannot be known.
+            return new Resolved(
+                    null,
+                    "Unix user with uid " + Integer.toUnsignedString(peer.uid())
+                            + " has no entry in /etc/passwd (monmux reads no directory service)");
+        }
         Optional<Map.Entry<String, String>> entry = mapping(peer, config);
         if (entry.isEmpty()) {
             return new Resolved(
-                    null,
-                    "Unix user "
-                            + (peer.name() == null
-                                    ? "with uid " + Integer.toUnsignedString(peer.uid())
-                                    : "'" + peer.name() + "'")
-                            + " is not in control.users (nor any of its groups)");
+                    null, "Unix user '" + peer.name() + "' is not in control.users (nor any of its groups)");
         }
         Optional<User> user = users.get(entry.get().getValue());
         return user.map(u -> new Resolved(u, null))
@@ -40,7 +43,7 @@ final class ControlIdentity {
     }
 
     private static Optional<Map.Entry<String, String>> mapping(LocalPeer peer, ControlConfig config) {
-        if (peer.name() != null && config.users().containsKey(peer.name())) {
+        if (config.users().containsKey(peer.name())) {
             return Optional.of(Map.entry(peer.name(), config.users().get(peer.name())));
         }
         for (Map.Entry<String, String> e : config.users().entrySet()) {

@@ -157,6 +157,9 @@ public final class ControlListener implements AutoCloseable {
     @Override
     public void close() {
         stopListening();
+        for (EventFollower f : followers) {
+            f.monmuxStopping();
+        }
         clients.forEach(ch -> ch.attr(ControlHandler.CLOSE_REASON).set("shutdown"));
         clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     }

@@ -2,8 +2,10 @@ package dev.monmux.control;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.monmux.qmp.QmpJson;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -23,8 +25,10 @@ import java.util.Set;
  */
 record ControlRequest(String command, String vm, String line, String qmp, List<String> events) {
     static final Set<String> COMMANDS = Set.of("list", "who", "hmp", "qmp", "events", "reload");
-    private static final ObjectReader READER =
-            QmpJson.MAPPER.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectReader READER = QmpJson.MAPPER
+            .reader()
+            .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** The request, or an {@link IllegalArgumentException} saying in one line what is wrong. */
     static ControlRequest parse(String text) {
@@ -38,6 +42,11 @@ record ControlRequest(String command, String vm, String line, String qmp, List<S
                 throw new IllegalArgumentException("the request has '" + field + "' twice");
             }
             throw new IllegalArgumentException("the request is not JSON");
+        } catch (MismatchedInputException e) {
+            throw new IllegalArgumentException(
+                    String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")
+                            ? "the request has more after its JSON object (one request, one line)"
+                            : "the request is not JSON");
         } catch (IOException e) {
             throw new IllegalArgumentException("the request is not JSON");
         }

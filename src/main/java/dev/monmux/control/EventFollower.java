@@ -95,6 +95,16 @@ final class EventFollower implements VmLinkListener {
         });
     }
 
+    /** monmux is stopping (any thread): the client is told; the listener closes the connection next. */
+    void monmuxStopping() {
+        channel.eventLoop().execute(() -> {
+            if (!stopped) {
+                vm.link().removeListener(this);
+                end("monmux is stopping");
+            }
+        });
+    }
+
     private void end(String why) {
         stopped = true;
         channel.writeAndFlush(QmpJson.encodeLine(channel.alloc(), notice(why))).addListener(f -> channel.close());

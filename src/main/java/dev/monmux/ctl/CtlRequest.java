@@ -61,6 +61,19 @@ record CtlRequest(String command, boolean asJson, ObjectNode request) {
         }
     }
 
+    /** The names of one --event; none at all is a mistake, not "every event". */
+    private static void addNames(ArrayNode names, String value) {
+        int before = names.size();
+        for (String n : value.split(",")) {
+            if (!n.isBlank()) {
+                names.add(n.strip());
+            }
+        }
+        if (names.size() == before) {
+            throw new IllegalArgumentException("--event needs a NAME (an event name or glob: STOP, BLOCK_*)");
+        }
+    }
+
     private static CtlRequest events(List<String> rest, ObjectNode r) {
         String vm = null;
         boolean json = false;
@@ -70,17 +83,9 @@ record CtlRequest(String command, boolean asJson, ObjectNode request) {
             if (a.equals("--json")) {
                 json = true;
             } else if (a.equals("--event") && i + 1 < rest.size()) {
-                for (String n : rest.get(++i).split(",")) {
-                    if (!n.isBlank()) {
-                        names.add(n.strip());
-                    }
-                }
+                addNames(names, rest.get(++i));
             } else if (a.startsWith("--event=")) {
-                for (String n : a.substring("--event=".length()).split(",")) {
-                    if (!n.isBlank()) {
-                        names.add(n.strip());
-                    }
-                }
+                addNames(names, a.substring("--event=".length()));
             } else if (a.startsWith("-")) {
                 throw new IllegalArgumentException(
                         a.equals("--event")

@@ -18,6 +18,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.json.JsonObjectDecoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
@@ -313,8 +314,14 @@ public final class VmLink implements QmpEndpoint {
                 if (channel == f.channel()) {
                     channel = null;
                 }
-                lastError = "cannot connect to " + address + ": " + withoutAddress(describe(done.cause()));
-                log.debug("VM '{}': {}", name, lastError);
+                String why = "cannot connect to " + address + ": " + withoutAddress(describe(done.cause()));
+                // Said once at warn (the first failure, or a new reason); the retries that fail alike at debug.
+                if (why.equals(lastError)) {
+                    log.debug("VM '{}': {}", name, why);
+                } else {
+                    log.warn("VM '{}': {} (retrying)", name, why);
+                }
+                lastError = why;
                 linkGone();
             }
         });
@@ -507,9 +514,20 @@ public final class VmLink implements QmpEndpoint {
     }
 
     /** "No such file or directory: /run/x.qmp" after "cannot connect to unix:/run/x.qmp" says it twice. */
+    /**
+     * The connect error without the address at its end, which the message names already (and which
+     * {@code .vms} and {@code monmux ctl list} hide from non-admins by that one spelling): Netty adds
+     * a socket's path, or for TCP {@code host/ip:port}.
+     */
     private String withoutAddress(String message) {
         int cut = message.lastIndexOf(": ");
-        return cut > 0 && address.toString().endsWith(message.substring(cut + 2)) ? message.substring(0, cut) : message;
+        if (cut <= 0) {
+            return message;
+        }
+        String tail = message.substring(cut + 2);
+        boolean names = address.toString().endsWith(tail)
+                || (address.socketAddress() instanceof InetSocketAddress in && tail.endsWith(":" + in.getPort()));
+        return names ? message.substring(0, cut) : message;
     }
 
     private static String describe(Throwable t) {

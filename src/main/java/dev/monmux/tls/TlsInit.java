@@ -22,8 +22,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.DEROctetString;
@@ -94,20 +96,32 @@ public final class TlsInit {
             for (String h : hosts) {
                 checkHost(h);
             }
-            List<String> seen = new ArrayList<>();
-            for (String c : clients) {
+            // Whose each file is: no client may write over the CA's, the server's or another client's
+            // (--client ca-key would put a certificate where the CA's private key was).
+            Map<String, String> owners = new HashMap<>(Map.of(
+                    CA_CERT, "the CA's certificate",
+                    CA_KEY, "the CA's private key",
+                    SERVER_CERT, "the server's certificate",
+                    SERVER_KEY, "the server's private key"));
+            for (int i = 0; i < clients.size(); i++) {
+                String c = clients.get(i);
                 if (!CLIENT_NAME.matcher(c).matches()) {
                     throw new IllegalArgumentException("--client '" + c
                             + "' is no user name (1-64 letters, digits, '.', '_', '-' or '@', as users[].name)");
                 }
-                if (c.equals("ca") || c.equals("server")) {
-                    throw new IllegalArgumentException(
-                            "--client '" + c + "' would share the " + c + "'s file names; pick another name");
-                }
-                if (seen.contains(c)) {
+                if (clients.subList(0, i).contains(c)) {
                     throw new IllegalArgumentException("--client '" + c + "' given twice");
                 }
-                seen.add(c);
+                for (String[] f : new String[][] {
+                    {clientCert(c), "the certificate of --client '" + c + "'"},
+                    {clientKey(c), "the private key of --client '" + c + "'"}
+                }) {
+                    String owner = owners.putIfAbsent(f[0], f[1]);
+                    if (owner != null) {
+                        throw new IllegalArgumentException("--client '" + c + "' would write " + f[0] + ", which is "
+                                + owner + "; pick another name");
+                    }
+                }
             }
             if (validity.isNegative() || validity.isZero()) {
                 throw new IllegalArgumentException("--days must be at least 1");

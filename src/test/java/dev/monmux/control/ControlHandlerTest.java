@@ -117,6 +117,10 @@ class ControlHandlerTest {
             {"{\"command\":\"format-disk\"}", "unknown command 'format-disk' (list, who, hmp, qmp, events, reload)"},
             {"{\"command\":\"hmp\",\"line\":\"stop\"}", "hmp needs a VM"},
             {"{\"command\":\"list\",\"command\":\"reload\"}", "the request has 'command' twice"},
+            {
+                "{\"command\":\"list\"} {\"command\":\"reload\"}",
+                "the request has more after its JSON object (one request, one line)"
+            },
             {"{\"command\":\"hmp\",\"vm\":{},\"line\":\"x\"}", "'vm' must be a string"},
             {"{\"command\":\"events\",\"vm\":\"a\",\"events\":\"STOP\"}", "'events' must be a list of strings"},
         }) {
@@ -129,6 +133,11 @@ class ControlHandlerTest {
     @Test
     void aStrangerIsRefusedAsItConnectsBeforeAnythingIsRead() throws Exception {
         EmbeddedChannel ch = channel(BOB, true);
+        ch.freezeTime();
+        ch.runPendingTasks();
+        assertNull(ch.readOutbound(), "answered after a second, as a failed login");
+        ch.advanceTimeBy(ControlHandler.STRANGER_WAIT_MS, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
         assertEquals(
                 "Unix user 'bob' is not in control.users (nor any of its groups)",
                 answer(ch).path("error").asText());
@@ -136,6 +145,33 @@ class ControlHandlerTest {
         assertEquals(
                 List.of("unix:bob(uid 1001) control: Unix user 'bob' is not in control.users (nor any of its groups)"),
                 failedLogins);
+    }
+
+    @Test
+    void aStrangerCannotFloodTheAuditLogByConnectingAgainAndAgain() throws Exception {
+        List<EmbeddedChannel> waiting = new ArrayList<>();
+        for (int i = 0; i < ControlConnections.STRANGERS_PER_USER; i++) {
+            EmbeddedChannel ch = channel(BOB, true);
+            ch.freezeTime();
+            // Leaving at once gives no place back before the refusal is recorded. (As the client's
+            // leaving is seen; EmbeddedChannel's own close would cancel the scheduled refusal, a real loop's does not.)
+            ch.pipeline().fireChannelInactive();
+            waiting.add(ch);
+        }
+        EmbeddedChannel more = channel(BOB, true);
+        assertEquals(
+                "too many refused connections of this Unix user at once; "
+                        + "Unix user 'bob' is not in control.users (nor any of its groups)",
+                answer(more).path("error").asText());
+        assertEquals(List.of(), failedLogins, "nothing recorded yet");
+        for (EmbeddedChannel ch : waiting) {
+            ch.advanceTimeBy(ControlHandler.STRANGER_WAIT_MS, TimeUnit.MILLISECONDS);
+            ch.runScheduledPendingTasks();
+        }
+        assertEquals(ControlConnections.STRANGERS_PER_USER, failedLogins.size(), "the three waiting are recorded");
+        EmbeddedChannel later = channel(BOB, true);
+        later.runPendingTasks();
+        assertNull(later.readOutbound(), "and their places are given back: this one waits its second");
     }
 
     @Test

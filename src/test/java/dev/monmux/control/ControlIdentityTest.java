@@ -52,8 +52,12 @@ class ControlIdentityTest {
                 "Unix user 'bob' is not in control.users (nor any of its groups)",
                 resolve(new LocalPeer(1001, 1001, "bob", Set.of("bob")), mapping("carol", "alice")));
         assertEquals(
-                "Unix user with uid 4242 is not in control.users (nor any of its groups)",
+                "Unix user with uid 4242 has no entry in /etc/passwd (monmux reads no directory service)",
                 resolve(new LocalPeer(4242, 4242, null, Set.of()), mapping("carol", "alice")));
+        assertEquals(
+                "Unix user with uid 4242 has no entry in /etc/passwd (monmux reads no directory service)",
+                resolve(new LocalPeer(4242, 100, null, Set.of("users")), mapping("@users", "alice")),
+                "not even through the group its gid names");
         assertEquals(
                 "control.users maps 'bob' to 'gone', who is not a user any more",
                 resolve(new LocalPeer(1001, 1001, "bob", Set.of()), mapping("bob", "gone")));

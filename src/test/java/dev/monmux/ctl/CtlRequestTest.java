@@ -49,6 +49,9 @@ class CtlRequestTest {
         assertEquals("usage: monmux ctl who [VM] [--json]", usage("who", "a", "b"));
         assertEquals("usage: monmux ctl reload", usage("reload", "--json"));
         assertEquals("--event needs a NAME (an event name or glob: STOP, BLOCK_*)", usage("events", "w", "--event"));
+        assertEquals(
+                "--event needs a NAME (an event name or glob: STOP, BLOCK_*)", usage("events", "w", "--event", ""));
+        assertEquals("--event needs a NAME (an event name or glob: STOP, BLOCK_*)", usage("events", "w", "--event=,"));
         assertEquals("usage: monmux ctl events VM [--event NAME]... [--json]", usage("events"));
         assertEquals("unknown command 'start' (see monmux ctl --help)", usage("start"));
     }

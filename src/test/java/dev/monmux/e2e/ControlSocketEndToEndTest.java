@@ -251,6 +251,10 @@ class ControlSocketEndToEndTest {
                 CliRun t = text.get(20, TimeUnit.SECONDS);
                 CliRun j = json.get(20, TimeUnit.SECONDS);
                 assertEquals(3, t.code(), "the stream ended: monmux stopped");
+                assertEquals(
+                        "monmux ctl: monmux is stopping\nmonmux ctl: monmux ended the event stream\n",
+                        t.err(),
+                        "saying why");
                 assertTrue(t.out().matches("\\[\\d{4}-\\d\\d-\\d\\d [\\d:.]+\\] event STOP\n"), t.out());
                 List<String> lines = j.out().lines().toList();
                 assertEquals(2, lines.size(), j.out());

@@ -13,6 +13,8 @@ import dev.monmux.testing.FakeQmpServer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -281,6 +283,22 @@ class VmLinkFaultTest {
             Thread.sleep(10);
         }
         assertEquals("cannot connect to unix:" + absent + ": No such file or directory", link.lastError());
+    }
+
+    @Test
+    void aTcpAddressThatRefusesIsNamedOnceAsConfigured() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort(); // closed again: nobody listens there now
+        }
+        link = new VmLink(
+                "vm1", QmpAddress.parse("tcp:localhost:" + port), cfg(Duration.ofSeconds(1), 3), null, group.next());
+        link.start();
+        for (int i = 0; i < 500 && !String.valueOf(link.lastError()).startsWith("cannot"); i++) {
+            Thread.sleep(10);
+        }
+        // Only as tcp:localhost:PORT (not Netty's localhost/127.0.0.1:PORT), which non-admins see replaced.
+        assertEquals("cannot connect to tcp:localhost:" + port + ": Connection refused", link.lastError());
     }
 
     @Test
