@@ -94,6 +94,21 @@ class CheckConfigErrorsTest {
             "line 6, column 11: control.socket: " + dir.resolve("m.sock") + " is already the socket of "
                     + "vms[0].qmpListen.unix (line 4); each listener needs a socket of its own"
         });
+        c.put("control-socket-needs-epoll", new String[] {
+            vm + "transport: nio\ncontrol:\n  socket: c.sock\n",
+            "line 4, column 11: control.socket: needs the epoll transport to know who connects (its peer "
+                    + "credentials), but transport is nio; set transport: epoll or auto, or leave control.socket out"
+        });
+        c.put("control-group-missing", new String[] {
+            vm + "control:\n  socket: c.sock\n  group: no-such-group-here\n",
+            "line 4, column 10: control.group: there is no Unix group 'no-such-group-here' on this host"
+        });
+        String deep = "d".repeat(100);
+        c.put("socket-path-too-long", new String[] {
+            vm + "control:\n  socket: " + deep + "/c.sock\n",
+            "line 3, column 11: control.socket: " + dir.resolve(deep + "/c.sock") + " is too long for a unix socket ("
+                    + dir.resolve(deep + "/c.sock").toString().length() + " bytes; at most 107)"
+        });
         c.put("audit-directory-missing", new String[] {
             vm + "audit:\n  path: " + dir.resolve("no/such/dir/audit.jsonl") + "\n",
             "line 3, column 9: audit.path: the directory " + dir.resolve("no/such/dir") + " does not exist"

@@ -1,11 +1,15 @@
 package dev.monmux.config;
 
 import dev.monmux.auth.VmGlob;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -59,6 +63,7 @@ public final class ConfigChecks {
         ConfigChecks c = new ConfigChecks(config, baseDir, keys);
         c.ports();
         c.sockets();
+        c.control();
         c.audit();
         c.tlsFiles();
         c.users();
@@ -193,9 +198,66 @@ public final class ConfigChecks {
         }
         for (Socket q : qemu) {
             directory(q, false);
+            length(q);
         }
         for (Socket l : listeners) {
             directory(l, true);
+            length(l);
+        }
+    }
+
+    /** The longest path a unix socket may have on Linux (sun_path: 108 bytes with its NUL), as net.UnixSocketFiles. */
+    private static final int MAX_SOCKET_PATH_BYTES = 107;
+
+    private void length(Socket s) {
+        int n = s.path().toString().getBytes(StandardCharsets.UTF_8).length;
+        if (n > MAX_SOCKET_PATH_BYTES) {
+            problem(
+                    s.key(),
+                    s.path() + " is too long for a unix socket (" + n + " bytes; at most " + MAX_SOCKET_PATH_BYTES
+                            + ")");
+        }
+    }
+
+    /**
+     * What {@code run} needs for the control socket beyond a path: the epoll transport (peer
+     * credentials), its group; and whether the Unix users and groups of {@code control.users}
+     * exist here (one that does not is only a mapping nobody can use: {@code run} logs it).
+     */
+    private void control() {
+        ControlConfig c = config.control();
+        if (!c.enabled()) {
+            return;
+        }
+        if (config.transport() == TransportKind.NIO) {
+            problem(
+                    "control.socket",
+                    "needs the epoll transport to know who connects (its peer credentials), but transport is nio; "
+                            + "set transport: epoll or auto, or leave control.socket out");
+        }
+        UserPrincipalLookupService names = FileSystems.getDefault().getUserPrincipalLookupService();
+        if (c.group() != null) {
+            try {
+                names.lookupPrincipalByGroupName(c.group());
+            } catch (IOException e) {
+                problem("control.group", "there is no Unix group '" + c.group() + "' on this host");
+            }
+        }
+        for (String unix : c.users().keySet()) {
+            boolean group = unix.startsWith("@");
+            try {
+                if (group) {
+                    names.lookupPrincipalByGroupName(unix.substring(1));
+                } else {
+                    names.lookupPrincipalByName(unix);
+                }
+            } catch (IOException e) {
+                problems.add(new Problem(
+                        "control.users." + unix,
+                        "there is no Unix " + (group ? "group '" + unix.substring(1) : "user '" + unix)
+                                + "' on this host",
+                        false));
+            }
         }
     }
 

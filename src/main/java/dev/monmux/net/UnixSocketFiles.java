@@ -5,6 +5,8 @@ import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.security.SecureRandom;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -74,12 +77,21 @@ public final class UnixSocketFiles {
     public static <C> C bind(
             Path path, Set<PosixFilePermission> permissions, String group, Binder<C> binder, Consumer<C> undo)
             throws Exception {
+        String tooLong = tooLong(path);
+        if (tooLong != null) {
+            throw new IOException(tooLong);
+        }
         prepare(path);
-        Path dir = Files.createTempDirectory(
-                path.getParent(),
-                ".monmux-bind-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Path staged = dir.resolve(path.getFileName());
+        Path dir = privateDirectory(path.getParent());
+        // The staged path is the parent, 9 characters and "/s": no longer than the final one for
+        // a name of 10 characters or more (control.sock), and so it fits where that fits.
+        Path staged = dir.resolve("s");
+        if (bytes(staged) > MAX_PATH_BYTES) {
+            Files.deleteIfExists(dir);
+            throw new IOException(path + " is too long for monmux to bind safely (" + bytes(path)
+                    + " bytes; with a file name this short, at most " + (MAX_PATH_BYTES - bytes(staged) + bytes(path))
+                    + ")");
+        }
         C bound = null;
         try {
             bound = binder.bind(staged);
@@ -105,6 +117,43 @@ public final class UnixSocketFiles {
             Files.deleteIfExists(dir);
         }
     }
+
+    /** The longest path a unix socket may have on Linux (sun_path is 108 bytes with its NUL). */
+    public static final int MAX_PATH_BYTES = 107;
+
+    /** Why a unix socket cannot be at {@code path} (too long), in the user's words; null if it can. */
+    public static String tooLong(Path path) {
+        int n = bytes(path.toAbsolutePath());
+        return n > MAX_PATH_BYTES
+                ? path + " is too long for a unix socket (" + n + " bytes; at most " + MAX_PATH_BYTES + ")"
+                : null;
+    }
+
+    private static int bytes(Path p) {
+        return p.toString().getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** A new directory in {@code parent} only this process's user may enter, with a short name ({@code .m} and 6 characters). */
+    private static Path privateDirectory(Path parent) throws IOException {
+        String letters = "abcdefghijklmnopqrstuvwxyz0123456789";
+        for (int attempt = 0; ; attempt++) {
+            StringBuilder name = new StringBuilder(".m");
+            for (int i = 0; i < 6; i++) {
+                name.append(letters.charAt(RANDOM.nextInt(letters.length())));
+            }
+            try {
+                return Files.createDirectory(
+                        parent.resolve(name.toString()),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 100) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** {@code 0660} as permissions. */
     public static Set<PosixFilePermission> permissions(int mode) {

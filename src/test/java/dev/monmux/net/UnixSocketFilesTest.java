@@ -11,6 +11,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,5 +49,41 @@ class UnixSocketFilesTest {
         Path missing = dir.resolve("a/b/c.sock");
         UnixSocketFiles.prepare(missing);
         assertTrue(Files.isDirectory(missing.getParent()), "the directory is made");
+    }
+
+    /** A path that fits a unix socket binds, even within a few bytes of the limit; one that does not is said so. */
+    @Test
+    void aSocketBindsAtAnyPathThatFitsAndALongerOneIsRefusedInWords(@TempDir Path dir) throws Exception {
+        String base = dir.toAbsolutePath() + "/";
+        // 107 bytes in all, the most Linux takes, with a name of 12 characters (control.sock's length).
+        String sub = "d".repeat(UnixSocketFiles.MAX_PATH_BYTES - base.length() - "/control.sock".length());
+        Path fits = Path.of(base + sub + "/control.sock");
+        assertEquals(UnixSocketFiles.MAX_PATH_BYTES, fits.toString().length());
+        ServerSocketChannel bound = UnixSocketFiles.bind(
+                fits,
+                UnixSocketFiles.permissions(0600),
+                null,
+                at -> {
+                    ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+                    s.bind(UnixDomainSocketAddress.of(at));
+                    return s;
+                },
+                s -> {});
+        try (bound) {
+            assertTrue(Files.exists(fits));
+            assertEquals(List.of(fits), Files.list(fits.getParent()).toList(), "the private directory is gone");
+        }
+        Path longer = Path.of(base + sub + "/control.sockX");
+        IOException e = assertThrows(
+                IOException.class,
+                () -> UnixSocketFiles.bind(
+                        longer,
+                        UnixSocketFiles.permissions(0600),
+                        null,
+                        at -> {
+                            throw new AssertionError("not bound");
+                        },
+                        s -> {}));
+        assertEquals(longer + " is too long for a unix socket (108 bytes; at most 107)", e.getMessage());
     }
 }
