@@ -109,6 +109,20 @@ class CheckConfigErrorsTest {
             "line 3, column 11: control.socket: " + dir.resolve(deep + "/c.sock") + " is too long for a unix socket ("
                     + dir.resolve(deep + "/c.sock").toString().length() + " bytes; at most 107)"
         });
+        c.put("indented-one-short-after-a-wrong-value", new String[] {
+            "vms:\n  - name: a\n    qmp: unix:/a.qmp\n  - name: b\n   qmp: unix:/b.qmp\n",
+            "line 5, column 4: not valid YAML: this line's indentation does not fit the lines above it (while "
+                    + "parsing a block collection; expected <block end>, but found '<block mapping start>')"
+        });
+        c.put("misspelt-required-key", new String[] {
+            "vms:\n  - name: a\n    qmp: unix:/a.qmp\n    qmpListen: {unix: /tmp/x.sock, roel: admin}\n",
+            "line 4, column 5: vms[0].qmpListen.role: expected viewer, operator or admin, found nothing "
+                    + "(is 'roel' (line 4) meant as 'role'?)"
+        });
+        c.put("unquoted-at", new String[] {
+            vm + "control:\n  socket: c.sock\n  users: {@ops: a}\n",
+            "line 4, column 11: not valid YAML: a key or value starting with @ must be quoted (\"@ops\")"
+        });
         c.put("audit-directory-missing", new String[] {
             vm + "audit:\n  path: " + dir.resolve("no/such/dir/audit.jsonl") + "\n",
             "line 3, column 9: audit.path: the directory " + dir.resolve("no/such/dir") + " does not exist"

@@ -247,6 +247,15 @@ public final class ConfigLoader {
 
     private <T> T read(String yaml, String source, Class<T> type) throws ConfigException {
         try {
+            // The whole file's syntax first: binding stops at the first wrong value, and a YAML
+            // error after it (a line indented one space short) would be reported as that value.
+            mapper.readTree(yaml);
+        } catch (JsonParseException e) {
+            throw syntax(yaml, source, e);
+        } catch (JsonProcessingException e) {
+            // not a syntax error: the binding below says what it is
+        }
+        try {
             return mapper.readValue(yaml, type);
         } catch (JsonMappingException e) {
             JsonParseException syntax = syntaxError(e);
@@ -317,6 +326,9 @@ public final class ConfigLoader {
                 && !at.path().endsWith("password")
                 && (at.found().startsWith("\"") || at.found().equals("nothing"))) {
             p += ", found " + at.found();
+        }
+        if (at.lookalike() != null) {
+            p += " (" + at.lookalike() + ")";
         }
         return source + ": line " + at.position().line() + ", column "
                 + at.position().column() + ": " + (at.path().isEmpty() ? "" : at.path() + ": ") + p;
@@ -461,7 +473,21 @@ public final class ConfigLoader {
             }
             sb.append(line.trim());
         }
-        return sb.toString();
+        return plainly(sb.toString());
+    }
+
+    /** SnakeYAML's words for the mistakes people make most, said as what to fix (its own text after it). */
+    private static String plainly(String message) {
+        if (message.contains("expected <block end>") || message.contains("mapping values are not allowed here")) {
+            return "this line's indentation does not fit the lines above it (" + message + ")";
+        }
+        if (message.contains("found character '@' that cannot start any token")) {
+            return "a key or value starting with @ must be quoted (\"@ops\")";
+        }
+        if (message.contains("found character '\\t'")) {
+            return "a tab is not allowed here; use spaces (" + message + ")";
+        }
+        return message;
     }
 
     private static String where(JsonLocation loc) {

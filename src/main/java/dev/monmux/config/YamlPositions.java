@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,7 +30,11 @@ final class YamlPositions {
      * What a key path points at: the path as the user wrote it, where it is (the value, or the
      * nearest enclosing one when the key is absent), and what was found there in words.
      */
-    record Located(String path, Position position, String found, boolean exists) {}
+    record Located(String path, Position position, String found, boolean exists, String lookalike) {
+        Located(String path, Position position, String found, boolean exists) {
+            this(path, position, found, exists, null);
+        }
+    }
 
     private static final class Node {
         Position key;
@@ -125,6 +130,13 @@ final class YamlPositions {
         if (n == null) {
             return new Located(shown.toString(), new Position(1, 1), "nothing", false);
         }
+        String lookalike = null;
+        if (!found
+                && !path.isEmpty()
+                && path.get(path.size() - 1) instanceof String missing
+                && n.token == JsonToken.START_OBJECT) {
+            lookalike = lookalike(n, missing);
+        }
         Position at;
         if (!found) {
             at = n.key != null ? n.key : n.value;
@@ -133,7 +145,47 @@ final class YamlPositions {
         } else {
             at = n.value;
         }
-        return new Located(shown.toString(), at, found ? found(n) : "nothing", found);
+        return new Located(shown.toString(), at, found ? found(n) : "nothing", found, lookalike);
+    }
+
+    /**
+     * A key of {@code mapping} that looks like a misspelling of the absent {@code missing}
+     * ({@code pasword} for {@code password}: at most two letters off), said as where it is; null if
+     * none. Jackson reports a record's missing key before the unknown key beside it.
+     */
+    private static String lookalike(Node mapping, String missing) {
+        if (missing.length() < 4) {
+            return null;
+        }
+        for (Map.Entry<String, Node> e : mapping.fields.entrySet()) {
+            String k = e.getKey();
+            if (!k.equals(missing) && distance(k.toLowerCase(Locale.ROOT), missing.toLowerCase(Locale.ROOT)) <= 2) {
+                Position at = e.getValue().key;
+                return "is '" + k + "'" + (at == null ? "" : " (line " + at.line() + ")") + " meant as '" + missing
+                        + "'?";
+            }
+        }
+        return null;
+    }
+
+    /** Levenshtein's distance between two short strings. */
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     private static Node step(Node n, Object seg) {
