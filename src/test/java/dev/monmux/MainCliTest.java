@@ -193,8 +193,10 @@ class MainCliTest {
                             + dir.resolve("none.qmp") + "'}]\nmetrics: {enabled: false}\n");
             CliRun r = runWithEnv("info", "--config", config.toString());
             assertEquals(1, r.code(), r.err());
-            assertTrue(
-                    r.err().startsWith("monmux: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": "), r.err());
+            assertEquals(
+                    "monmux: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                            + ": the port is in use (by another program, or a monmux already running)\n",
+                    r.err());
             assertEquals(1, r.err().split("\n").length, "one line, no stack trace: " + r.err());
         }
     }

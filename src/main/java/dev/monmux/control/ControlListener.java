@@ -1,6 +1,7 @@
 package dev.monmux.control;
 
 import dev.monmux.config.LimitsConfig;
+import dev.monmux.net.BindErrors;
 import dev.monmux.net.Transport;
 import dev.monmux.net.UnixSocketFiles;
 import dev.monmux.session.SharedVm;
@@ -102,9 +103,7 @@ public final class ControlListener implements AutoCloseable {
                     Channel::close);
         } catch (Exception e) {
             throw new IllegalStateException(
-                    "control.socket: cannot listen on " + path + ": "
-                            + (e.getMessage() == null ? e.toString() : e.getMessage()),
-                    e);
+                    "control.socket: cannot listen on " + path + ": " + BindErrors.describe(e), e);
         }
         log.info("control socket on {} (mode {})", path, ctx.config().get().mode());
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.monmux.config.MetricsConfig;
 import dev.monmux.net.Addresses;
+import dev.monmux.net.BindErrors;
 import dev.monmux.qmp.QmpEndpoint;
 import dev.monmux.qmp.QmpJson;
 import dev.monmux.session.SharedVm;
@@ -83,7 +84,7 @@ public final class MetricsServer implements AutoCloseable {
                 throw ie;
             }
             throw new IllegalStateException(
-                    "cannot listen for metrics on " + c.bind() + ":" + c.port() + ": " + e.getMessage(), e);
+                    "cannot listen for metrics on " + c.bind() + ":" + c.port() + ": " + BindErrors.describe(e), e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.monmux.qmpserver;
 
 import dev.monmux.config.LimitsConfig;
 import dev.monmux.config.QmpListenerConfig;
+import dev.monmux.net.BindErrors;
 import dev.monmux.net.ConnectionLimiter;
 import dev.monmux.net.Transport;
 import dev.monmux.net.UnixSocketFiles;
@@ -121,9 +122,7 @@ public final class QmpListeners implements AutoCloseable {
             }
         } catch (Exception e) {
             throw new IllegalStateException(
-                    "VM '" + link.name() + "': cannot listen for QMP on " + lc + ": "
-                            + (e.getMessage() == null ? e.toString() : e.getMessage()),
-                    e);
+                    "VM '" + link.name() + "': cannot listen for QMP on " + lc + ": " + BindErrors.describe(e), e);
         }
         Bound bd = new Bound(link.name(), lc, ch, mine);
         bound.add(bd);

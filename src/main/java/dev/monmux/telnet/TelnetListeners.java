@@ -8,6 +8,7 @@ import dev.monmux.hmp.HmpDialects;
 import dev.monmux.hmp.HmpTable;
 import dev.monmux.hmp.HmpTables;
 import dev.monmux.net.Addresses;
+import dev.monmux.net.BindErrors;
 import dev.monmux.net.ConnectionLimiter;
 import dev.monmux.net.Transport;
 import dev.monmux.qmp.VmLink;
@@ -121,7 +122,7 @@ public final class TelnetListeners {
             throw new IllegalStateException("interrupted while binding " + lc.bind() + ":" + lc.port(), e);
         } catch (Exception e) {
             throw new IllegalStateException(
-                    "cannot listen on " + lc.bind() + ":" + lc.port() + ": " + e.getMessage(), e);
+                    "cannot listen on " + lc.bind() + ":" + lc.port() + ": " + BindErrors.describe(e), e);
         }
     }
 
