@@ -154,7 +154,7 @@ class CheckConfigErrorsTest {
         });
         c.put("zero-duration", new String[] {
             vm + "login:\n  timeout: 0s\n",
-            "line 3, column 12: login.timeout: expected a duration longer than zero, found \"0s\""
+            "line 3, column 12: login.timeout: expected a duration longer than zero (this one cannot be off), found \"0s\""
         });
         c.put("list-for-a-mapping", new String[] {
             vm + "listeners:\n  - telnet: {port: 4444}\n",

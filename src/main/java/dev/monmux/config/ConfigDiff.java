@@ -232,16 +232,22 @@ public record ConfigDiff(
         if (!replacedNames.isEmpty()) {
             parts.add("VMs reconnected with new settings: " + String.join(", ", replacedNames));
         }
-        if (!addedListeners.isEmpty()) {
-            parts.add("listeners added: "
-                    + String.join(
-                            ", ", addedListeners.stream().map(Object::toString).toList()));
+        // A listener removed and added as the same thing (a VM's own, when the VM was reconnected) was bound again.
+        List<String> added = addedListeners.stream().map(Object::toString).toList();
+        List<String> removed = removedListeners.stream().map(Object::toString).toList();
+        List<String> rebound = added.stream().filter(removed::contains).toList();
+        List<String> onlyAddedListeners =
+                added.stream().filter(l -> !rebound.contains(l)).toList();
+        List<String> onlyRemovedListeners =
+                removed.stream().filter(l -> !rebound.contains(l)).toList();
+        if (!onlyAddedListeners.isEmpty()) {
+            parts.add("listeners added: " + String.join(", ", onlyAddedListeners));
         }
-        if (!removedListeners.isEmpty()) {
-            parts.add("listeners removed: "
-                    + String.join(
-                            ", ",
-                            removedListeners.stream().map(Object::toString).toList()));
+        if (!onlyRemovedListeners.isEmpty()) {
+            parts.add("listeners removed: " + String.join(", ", onlyRemovedListeners));
+        }
+        if (!rebound.isEmpty()) {
+            parts.add("listeners bound again: " + String.join(", ", rebound));
         }
         if (usersChanged && !needRestart.contains("users")) {
             parts.add("users updated");

@@ -70,7 +70,7 @@ public record QmpLinkConfig(
             return dflt;
         }
         if (value.isZero() || value.isNegative()) {
-            throw new IllegalArgumentException(key + ": expected a duration longer than zero");
+            throw new IllegalArgumentException(key + ": expected a duration longer than zero (this one cannot be off)");
         }
         return value;
     }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -190,7 +191,7 @@ public final class BuiltinCommands {
             s.setEvents(w[1].equalsIgnoreCase("on") ? EventFilter.ALL : EventFilter.NONE);
             return "";
         }
-        EventFilter f = EventFilter.parse(String.join(" ", java.util.Arrays.copyOfRange(w, 1, w.length)));
+        EventFilter f = EventFilter.parse(String.join(" ", Arrays.copyOfRange(w, 1, w.length)));
         if (f == null) {
             return "Error: usage: .events [on|off|NAME,...] (event names or globs, e.g. .events STOP,RESUME,BLOCK_*)\r\n";
         }

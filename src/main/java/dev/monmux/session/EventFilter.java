@@ -27,8 +27,8 @@ public record EventFilter(List<String> globs, List<Pattern> patterns, boolean al
             if (item.isEmpty()) {
                 continue;
             }
-            if (!ITEM.matcher(item).matches()) {
-                return null;
+            if (!ITEM.matcher(item).matches() || item.equalsIgnoreCase("on") || item.equalsIgnoreCase("off")) {
+                return null; // on and off stand alone: ".events on,STOP" is no event named "on"
             }
             globs.add(item);
             patterns.add(Pattern.compile(VmGlob.regex(item), Pattern.CASE_INSENSITIVE));

@@ -42,8 +42,8 @@ class ConfigDiffTest {
         assertEquals(List.of(), d.needRestart());
         assertEquals(
                 "VMs added: new; VMs removed: gone; VMs reconnected with new settings: moved; "
-                        + "listeners added: telnet 127.0.0.1:4445, QMP tcp:127.0.0.1:4600 (VM 'moved'); "
-                        + "listeners removed: telnet 127.0.0.1:4501 (VM 'gone'), QMP tcp:127.0.0.1:4600 (VM 'moved')",
+                        + "listeners added: telnet 127.0.0.1:4445; listeners removed: telnet 127.0.0.1:4501 (VM 'gone'); "
+                        + "listeners bound again: QMP tcp:127.0.0.1:4600 (VM 'moved')",
                 d.summary());
     }
 

@@ -20,6 +20,8 @@ class EventFilterTest {
         assertTrue(EventFilter.parse("DEVICE_??LETED").shows("DEVICE_DELETED"));
         assertNull(EventFilter.parse("STOP;rm -rf"), "not a name or glob");
         assertNull(EventFilter.parse(" , "), "nothing named");
+        assertNull(EventFilter.parse("on,STOP"), "on and off stand alone, not as event names");
+        assertNull(EventFilter.parse("STOP off"));
         assertEquals("events are on", EventFilter.ALL.describe());
         assertEquals("events are off", EventFilter.NONE.describe());
     }
