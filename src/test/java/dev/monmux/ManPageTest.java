@@ -74,10 +74,26 @@ class ManPageTest {
             assertTrue(text.contains("\n       " + command), "the page describes '" + command + "':\n" + text);
         }
         assertTrue(text.contains("\n           monmux ctl [--socket PATH] COMMAND [ARGS]\n"), "ctl's usage");
-        for (String section :
-                List.of("NAME", "COMMAND LINE", "EXIT CODES", "FROM THE HOST'S SHELL: MONMUX CTL", "SEE ALSO")) {
+        for (String section : List.of(
+                "NAME",
+                "SYNOPSIS",
+                "DESCRIPTION",
+                "COMMAND LINE",
+                "EXIT CODES",
+                "FROM THE HOST'S SHELL: MONMUX CTL",
+                "SEE ALSO")) {
             assertTrue(text.contains("\n" + section + "\n"), section);
         }
+        // man's order: what to type, then what it is for, then the rest.
+        assertTrue(
+                text.indexOf("\nSYNOPSIS\n") < text.indexOf("\nDESCRIPTION\n")
+                        && text.indexOf("\nDESCRIPTION\n") < text.indexOf("\nCOMMAND LINE\n"),
+                text);
+        assertTrue(
+                text.contains(
+                        "SYNOPSIS\n       monmux run --config FILE [--log-level LEVEL]\n       monmux --config FILE"),
+                text);
+        assertTrue(text.contains("one QMP connection per VM"), "DESCRIPTION is the README's opening");
         assertTrue(
                 text.contains("\n                  monmux check-config FILE...\n"),
                 "the usage block, as --help prints it");

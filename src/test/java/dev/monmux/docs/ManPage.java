@@ -86,6 +86,16 @@ public final class ManPage {
         m.out.append(".\\\" Generated from README.md (").append(SECTION).append(") by ManPage: edit the README.\n");
         m.out.append(".SH NAME\nmonmux \\- QEMU monitor multiplexer: one QMP connection per VM, shared by many ")
                 .append("telnet (HMP) and QMP clients\n");
+        m.synopsis(doc);
+        // DESCRIPTION: what the README says before its first section (what monmux is for).
+        m.out.append(".SH DESCRIPTION\n");
+        for (Node n = doc.getFirstChild();
+                n != null && !(n instanceof Heading h && h.getLevel() == 2);
+                n = n.getNext()) {
+            if (!(n instanceof Heading)) {
+                m.block(n);
+            }
+        }
         for (Node n = section(doc, SECTION).getNext();
                 n != null && !(n instanceof Heading h && h.getLevel() <= 2);
                 n = n.getNext()) {
@@ -103,6 +113,30 @@ public final class ManPage {
                 .append("README.md (installed in share/doc/monmux/) is the whole manual: the configuration, ")
                 .append("TLS, users and roles, the audit log and metrics.\n");
         return m.out.toString();
+    }
+
+    /**
+     * SYNOPSIS: the usage lines of {@code monmux --help}, as the README's {@link #SECTION} shows
+     * them (its code block that starts {@code Usage: monmux}); none without such a block.
+     */
+    private void synopsis(Node doc) {
+        for (Node n = section(doc, SECTION).getNext();
+                n != null && !(n instanceof Heading h && h.getLevel() <= 2);
+                n = n.getNext()) {
+            if (n instanceof FencedCodeBlock c && c.getLiteral().startsWith("Usage: monmux")) {
+                out.append(".SH SYNOPSIS\n.nf\n");
+                for (String line : c.getLiteral().split("\n")) {
+                    if (line.isBlank()) {
+                        break;
+                    }
+                    out.append(lineStart(escape(line.replaceFirst("^(Usage:)?\\s+", ""))))
+                            .append('\n');
+                }
+                out.append(".fi\n");
+                return;
+            }
+        }
+        // none: no SYNOPSIS (ManPageTest requires the README's)
     }
 
     /** The {@code ##} heading named {@code title}. */
