@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.monmux.auth.PasswordHash;
 import dev.monmux.config.ConfigLoader;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -118,6 +119,23 @@ class CheckConfigErrorsTest {
             "vms:\n  - name: a\n    qmp: unix:/a.qmp\n    qmpListen: {unix: /tmp/x.sock, roel: admin}\n",
             "line 4, column 5: vms[0].qmpListen.role: expected viewer, operator or admin, found nothing "
                     + "(is 'roel' (line 4) meant as 'role'?)"
+        });
+        c.put("complex-key", new String[] {
+            vm + "? [a, b]\n: 1\n", "line 2, column 4: not valid YAML: a key must be a name, not a list or a mapping"
+        });
+        c.put("two-documents", new String[] {
+            vm + "---\nmetrics: {port: 1}\n",
+            "line 3, column 1: a second YAML document (after ---); a config file is one document"
+        });
+        c.put("number-too-large", new String[] {
+            vm + "limits:\n  lineBytes: 99999999999999\n",
+            "line 3, column 14: limits.lineBytes: expected a whole number no larger than 2147483647, found "
+                    + "\"99999999999999\""
+        });
+        c.put("control-users-key-no-name", new String[] {
+            vm + "control:\n  socket: c.sock\n  users: {\"bad name!\": u}\n",
+            "line 4, column 3: control.users: expected a Unix user name or '@' and a Unix group name as each key, "
+                    + "found \"bad name!\""
         });
         c.put("unquoted-at", new String[] {
             vm + "control:\n  socket: c.sock\n  users: {@ops: a}\n",
@@ -234,6 +252,15 @@ class CheckConfigErrorsTest {
         ConfigLoader.Checked checked = new ConfigLoader().loadAndCheck(file);
         assertEquals(List.of(), checked.errors(), "run does not refuse it");
         assertEquals(1, checked.warnings().size(), "run logs it");
+    }
+
+    @Test
+    void aFileThatIsNotUtf8IsSaidSo() throws IOException {
+        Path file = dir.resolve("latin1.yaml");
+        Files.write(file, ("vms: [{name: caf\u00e9, qmp: 'unix:/a.qmp'}]\n").getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals(
+                new CliRun(2, "", "monmux: " + file + ": cannot read: the file is not UTF-8 text\n"),
+                run("check-config", file.toString()));
     }
 
     @Test

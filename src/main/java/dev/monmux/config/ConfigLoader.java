@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -189,6 +191,8 @@ public final class ConfigLoader {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": no such file");
+        } catch (MalformedInputException e) {
+            throw new ConfigException(file + ": cannot read: the file is not UTF-8 text");
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage());
         }
@@ -249,11 +253,18 @@ public final class ConfigLoader {
         try {
             // The whole file's syntax first: binding stops at the first wrong value, and a YAML
             // error after it (a line indented one space short) would be reported as that value.
-            mapper.readTree(yaml);
+            try (JsonParser p = mapper.createParser(yaml)) {
+                mapper.readTree(p);
+                if (p.nextToken() != null) {
+                    JsonLocation at = p.currentTokenLocation();
+                    throw new ConfigException(
+                            source + where(at) + "a second YAML document (after ---); a config file is one document");
+                }
+            }
         } catch (JsonParseException e) {
             throw syntax(yaml, source, e);
-        } catch (JsonProcessingException e) {
-            // not a syntax error: the binding below says what it is
+        } catch (IOException e) {
+            // not a syntax error (a String read has no other I/O): the binding below says what it is
         }
         try {
             return mapper.readValue(yaml, type);
@@ -294,6 +305,11 @@ public final class ConfigLoader {
             Object last = path.isEmpty() ? null : path.get(path.size() - 1);
             YamlPositions.Located at = positions.locate(path, false);
             return render(source, at, "expected " + expected(m.getTargetType(), last) + ", found " + at.found());
+        }
+        if (e.getCause() instanceof InputCoercionException
+                || String.valueOf(e.getOriginalMessage()).contains("out of range")) {
+            YamlPositions.Located at = positions.locate(path, false);
+            return render(source, at, "expected a whole number no larger than 2147483647, found " + at.found());
         }
         // Not expected from the records; still one line, without the parser's own vocabulary.
         return render(source, positions.locate(path, false), "not a valid value");
@@ -381,6 +397,11 @@ public final class ConfigLoader {
 
     private static ConfigException syntax(String yaml, String source, JsonParseException e) {
         String message = e.getOriginalMessage();
+        if (message.startsWith("Expected a field name")) {
+            return new ConfigException(
+                    source + where(e.getLocation()) + "not valid YAML: a key must be a name, not a list or a mapping",
+                    e);
+        }
         if (message.contains("(TAB)")) {
             YamlPositions.Position tab = firstTab(yaml, e.getLocation());
             String[] lines = yaml.split("\\R", -1);

@@ -40,8 +40,9 @@ public record ControlConfig(String socket, String mode, String group, Map<String
         users = users == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(users));
         for (Map.Entry<String, String> e : users.entrySet()) {
             if (!UNIX_NAME.matcher(e.getKey()).matches()) {
-                throw new IllegalArgumentException("users." + e.getKey()
-                        + ": expected a Unix user name or '@' and a Unix group name as the key, found "
+                // Named at users (a key that is no name cannot be a key path), the key quoted.
+                throw new IllegalArgumentException("users: expected a Unix user name or '@' and a Unix group name "
+                        + "as each key, found "
                         + ConfigException.quote(e.getKey()));
             }
             if (e.getValue() == null || e.getValue().isBlank()) {
