@@ -100,10 +100,15 @@ public final class Ctl {
             // A line with a secret in it (set_password ...) is not for the process list: from stdin.
             try {
                 String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                req.request()
-                        .put(
-                                field,
-                                field.equals("line") ? text.lines().findFirst().orElse("") : text.strip());
+                List<String> lines = text.lines().filter(l -> !l.isBlank()).toList();
+                if (field.equals("line") && lines.size() > 1) {
+                    // One command per run, as its exit status is one command's: not the first line silently.
+                    return usage(
+                            err,
+                            "hmp VM - reads one line from stdin, and there are " + lines.size()
+                                    + " (run monmux ctl once for each)");
+                }
+                req.request().put(field, field.equals("line") ? (lines.isEmpty() ? "" : lines.get(0)) : text.strip());
             } catch (IOException e) {
                 return usage(err, "cannot read stdin: " + e.getMessage());
             }

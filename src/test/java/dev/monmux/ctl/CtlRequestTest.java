@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.monmux.CliRun;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -69,5 +70,19 @@ class CtlRequestTest {
         assertEquals(
                 "monmux ctl: --socket needs a PATH\nmonmux ctl: unknown option '--frob' (see monmux ctl --help)\n",
                 err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void hmpFromStdinTakesOneLineNotTheFirstOfMany() {
+        CliRun r = CliRun.capture(
+                "info status\nstop\n",
+                (in, out, err) ->
+                        Ctl.run(List.of("hmp", "vm1", "-"), Map.of(Ctl.SOCKET_ENV, "/nonexistent"), in, out, err));
+        assertEquals(
+                new CliRun(
+                        2,
+                        "",
+                        "monmux ctl: hmp VM - reads one line from stdin, and there are 2 (run monmux ctl once for each)\n"),
+                r);
     }
 }
