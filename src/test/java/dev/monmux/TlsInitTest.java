@@ -284,6 +284,17 @@ class TlsInitTest {
         assertEquals(0, ips.code(), ips.err());
         assertTrue(openssl(dir.resolve("tls"), "x509", "-in", "server.pem", "-noout", "-ext", "subjectAltName")
                 .contains("IP Address:0:0:0:0:0:0:0:1, IP Address:192.0.2.7, DNS:*.example.org\n"));
+        // A server certificate longer than the CA's ten years: the CA lasts as long (else it would not be trusted).
+        Path longLived = dir.resolve("long");
+        assertEquals(
+                0,
+                monmux("tls", "init", longLived.toString(), "--host", "h.example", "--days", "36500")
+                        .code());
+        X509Certificate ca = certificate(longLived.resolve("ca.pem"));
+        X509Certificate server = certificate(longLived.resolve("server.pem"));
+        assertFalse(server.getNotAfter().after(ca.getNotAfter()), server.getNotAfter() + " after " + ca.getNotAfter());
+        assertTrue(
+                openssl(longLived, "verify", "-CAfile", "ca.pem", "server.pem").contains("server.pem: OK"));
     }
 
     private static Path writeTemp(Path dir, byte[] content) throws IOException {

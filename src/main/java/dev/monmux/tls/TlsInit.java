@@ -179,7 +179,9 @@ public final class TlsInit {
 
         KeyPair caKey = keyPair();
         X500Principal caName = new X500Principal("CN=monmux CA " + r.hosts().get(0));
-        X509v3CertificateBuilder ca = builder(caName, caName, Date.from(now.plus(CA_VALIDITY)), caKey);
+        // Never shorter than what it signs (--days 36500): a certificate past its CA's end is not trusted.
+        Duration caValidity = r.validity().compareTo(CA_VALIDITY) > 0 ? r.validity() : CA_VALIDITY;
+        X509v3CertificateBuilder ca = builder(caName, caName, Date.from(now.plus(caValidity)), caKey);
         ca.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
         ca.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
         X509Certificate caCert = sign(ca, caKey.getPrivate());
