@@ -7,6 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** {@code monmux ctl list} and {@code who} as tables: one row per line, columns padded, a header. */
 final class CtlTables {
@@ -40,11 +41,26 @@ final class CtlTables {
                 o.path("address").asText(),
                 o.path("role").asText(),
                 since(o.path("since").asText()),
-                o.path("idleSeconds").asLong() + "s",
+                idle(o.path("idleSeconds").asLong()),
                 o.path("lock").asBoolean() ? "lock" : ""
             });
         }
         return table(rows);
+    }
+
+    /** As {@code .who} says it (12m00s, 3h05m): the same words, not shared code (ctl depends on nothing of monmux's). */
+    static String idle(long seconds) {
+        long sec = Math.max(0, seconds);
+        if (sec < 60) {
+            return sec + "s";
+        }
+        if (sec < 3600) {
+            return String.format(Locale.ROOT, "%dm%02ds", sec / 60, sec % 60);
+        }
+        if (sec < 86400) {
+            return String.format(Locale.ROOT, "%dh%02dm", sec / 3600, sec % 3600 / 60);
+        }
+        return String.format(Locale.ROOT, "%dd%02dh", sec / 86400, sec % 86400 / 3600);
     }
 
     private static final DateTimeFormatter SINCE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");

@@ -1,5 +1,6 @@
 package dev.monmux.tls;
 
+import dev.monmux.net.ConnectionErrors;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -44,7 +45,7 @@ public final class TlsHandshakeGate extends ChannelInboundHandlerAdapter {
                 log.info(
                         "TLS handshake with {} failed: {}",
                         ctx.channel().remoteAddress(),
-                        done.cause().toString());
+                        ConnectionErrors.describe(ConnectionErrors.unwrapped(done.cause())));
                 ctx.close();
             }
             return;

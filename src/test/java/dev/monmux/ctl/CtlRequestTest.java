@@ -85,4 +85,16 @@ class CtlRequestTest {
                         "monmux ctl: hmp VM - reads one line from stdin, and there are 2 (run monmux ctl once for each)\n"),
                 r);
     }
+
+    @Test
+    void idleTimeIsSaidAsDotWhoSaysIt() {
+        assertEquals(
+                List.of("0s", "59s", "12m00s", "1h01m", "2d03h"),
+                List.of(
+                        CtlTables.idle(0),
+                        CtlTables.idle(59),
+                        CtlTables.idle(720),
+                        CtlTables.idle(3660),
+                        CtlTables.idle(2 * 86400 + 3 * 3600)));
+    }
 }

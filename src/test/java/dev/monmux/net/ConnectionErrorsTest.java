@@ -3,10 +3,13 @@ package dev.monmux.net;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import io.netty.handler.codec.DecoderException;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 
@@ -38,10 +41,7 @@ class ConnectionErrorsTest {
         ConnectionErrors.log(recorder(false, warns), "telnet client /10.0.0.5:4711", reset);
         assertEquals(1, warns.size());
         assertEquals(
-                List.of(
-                        "{}: closing after error: {}",
-                        "telnet client /10.0.0.5:4711",
-                        "java.io.IOException: Connection reset by peer"),
+                List.of("{}: closing after error: {}", "telnet client /10.0.0.5:4711", "Connection reset by peer"),
                 warns.get(0),
                 "no throwable: no trace");
 
@@ -56,5 +56,23 @@ class ConnectionErrorsTest {
         List<List<Object>> warns = new ArrayList<>();
         ConnectionErrors.log(recorder(false, warns), "QMP client /127.0.0.1:5000", bug);
         assertSame(bug, warns.get(0).get(3));
+    }
+
+    @Test
+    void aFailedTlsHandshakeIsNotLoggedAgainAndTlsErrorsAreWords() {
+        List<List<Object>> warns = new ArrayList<>();
+        DecoderException handshake = new DecoderException(new SSLHandshakeException("Empty client certificate chain"));
+        ConnectionErrors.log(recorder(false, warns), "telnet client /10.0.0.5:4711", handshake);
+        assertEquals(List.of(), warns, "the handshake gate said it, once");
+        assertEquals(
+                "Empty client certificate chain", ConnectionErrors.describe(ConnectionErrors.unwrapped(handshake)));
+        ConnectionErrors.log(
+                recorder(false, warns),
+                "telnet client /10.0.0.5:4711",
+                new DecoderException(new SSLException("Tag mismatch")));
+        assertEquals(
+                List.of("{}: closing after error: {}", "telnet client /10.0.0.5:4711", "Tag mismatch"),
+                warns.get(0),
+                "a TLS error after the handshake: one line, no Java class");
     }
 }
