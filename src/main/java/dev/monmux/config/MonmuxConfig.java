@@ -104,7 +104,10 @@ public record MonmuxConfig(
         }
         if (control.users().isEmpty()) {
             throw new IllegalArgumentException("control.users: auth is password, so the control socket needs to "
-                    + "know who each local client is (e.g. control: {users: {root: admin}})");
+                    + "know who each local client is: map Unix users to users of this file "
+                    + "(e.g. control: {users: {root: "
+                    + (users == null || users.isEmpty() ? "USER" : users.get(0).name())
+                    + "}})");
         }
         if (usersFile != null) {
             return; // checked again once the file's users are read

@@ -3,6 +3,7 @@ package dev.monmux.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.monmux.auth.PasswordHash;
 import org.junit.jupiter.api.Test;
 
 class ControlConfigTest {
@@ -26,10 +27,10 @@ class ControlConfigTest {
     void withLoginsEveryClientMustMapToAUser() {
         assertEquals(
                 "m.yaml: line 3, column 1: control.users: auth is password, so the control socket needs to know who "
-                        + "each local client is (e.g. control: {users: {root: admin}})",
+                        + "each local client is: map Unix users to users of this file (e.g. control: {users: {root: al}})",
                 error("users: [{name: al, password: '" + HASH + "', role: admin}]\ncontrol: {socket: c.sock}\n"));
     }
 
     private static final String HASH =
-            dev.monmux.auth.PasswordHash.create("pw".toCharArray(), 1000).encoded();
+            PasswordHash.create("pw".toCharArray(), 1000).encoded();
 }
