@@ -211,7 +211,13 @@ final class ControlCommands {
                 text == null ? "" : text,
                 link.greeting() != null && link.greeting().offers("oob"));
         if (raw.error() != null) {
-            return done(refused(raw.error().strip().replaceFirst("^Error: ", "")));
+            // The prompt's words, for a command given whole (not typed on a line).
+            return done(refused(raw.error()
+                    .strip()
+                    .replaceFirst("^Error: ", "")
+                    .replace(
+                            "the line ends inside a JSON value; type the whole QMP command on one line",
+                            "the command ends inside a JSON value (give the whole QMP command)")));
         }
         CommandPlan plan = ctx.sessions()
                 .qmp()
