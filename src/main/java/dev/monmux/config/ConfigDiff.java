@@ -215,40 +215,21 @@ public record ConfigDiff(
     /** One line for the operator and the log, e.g. {@code VMs added: vm3; VMs removed: vm2; users updated}. */
     public String summary() {
         List<String> parts = new ArrayList<>();
-        List<String> addedNames = addedVms.stream().map(VmConfig::name).toList();
-        List<String> removedNames = removedVms.stream().map(VmConfig::name).toList();
-        List<String> replacedNames =
-                addedNames.stream().filter(removedNames::contains).toList();
-        List<String> onlyAdded =
-                addedNames.stream().filter(n -> !replacedNames.contains(n)).toList();
-        List<String> onlyRemoved =
-                removedNames.stream().filter(n -> !replacedNames.contains(n)).toList();
-        if (!onlyAdded.isEmpty()) {
-            parts.add("VMs added: " + String.join(", ", onlyAdded));
-        }
-        if (!onlyRemoved.isEmpty()) {
-            parts.add("VMs removed: " + String.join(", ", onlyRemoved));
-        }
-        if (!replacedNames.isEmpty()) {
-            parts.add("VMs reconnected with new settings: " + String.join(", ", replacedNames));
-        }
+        summarize(
+                parts,
+                addedVms.stream().map(VmConfig::name).toList(),
+                removedVms.stream().map(VmConfig::name).toList(),
+                "VMs added: ",
+                "VMs removed: ",
+                "VMs reconnected with new settings: ");
         // A listener removed and added as the same thing (a VM's own, when the VM was reconnected) was bound again.
-        List<String> added = addedListeners.stream().map(Object::toString).toList();
-        List<String> removed = removedListeners.stream().map(Object::toString).toList();
-        List<String> rebound = added.stream().filter(removed::contains).toList();
-        List<String> onlyAddedListeners =
-                added.stream().filter(l -> !rebound.contains(l)).toList();
-        List<String> onlyRemovedListeners =
-                removed.stream().filter(l -> !rebound.contains(l)).toList();
-        if (!onlyAddedListeners.isEmpty()) {
-            parts.add("listeners added: " + String.join(", ", onlyAddedListeners));
-        }
-        if (!onlyRemovedListeners.isEmpty()) {
-            parts.add("listeners removed: " + String.join(", ", onlyRemovedListeners));
-        }
-        if (!rebound.isEmpty()) {
-            parts.add("listeners bound again: " + String.join(", ", rebound));
-        }
+        summarize(
+                parts,
+                addedListeners.stream().map(Object::toString).toList(),
+                removedListeners.stream().map(Object::toString).toList(),
+                "listeners added: ",
+                "listeners removed: ",
+                "listeners bound again: ");
         if (usersChanged && !needRestart.contains("users")) {
             parts.add("users updated");
         }
@@ -259,5 +240,27 @@ public record ConfigDiff(
             parts.add("not applied until restart: " + String.join(", ", needRestart));
         }
         return String.join("; ", parts);
+    }
+
+    /** Adds what only {@code added} has, what only {@code removed} has, and what both have (replaced). */
+    private static void summarize(
+            List<String> parts,
+            List<String> added,
+            List<String> removed,
+            String onlyAdded,
+            String onlyRemoved,
+            String both) {
+        List<String> replaced = added.stream().filter(removed::contains).toList();
+        List<String> a = added.stream().filter(n -> !replaced.contains(n)).toList();
+        List<String> r = removed.stream().filter(n -> !replaced.contains(n)).toList();
+        if (!a.isEmpty()) {
+            parts.add(onlyAdded + String.join(", ", a));
+        }
+        if (!r.isEmpty()) {
+            parts.add(onlyRemoved + String.join(", ", r));
+        }
+        if (!replaced.isEmpty()) {
+            parts.add(both + String.join(", ", replaced));
+        }
     }
 }
