@@ -114,8 +114,8 @@ final class ControlHandler extends SimpleChannelInboundHandler<String> {
     }
 
     /**
-     * A client whose Unix user is no monmux user: nothing it sends is read; it is recorded and
-     * answered after {@link #STRANGER_WAIT_MS}, as a failed telnet login waits, with at most
+     * A client whose Unix user is no monmux user: nothing it sends is read; it is recorded at
+     * once and answered after {@link #STRANGER_WAIT_MS}, as a failed telnet login waits, with at most
      * {@link ControlConnections#STRANGERS_PER_USER} of one Unix user waiting at once. One more is
      * closed at once and only counted (monmux_connections_refused_total): a local user who may
      * open the socket cannot write refusals into the audit log faster than three a second.
@@ -129,13 +129,13 @@ final class ControlHandler extends SimpleChannelInboundHandler<String> {
             return;
         }
         waitingRefusal = true;
+        // Recorded now (a stop within the second must not lose it); the place is held for the
+        // second, which is what bounds the records to three a second per Unix user.
+        ctx.sessions().activity().loginFailed("unknown", "unix:" + peer.describe(), ControlClient.LISTENER, why);
+        log.debug("control socket: refused {}: {}", peer.describe(), why);
         c.executor()
                 .schedule(
                         () -> {
-                            ctx.sessions()
-                                    .activity()
-                                    .loginFailed("unknown", "unix:" + peer.describe(), ControlClient.LISTENER, why);
-                            log.debug("control socket: refused {}: {}", peer.describe(), why);
                             releaseRefusal();
                             refuse(c, why);
                         },
