@@ -3,8 +3,11 @@ package dev.monmux.e2e;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.monmux.testing.MonmuxFixture;
 import dev.monmux.testing.MonmuxProcess;
+import dev.monmux.testing.QemuBuild;
 import dev.monmux.testing.QemuProcess;
+import dev.monmux.testing.QmpLineClient;
 import dev.monmux.testing.TelnetTestClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Secrets are shown to no one: an admin types a secret in every form QEMU takes it (and once by
@@ -111,6 +116,60 @@ class SecretsEndToEndTest {
         assertTrue(records.contains("\"line\":\"object_add secret,id=s1,data=[redacted]\""), records);
         assertTrue(records.contains("\"line\":\"[not recorded: not a command monmux knows]\""), records);
         assertTrue(records.contains("\"command-line\":\"object_add secret,id=s5,data=[redacted]\""), records);
+    }
+
+    /**
+     * A misspelt property of a secret object ({@code dta=}, {@code Data=}, a space for a comma):
+     * QEMU refuses it, but only after monmux has announced and recorded the command. On every
+     * path (HMP, raw QMP at the prompt, human-monitor-command, the QMP front end) and both QEMU
+     * versions, nobody else sees it and the audit log does not have it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"7.2", "10.0"})
+    void aMisspeltSecretIsRedactedOnEveryPathAndVersion(String version) throws Exception {
+        QemuBuild build = version.equals("7.2") ? QemuBuild.v72() : QemuBuild.v100();
+        Path audit = dir.resolve("audit-" + version + ".jsonl");
+        Path front = dir.resolve("admin-" + version + ".qmp");
+        String rawQmp = "{\"execute\": \"object-add\", \"arguments\": {\"qom-type\": \"secret\", \"id\": \"m3\", "
+                + "\"Data\": \"" + SECRET + "\"}}";
+        String hmc = "{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": "
+                + "\"object_add secret,id=m4,dta=" + SECRET + "\"}}";
+        try (QemuProcess qemu = QemuProcess.start(build, List.of());
+                MonmuxFixture mx = MonmuxFixture.start("listeners: {telnet: {port: 0}}\nvms:\n  - name: vm1\n"
+                                + "    qmp: 'unix:" + qemu.qmpSocket() + "'\n    qmpListen:\n"
+                                + "      - {unix: '" + front + "', role: admin}\n"
+                                + "audit: {path: '" + audit + "'}\n"
+                                + OperatorsEndToEndTest.USERS)
+                        .awaitUp();
+                TelnetTestClient root = OperatorsEndToEndTest.login(mx, false, "root", "root-pw");
+                TelnetTestClient otto = OperatorsEndToEndTest.login(mx, false, "otto", "otto-pw");
+                QmpLineClient qmp = QmpLineClient.unix(front)) {
+            for (String line : List.of(
+                    "object_add secret,id=m1,dta=" + SECRET, "object_add secret id=m2,data=" + SECRET, rawQmp, hmc)) {
+                root.line(line);
+                root.await(PROMPT, 20_000);
+            }
+            qmp.readLine();
+            qmp.send("{\"execute\": \"qmp_capabilities\"}\n");
+            qmp.readLine();
+            qmp.send("{\"execute\": \"object-add\", \"arguments\": {\"qom-type\": \"secret\", \"id\": \"m5\", "
+                    + "\"dta\": \"" + SECRET + "\"}, \"id\": 1}\n");
+            List<String> reply = qmp.readUntil(l -> l.contains("\"id\": 1") || l.contains("\"id\":1"));
+            assertTrue(reply.get(reply.size() - 1).contains("error"), version + ": QEMU refuses it: " + reply);
+            root.line(".say done");
+            otto.await("[root@", 20_000);
+            otto.await("says] done", 20_000);
+            assertFalse(otto.all().contains(SECRET), version + ": " + TelnetTestClient.show(otto.all()));
+            assertTrue(otto.all().contains("object_add secret,id=m1,dta=[redacted]"), version + ": " + otto.all());
+        }
+        String records = Files.readString(audit);
+        assertFalse(
+                records.contains(SECRET),
+                version + ": the audit log has the secret: "
+                        + records.lines().filter(l -> l.contains(SECRET)).toList());
+        assertTrue(records.contains("\"Data\":\"[redacted]\""), records);
+        assertTrue(records.contains("\"dta\":\"[redacted]\""), "the QMP front end's record: " + records);
+        assertTrue(records.contains("object_add secret,id=m4,dta=[redacted]"), "human-monitor-command's line");
     }
 
     private static TelnetTestClient rawLogin(int port, String user, String pw) throws Exception {
