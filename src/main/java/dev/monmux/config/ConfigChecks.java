@@ -206,16 +206,24 @@ public final class ConfigChecks {
         }
     }
 
-    /** The longest path a unix socket may have on Linux (sun_path: 108 bytes with its NUL), as net.UnixSocketFiles. */
-    private static final int MAX_SOCKET_PATH_BYTES = 107;
+    /** The longest path a unix socket may have on Linux (sun_path: 108 bytes with its NUL). */
+    public static final int MAX_SOCKET_PATH_BYTES = 107;
+
+    /**
+     * Why a unix socket cannot be at {@code path} (too long), in the user's words; null if it can.
+     * Here, in the lowest layer, for check-config and for binding (net.UnixSocketFiles) alike.
+     */
+    public static String socketPathTooLong(Path path) {
+        int n = path.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8).length;
+        return n > MAX_SOCKET_PATH_BYTES
+                ? path + " is too long for a unix socket (" + n + " bytes; at most " + MAX_SOCKET_PATH_BYTES + ")"
+                : null;
+    }
 
     private void length(Socket s) {
-        int n = s.path().toString().getBytes(StandardCharsets.UTF_8).length;
-        if (n > MAX_SOCKET_PATH_BYTES) {
-            problem(
-                    s.key(),
-                    s.path() + " is too long for a unix socket (" + n + " bytes; at most " + MAX_SOCKET_PATH_BYTES
-                            + ")");
+        String tooLong = socketPathTooLong(s.path());
+        if (tooLong != null) {
+            problem(s.key(), tooLong);
         }
     }
 

@@ -210,14 +210,12 @@ final class ControlCommands {
         RawQmpLine raw = RawQmpLine.read(
                 text == null ? "" : text,
                 link.greeting() != null && link.greeting().offers("oob"));
-        if (raw.error() != null) {
-            // The prompt's words, for a command given whole (not typed on a line).
-            return done(refused(raw.error()
-                    .strip()
-                    .replaceFirst("^Error: ", "")
-                    .replace(
-                            "the line ends inside a JSON value; type the whole QMP command on one line",
-                            "the command ends inside a JSON value (give the whole QMP command)")));
+        if (raw.problem() != null) {
+            // A command given whole, not typed on a line: not the prompt's "type ... on one line".
+            return done(refused(
+                    raw.unfinished()
+                            ? "the command ends inside a JSON value (give the whole QMP command)"
+                            : raw.problem()));
         }
         CommandPlan plan = ctx.sessions()
                 .qmp()

@@ -54,9 +54,6 @@ final class ControlHandler extends SimpleChannelInboundHandler<String> {
     private boolean requested;
     /** Whether the audit log has this client's {@code session.open} (then it gets its close). */
     private boolean opened;
-    /** A refusal waits for its answer ({@link #refuseStranger}). */
-    private boolean waitingRefusal;
-
     /** How long a refused stranger waits for its answer. */
     static final long STRANGER_WAIT_MS = 1000;
 
@@ -81,8 +78,7 @@ final class ControlHandler extends SimpleChannelInboundHandler<String> {
             return;
         }
         admitted = true;
-        ControlIdentity.Resolved who =
-                ControlIdentity.resolve(peer, ctx.config().get(), ctx.users(), ctx.authRequired());
+        ControlIdentity.Resolved who = identity();
         if (who.refusal() != null) {
             refuseStranger(c, who.refusal());
             return;
@@ -128,7 +124,6 @@ final class ControlHandler extends SimpleChannelInboundHandler<String> {
             refuse(c, "too many refused connections of this Unix user at once; " + why);
             return;
         }
-        waitingRefusal = true;
         // Recorded now (a stop within the second must not lose it); the place is held for the
         // second, which is what bounds the records to three a second per Unix user.
         ctx.sessions().activity().loginFailed("unknown", "unix:" + peer.describe(), ControlClient.LISTENER, why);
@@ -136,18 +131,16 @@ final class ControlHandler extends SimpleChannelInboundHandler<String> {
         c.executor()
                 .schedule(
                         () -> {
-                            releaseRefusal();
+                            hooks.connections().releaseRefusal(peer.uid());
                             refuse(c, why);
                         },
                         STRANGER_WAIT_MS,
                         TimeUnit.MILLISECONDS);
     }
 
-    private void releaseRefusal() {
-        if (waitingRefusal) {
-            waitingRefusal = false;
-            hooks.connections().releaseRefusal(peer.uid());
-        }
+    /** Who the client is now, by the configuration in force. */
+    private ControlIdentity.Resolved identity() {
+        return ControlIdentity.resolve(peer, ctx.config().get(), ctx.users(), ctx.authRequired());
     }
 
     /** Answers {@code refused} at once and closes; nothing the client sent is read. */
@@ -173,8 +166,7 @@ final class ControlHandler extends SimpleChannelInboundHandler<String> {
         }
         // Who the client is, again, now: a reload since it connected may have removed or
         // demoted its user, or its Unix user from control.users.
-        ControlIdentity.Resolved now =
-                ControlIdentity.resolve(peer, ctx.config().get(), ctx.users(), ctx.authRequired());
+        ControlIdentity.Resolved now = identity();
         if (now.refusal() != null) {
             ctx.sessions()
                     .activity()
@@ -230,8 +222,7 @@ final class ControlHandler extends SimpleChannelInboundHandler<String> {
      * why not.
      */
     private String whyNotAllowed(SharedVm v) {
-        ControlIdentity.Resolved who =
-                ControlIdentity.resolve(peer, ctx.config().get(), ctx.users(), ctx.authRequired());
+        ControlIdentity.Resolved who = identity();
         if (who.refusal() != null) {
             return who.refusal();
         }

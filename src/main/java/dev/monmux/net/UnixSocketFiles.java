@@ -1,5 +1,6 @@
 package dev.monmux.net;
 
+import dev.monmux.config.ConfigChecks;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
@@ -119,14 +120,11 @@ public final class UnixSocketFiles {
     }
 
     /** The longest path a unix socket may have on Linux (sun_path is 108 bytes with its NUL). */
-    public static final int MAX_PATH_BYTES = 107;
+    public static final int MAX_PATH_BYTES = ConfigChecks.MAX_SOCKET_PATH_BYTES;
 
     /** Why a unix socket cannot be at {@code path} (too long), in the user's words; null if it can. */
     public static String tooLong(Path path) {
-        int n = bytes(path.toAbsolutePath());
-        return n > MAX_PATH_BYTES
-                ? path + " is too long for a unix socket (" + n + " bytes; at most " + MAX_PATH_BYTES + ")"
-                : null;
+        return ConfigChecks.socketPathTooLong(path);
     }
 
     private static int bytes(Path p) {

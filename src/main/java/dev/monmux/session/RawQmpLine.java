@@ -9,9 +9,14 @@ import dev.monmux.qmp.json.QmpStreamer;
 /**
  * A raw QMP command typed at the prompt ({@code {"execute": "query-status"}}), read as QEMU reads
  * it (single quotes, duplicate keys, strings: QEMU's own parser, ported) and checked as QEMU
- * checks a request's members, with QEMU's error texts; or the one-line error the operator sees.
+ * checks a request's members, with QEMU's error texts; or what is wrong with it.
+ *
+ * @param problem    what is wrong, in plain words (null when the request is good)
+ * @param unfinished the text ends inside a JSON value ({@code problem} says so)
  */
-public record RawQmpLine(ObjectNode request, String error) {
+public record RawQmpLine(ObjectNode request, String problem, boolean unfinished) {
+    static final String UNFINISHED = "the line ends inside a JSON value; type the whole QMP command on one line";
+
     /** QEMU's own limit on a QMP message's size. */
     private static final int MAX_BYTES = 1 << 20;
 
@@ -21,29 +26,33 @@ public record RawQmpLine(ObjectNode request, String error) {
     public static RawQmpLine read(String text, boolean oob) {
         QmpStreamer.Parsed parsed = QmpStreamer.parse(text, MAX_BYTES);
         if (parsed.unfinished() || parsed.messages().isEmpty()) {
-            return failed("Error: the line ends inside a JSON value; type the whole QMP command on one line\r\n");
+            return new RawQmpLine(null, UNFINISHED, true);
         }
         for (QmpInput in : parsed.messages()) {
             if (in.error() != null) {
-                return failed("Error: " + oneLine(in.error()) + "\r\n");
+                return failed(oneLine(in.error()));
             }
         }
         if (parsed.messages().size() > 1) {
-            return failed("Error: one QMP command per line (this line holds "
-                    + parsed.messages().size() + ")\r\n");
+            return failed("one QMP command per line (this line holds "
+                    + parsed.messages().size() + ")");
         }
         JsonNode node = parsed.messages().get(0).value();
         if (!(node instanceof ObjectNode obj)
                 || !(obj.path("execute").isTextual() || obj.path("exec-oob").isTextual())) {
-            return failed(
-                    "Error: a QMP command is an object with \"execute\", e.g. {\"execute\": \"query-status\"}\r\n");
+            return failed("a QMP command is an object with \"execute\", e.g. {\"execute\": \"query-status\"}");
         }
         String problem = QmpRequestCheck.problem(obj, oob);
-        return problem != null ? failed("Error: " + problem + "\r\n") : new RawQmpLine(obj, null);
+        return problem != null ? failed(problem) : new RawQmpLine(obj, null, false);
     }
 
-    private static RawQmpLine failed(String text) {
-        return new RawQmpLine(null, text);
+    /** The error line the prompt prints ({@code Error: ...}), or null when the request is good. */
+    public String error() {
+        return problem == null ? null : "Error: " + problem + "\r\n";
+    }
+
+    private static RawQmpLine failed(String problem) {
+        return new RawQmpLine(null, problem, false);
     }
 
     /** QEMU's error text may quote what was typed, control characters included: shown escaped. */
