@@ -4,19 +4,29 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Unix user and group names from {@code /etc/passwd} and {@code /etc/group}: who a uid is, and
  * which groups list them. Accounts that only a directory service (LDAP, sssd) knows are not in
- * these files: such a client is refused, naming its uid. Read at each connection (the files are
- * small and change under a running monmux).
+ * these files: such a client is refused, naming its uid. The files change under a running
+ * monmux: each is read again when its modification time or size changed, otherwise a
+ * connection (on an event loop) costs one stat of each, not a read.
  */
 public final class UnixAccounts {
     private final Path passwd;
     private final Path group;
+
+    /** A file's lines split at ':', as of its modification time and size. */
+    private record Read(FileTime modified, long size, List<String[]> entries) {}
+
+    private final Map<Path, Read> cache = new ConcurrentHashMap<>();
 
     public UnixAccounts(Path passwd, Path group) {
         this.passwd = passwd;
@@ -53,13 +63,21 @@ public final class UnixAccounts {
         return new LocalPeer(uid, gid, name, groups);
     }
 
-    private static List<String[]> entries(Path file) {
+    private List<String[]> entries(Path file) {
         try {
-            return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            Read known = cache.get(file);
+            if (known != null && known.modified().equals(a.lastModifiedTime()) && known.size() == a.size()) {
+                return known.entries();
+            }
+            List<String[]> entries = Files.readAllLines(file, StandardCharsets.UTF_8).stream()
                     .filter(l -> !l.isBlank() && !l.startsWith("#"))
                     .map(l -> l.split(":", -1))
                     .toList();
+            cache.put(file, new Read(a.lastModifiedTime(), a.size(), entries));
+            return entries;
         } catch (IOException e) {
+            cache.remove(file);
             return List.of();
         }
     }

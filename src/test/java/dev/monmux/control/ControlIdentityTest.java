@@ -80,6 +80,12 @@ class ControlIdentityTest {
                 dir.resolve("group"), "root:x:0:\nusers:x:100:\nwheel:x:10:alice,bob\nops:x:20:alice\n");
         UnixAccounts accounts = new UnixAccounts(passwd, group);
         assertEquals(new LocalPeer(1001, 100, "bob", Set.of("users", "wheel")), accounts.peer(1001, 100));
+        assertEquals(accounts.peer(1001, 100), accounts.peer(1001, 100), "unchanged files: the same answer");
+        Files.writeString(group, "root:x:0:\nusers:x:100:\nwheel:x:10:alice,bob\nops:x:20:alice,bob\n");
+        assertEquals(
+                new LocalPeer(1001, 100, "bob", Set.of("users", "wheel", "ops")),
+                accounts.peer(1001, 100),
+                "a changed file is read again");
         assertEquals(new LocalPeer(4242, 4242, null, Set.of()), accounts.peer(4242, 4242));
         assertEquals("bob(uid 1001)", accounts.peer(1001, 100).describe());
         assertEquals(
